@@ -1,0 +1,1 @@
+// PDETExplorer: placeholder until its module is written.

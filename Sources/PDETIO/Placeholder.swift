@@ -1,0 +1,1 @@
+// PDETIO: placeholder until its module is written.

@@ -1,0 +1,1 @@
+// PDETTasks: placeholder until its module is written.

@@ -1,0 +1,1 @@
+// PDETTerminal: placeholder until its module is written.

@@ -1,0 +1,2 @@
+// Placeholder until the CLI is written.
+print("pdet-tui")
