@@ -10,7 +10,7 @@ import Glibc
 #endif
 
 /// out (B, T, C) = one diffusion step of inp (B, T, C); alpha (S, C); scales (S).
-func diffusionForward(_ out: FloatPtr, _ inp: FloatPtr, _ alpha: FloatPtr, _ scales: [Int],
+public func diffusionForward(_ out: FloatPtr, _ inp: FloatPtr, _ alpha: FloatPtr, _ scales: [Int],
                       _ B: Int, _ T: Int, _ C: Int) {
     for b in 0..<B {
         let u = inp + b * T * C
@@ -28,7 +28,7 @@ func diffusionForward(_ out: FloatPtr, _ inp: FloatPtr, _ alpha: FloatPtr, _ sca
 }
 
 /// dinp (B, T, C) += (∂out/∂inp)ᵀ · dout; dalpha (S, C) += Σ_{b,t} dout · Laplacian_s(inp).
-func diffusionBackward(_ dinp: FloatPtr, _ dalpha: FloatPtr?, _ dout: FloatPtr, _ inp: FloatPtr,
+public func diffusionBackward(_ dinp: FloatPtr, _ dalpha: FloatPtr?, _ dout: FloatPtr, _ inp: FloatPtr,
                        _ alpha: FloatPtr, _ scales: [Int], _ B: Int, _ T: Int, _ C: Int) {
     for b in 0..<B {
         let u = inp + b * T * C
