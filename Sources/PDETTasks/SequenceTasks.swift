@@ -1,10 +1,12 @@
 // reverse, sort, copy: per-token tasks over a 10-symbol alphabet (docs/tasks.md).
 //
-// Each example holds n symbols x[0..<n] (n random, see `lengthRange`), then padding:
-//   reverse  target[i] = x[n-1-i]                for i < n
-//   sort     target[i] = sorted(x)[i]            for i < n
-//   copy     tokens  x[0..<n] SEP BLANK×n PAD…   (n ≤ (T-1)/2)
-//            target[n+1+j] = x[j]                for j < n
+// Each example holds n symbols x[0..<n] (n random, see `lengths`) and PAD elsewhere:
+//   reverse  x centred at s = (T-n)/2 (T-n even): tokens[s+i] = x[i], target[s+i] = x[n-1-i].
+//            So target[p] = tokens[T-1-p] wherever there is a symbol: one fixed mirror for
+//            every n (a reflection of the sequence; the attention map is an anti-diagonal).
+//   sort     x at the start: tokens[i] = x[i], target[i] = sorted(x)[i] (global counting).
+//   copy     h = ⌊T/2⌋: x at the start, SEP at h-1, BLANK at h..<h+n (n ≤ h-1),
+//            target[h+j] = x[j]: a shift by h for every n (a translation, like advection).
 // Every other position has target Batch.ignore. Shapes: tokens (T), targets (T).
 
 import PDETCore
@@ -24,7 +26,7 @@ public struct SequenceTask: TaskDataset {
     public let seqLen: Int
     let stream: ExampleStream
 
-    /// The smallest T every per-token task accepts (copy needs room for two symbols and SEP).
+    /// The smallest T every per-token task accepts (copy needs a symbol, SEP and BLANK).
     public static let minimumSeqLen = 4
 
     /// `kind` must be .reverse, .sort or .copy (makeTask sees to that).
@@ -43,11 +45,12 @@ public struct SequenceTask: TaskDataset {
     public var head: HeadKind { .perToken }
     public var testSize: Int { generatedTestSize }
 
-    /// Lengths n of the symbol run: from about half the room up to all of it, so the model has
-    /// to find where the symbols end (the first PAD) rather than assume a fixed length.
-    public var lengthRange: ClosedRange<Int> {
-        let room = kind == .copy ? (seqLen - 1) / 2 : seqLen
-        return max(1, (room + 1) / 2)...room
+    /// Lengths n of the symbol run: from about half the room up to all of it (reverse: only n with
+    /// T - n even, so the run can be centred).
+    public var lengths: [Int] {
+        let room = kind == .copy ? seqLen / 2 - 1 : seqLen
+        let all = Array(max(1, (room + 1) / 2)...room)
+        return kind == .reverse ? all.filter { (seqLen - $0) % 2 == 0 } : all
     }
 
     public func trainBatch(index: Int, batchSize: Int) -> Batch {
@@ -61,29 +64,38 @@ public struct SequenceTask: TaskDataset {
     public func tokenLabel(_ id: Int32) -> String { label(id, in: SequenceVocab.labels) }
 
     func example(_ rng: inout SplitMix64) -> Example {
-        let range = lengthRange
-        let n = range.lowerBound + rng.nextInt(below: range.count)
+        let choices = lengths
+        let n = choices[rng.nextInt(below: choices.count)]
         let x = (0..<n).map { _ in Int32(rng.nextInt(below: SequenceVocab.symbols)) }
         return Self.layout(kind, symbols: x, seqLen: seqLen)
     }
 
     /// Tokens and targets of one example holding `symbols` (the definitions at the top of the file).
+    /// The caller keeps n = symbols.count in `lengths`.
     static func layout(_ kind: TaskKind, symbols x: [Int32], seqLen: Int) -> Example {
         let n = x.count
         var tokens = [Int32](repeating: SequenceVocab.pad, count: seqLen)
         var targets = [Int32](repeating: Batch.ignore, count: seqLen)
-        for i in 0..<n { tokens[i] = x[i] }
         switch kind {
         case .reverse:
-            for i in 0..<n { targets[i] = x[n - 1 - i] }
+            let start = (seqLen - n) / 2
+            for i in 0..<n {
+                tokens[start + i] = x[i]
+                targets[start + i] = x[n - 1 - i]
+            }
         case .sort:
             let sorted = x.sorted()
-            for i in 0..<n { targets[i] = sorted[i] }
+            for i in 0..<n {
+                tokens[i] = x[i]
+                targets[i] = sorted[i]
+            }
         default: // .copy
-            tokens[n] = SequenceVocab.separator
+            let h = seqLen / 2
+            for i in 0..<n { tokens[i] = x[i] }
+            tokens[h - 1] = SequenceVocab.separator
             for j in 0..<n {
-                tokens[n + 1 + j] = SequenceVocab.blank
-                targets[n + 1 + j] = x[j]
+                tokens[h + j] = SequenceVocab.blank
+                targets[h + j] = x[j]
             }
         }
         return Example(tokens: tokens, targets: targets)

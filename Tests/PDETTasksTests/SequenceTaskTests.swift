@@ -10,17 +10,28 @@ final class SequenceTaskTests: XCTestCase {
         Array(tokens.prefix { $0 < Int32(SequenceVocab.symbols) })
     }
 
-    func testReverseTargetsAreTheSymbolsReversed() throws {
+    func testReverseIsOneFixedMirrorOfTheCentredSymbols() throws {
         for seqLen in [4, 5, 64] {
             let t = try task(.reverse, seqLen: seqLen)
+            var lengths = Set<Int>()
             for row in rows(t.trainBatch(index: 2, batchSize: 32)) + rows(t.testBatch(index: 0, batchSize: 8)) {
-                let x = symbols(row.tokens)
-                let n = x.count
+                let symbolAt = row.tokens.indices.filter { row.tokens[$0] < Int32(SequenceVocab.symbols) }
+                let n = symbolAt.count
+                lengths.insert(n)
                 XCTAssertTrue((seqLen + 1) / 2...seqLen ~= n, "n = \(n) at T = \(seqLen)")
-                XCTAssertEqual(Array(row.targets[0..<n]), x.reversed())
-                XCTAssertTrue(row.tokens[n...].allSatisfy { $0 == SequenceVocab.pad })
-                XCTAssertTrue(row.targets[n...].allSatisfy { $0 == Batch.ignore })
+                XCTAssertEqual(symbolAt, Array(((seqLen - n) / 2)..<((seqLen + n) / 2)), "centred run")
+                let x = symbolAt.map { row.tokens[$0] }
+                XCTAssertEqual(symbolAt.map { row.targets[$0] }, x.reversed(), "target = x[n-1-i]")
+                for p in 0..<seqLen {
+                    if symbolAt.contains(p) {
+                        XCTAssertEqual(row.targets[p], row.tokens[seqLen - 1 - p], "mirror")
+                    } else {
+                        XCTAssertEqual(row.tokens[p], SequenceVocab.pad)
+                        XCTAssertEqual(row.targets[p], Batch.ignore)
+                    }
+                }
             }
+            if seqLen == 64 { XCTAssertGreaterThan(lengths.count, 8, "lengths vary") }
         }
     }
 
@@ -30,26 +41,30 @@ final class SequenceTaskTests: XCTestCase {
         for row in rows(t.trainBatch(index: 0, batchSize: 64)) {
             let x = symbols(row.tokens)
             lengths.insert(x.count)
+            XCTAssertGreaterThanOrEqual(x.count, 32)
             XCTAssertEqual(Array(row.targets[0..<x.count]), x.sorted())
+            XCTAssertTrue(row.tokens[x.count...].allSatisfy { $0 == SequenceVocab.pad })
             XCTAssertTrue(row.targets[x.count...].allSatisfy { $0 == Batch.ignore })
         }
         XCTAssertGreaterThan(lengths.count, 10, "lengths vary, so the model must find the end")
     }
 
-    func testCopyTargetsRepeatTheSourceAfterTheSeparator() throws {
-        for seqLen in [4, 7, 64] {
+    func testCopyShiftsTheSourceByHalfTheSequence() throws {
+        for seqLen in [4, 5, 7, 64] {
             let t = try task(.copy, seqLen: seqLen)
+            let h = seqLen / 2
             for row in rows(t.trainBatch(index: 1, batchSize: 32)) {
                 let x = symbols(row.tokens)
                 let n = x.count
-                XCTAssertGreaterThanOrEqual(n, 1)
-                XCTAssertLessThanOrEqual(2 * n + 1, seqLen)
-                XCTAssertEqual(row.tokens[n], SequenceVocab.separator)
-                XCTAssertEqual(Array(row.tokens[(n + 1)..<(2 * n + 1)]), [Int32](repeating: SequenceVocab.blank, count: n))
-                XCTAssertEqual(Array(row.targets[(n + 1)..<(2 * n + 1)]), x)
-                XCTAssertTrue(row.targets[0...n].allSatisfy { $0 == Batch.ignore }, "source carries no target")
-                XCTAssertTrue(row.tokens[(2 * n + 1)...].allSatisfy { $0 == SequenceVocab.pad })
-                XCTAssertTrue(row.targets[(2 * n + 1)...].allSatisfy { $0 == Batch.ignore })
+                XCTAssertTrue(1...(h - 1) ~= n, "n = \(n) at T = \(seqLen)")
+                XCTAssertTrue(row.tokens[n..<(h - 1)].allSatisfy { $0 == SequenceVocab.pad })
+                XCTAssertEqual(row.tokens[h - 1], SequenceVocab.separator)
+                XCTAssertEqual(Array(row.tokens[h..<(h + n)]), [Int32](repeating: SequenceVocab.blank, count: n))
+                XCTAssertTrue(row.tokens[(h + n)...].allSatisfy { $0 == SequenceVocab.pad })
+                for p in 0..<seqLen {
+                    let expected = (h..<(h + n)).contains(p) ? row.tokens[p - h] : Batch.ignore
+                    XCTAssertEqual(row.targets[p], expected, "target[\(p)] at T = \(seqLen)")
+                }
             }
         }
     }
@@ -57,13 +72,14 @@ final class SequenceTaskTests: XCTestCase {
     func testLayoutOfTheDocumentedExamples() {
         let x: [Int32] = [3, 1, 2]
         let r = SequenceTask.layout(.reverse, symbols: x, seqLen: 5)
-        XCTAssertEqual(r.tokens, [3, 1, 2, 10, 10])
-        XCTAssertEqual(r.targets, [2, 1, 3, -1, -1])
+        XCTAssertEqual(r.tokens, [10, 3, 1, 2, 10])
+        XCTAssertEqual(r.targets, [-1, 2, 1, 3, -1])
         let s = SequenceTask.layout(.sort, symbols: x, seqLen: 5)
+        XCTAssertEqual(s.tokens, [3, 1, 2, 10, 10])
         XCTAssertEqual(s.targets, [1, 2, 3, -1, -1])
-        let c = SequenceTask.layout(.copy, symbols: x, seqLen: 8)
-        XCTAssertEqual(c.tokens, [3, 1, 2, 11, 12, 12, 12, 10])
-        XCTAssertEqual(c.targets, [-1, -1, -1, -1, 3, 1, 2, -1])
+        let c = SequenceTask.layout(.copy, symbols: x, seqLen: 10)
+        XCTAssertEqual(c.tokens, [3, 1, 2, 10, 11, 12, 12, 12, 10, 10])
+        XCTAssertEqual(c.targets, [-1, -1, -1, -1, -1, 3, 1, 2, -1, -1])
     }
 
     func testSymbolsAreRoughlyUniform() throws {
