@@ -91,6 +91,7 @@ func isDirectory(_ path: String) -> Bool {
     return true
 }
 
-func isReadableFile(_ path: String) -> Bool {
-    access(path, R_OK) == 0 && !isDirectory(path)
+/// True for an existing path that is not a directory.
+func fileExists(_ path: String) -> Bool {
+    access(path, F_OK) == 0 && !isDirectory(path)
 }

@@ -7,6 +7,11 @@
 // Shapes: tokens (T) = 64 pixels then PAD up to T; targets (1).
 
 import CZlib
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import PDETCore
 
 /// One parsed data set: `pixels` (N, 64) intensities 0...16, `labels` (N) 0...9.
@@ -78,7 +83,8 @@ public struct DigitsData: Equatable, Sendable {
 /// The whole decompressed content of a gzip file. Plain (not gzip) files are rejected, so a
 /// damaged download is reported as such rather than as a CSV error.
 func readGzip(path: String, limit: Int = 64 << 20) throws(TaskError) -> [UInt8] {
-    guard isReadableFile(path) else { throw .missingFile(path: path) }
+    guard fileExists(path) else { throw .missingFile(path: path) }
+    guard access(path, R_OK) == 0 else { throw .unreadableFile(path: path) }
     guard let file = gzopen(path, "rb") else { throw .corruptData(path: path, reason: "cannot open") }
     defer { gzclose(file) }
     var out: [UInt8] = []

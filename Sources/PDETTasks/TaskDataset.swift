@@ -30,6 +30,7 @@ public enum TaskError: Error, Equatable, Sendable, CustomStringConvertible {
     case seqLenTooShort(task: TaskKind, seqLen: Int, minimum: Int)
     case dataDirectoryNotFound(searched: [String])
     case missingFile(path: String)
+    case unreadableFile(path: String)
     case corruptData(path: String, reason: String)
 
     public var description: String {
@@ -37,10 +38,12 @@ public enum TaskError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .seqLenTooShort(task, seqLen, minimum):
             return "task \(task.rawValue) needs seq-len ≥ \(minimum) (got \(seqLen))"
         case let .dataDirectoryNotFound(searched):
-            return "data directory assets/data not found (set PDET_ASSETS or --data); searched: "
+            return "data directory assets/data not found (set PDET_ASSETS or give a data directory); searched: "
                 + searched.joined(separator: ", ")
         case let .missingFile(path):
             return "data file not found: \(path)"
+        case let .unreadableFile(path):
+            return "data file cannot be read (permissions?): \(path)"
         case let .corruptData(path, reason):
             return "data file \(path) is corrupt: \(reason)"
         }
@@ -63,7 +66,12 @@ public func makeTask(_ kind: TaskKind, seqLen: Int, seed: UInt64,
             throw .seqLenTooShort(task: .digits, seqLen: seqLen, minimum: DigitsTask.pixels)
         }
         let directory: String
-        if let given = dataDirectory { directory = given } else { directory = try locateDataDirectory() }
+        if let given = dataDirectory {
+            guard isDirectory(given) else { throw .dataDirectoryNotFound(searched: [given]) }
+            directory = given
+        } else {
+            directory = try locateDataDirectory()
+        }
         return try DigitsTask(seqLen: seqLen, seed: seed, dataDirectory: directory)
     }
 }

@@ -79,7 +79,8 @@ final class DigitsTests: XCTestCase {
             XCTAssertTrue("\(error)".hasPrefix("data file not found: "))
         }
         XCTAssertThrowsError(try makeDigits(temporary.path + "/nowhere")) { error in
-            XCTAssertTrue(error is TaskError)
+            XCTAssertEqual(error as? TaskError, .dataDirectoryNotFound(searched: [temporary.path + "/nowhere"]))
+            XCTAssertTrue("\(error)".hasPrefix("data directory assets/data not found"), "\(error)")
         }
     }
 
