@@ -20,7 +20,8 @@ public enum CheckpointKey {
 
 public struct CheckpointError: Error, CustomStringConvertible, Equatable, Sendable {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// Control characters (from names read out of a file) are escaped: a message is always one line.
+    public init(_ message: String) { self.message = oneLine(message) }
     public var description: String { message }
 }
 

@@ -245,3 +245,17 @@ func jsonStringLiteral(_ s: String) -> String {
     }
     return out + "\""
 }
+
+/// `s` with control characters escaped, so a message quoting a name from a file stays one line.
+func oneLine(_ s: String) -> String {
+    var out = ""
+    for u in s.unicodeScalars {
+        if u.value < 0x20 || u.value == 0x7F {
+            let hex = String(u.value, radix: 16)
+            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+            out.unicodeScalars.append(u)
+        }
+    }
+    return out
+}

@@ -29,7 +29,8 @@ public struct SafeTensorInfo: Equatable, Sendable {
 
 public struct SafeTensorsError: Error, CustomStringConvertible, Equatable, Sendable {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// Control characters (from names read out of a file) are escaped: a message is always one line.
+    public init(_ message: String) { self.message = oneLine(message) }
     public var description: String { message }
 }
 
