@@ -23,7 +23,7 @@ func assertRejects(_ bytes: [UInt8], _ fragment: String, file: StaticString = #f
 final class SafeTensorsTests: XCTestCase {
     let sample: [(name: String, shape: [Int], data: [Float])] = [
         (name: "b.weight", shape: [2, 3], data: [1, -2, 3.5, 0, -0.0, 1e-30]),
-        (name: "a.bias", shape: [3], data: [.nan, .infinity, -.infinity]),
+        (name: "a.bias", shape: [4], data: [.nan, .infinity, -.infinity, Float(bitPattern: 0xFFA0_0001)]),  // last: NaN with payload
         (name: "empty", shape: [0, 4], data: []),
         (name: "scalar", shape: [], data: [42]),
     ]
@@ -43,11 +43,11 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertEqual(again, bytes)
         // Sorted by begin offset; offsets follow the given order.
         XCTAssertEqual(file.tensors.map(\.name), ["b.weight", "a.bias", "empty", "scalar"])
-        XCTAssertEqual(file.tensors.map(\.begin), [0, 24, 36, 36])
+        XCTAssertEqual(file.tensors.map(\.begin), [0, 24, 40, 40])
         // Header padded to a multiple of 8 so data starts aligned.
         let n = Int(bytes[0]) | Int(bytes[1]) << 8
         XCTAssertEqual(n % 8, 0)
-        XCTAssertEqual(bytes.count, 8 + n + 40)
+        XCTAssertEqual(bytes.count, 8 + n + 44)
     }
 
     func testEncodedHeaderIsExactlyAsDocumented() {
