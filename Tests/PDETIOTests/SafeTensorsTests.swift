@@ -76,6 +76,25 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertNil(file.info("nope"))
     }
 
+    func testDecodesFileWrittenByPythonSafetensors() throws {
+        // Exact bytes of safetensors 0.8.0 `save_file({"b": f32 [[1.5, -2], [3, nan]], "a": f32 [7],
+        // "i": i64 [1, 2, 3]}, metadata={"k": "v"})`: its header is padded to 192 bytes.
+        let header = #"{"__metadata__":{"k":"v"},"i":{"dtype":"I64","shape":[3],"data_offsets":[0,24]},"a":{"dtype":"F32","shape":[1],"data_offsets":[24,28]},"b":{"dtype":"F32","shape":[2,2],"data_offsets":[28,44]}}"#
+        let hex = "0100000000000000020000000000000003000000000000000000e0400000c03f000000c0000040400000c07f"
+        let data = stride(from: 0, to: hex.count, by: 2).map { i -> UInt8 in
+            let start = hex.index(hex.startIndex, offsetBy: i)
+            return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)!
+        }
+        let bytes = rawSafeTensors(header: header + String(repeating: " ", count: 192 - header.utf8.count), data: data)
+        XCTAssertEqual(bytes.count, 244)
+        let f = try SafeTensorsFile(bytes: bytes)
+        XCTAssertEqual(f.metadata, ["k": "v"])
+        XCTAssertEqual(f.tensors.map(\.name), ["i", "a", "b"])
+        XCTAssertEqual(try f.floats("a"), [7])
+        XCTAssertEqual(try f.floats("b").map(\.bitPattern), [Float(1.5), -2, 3, Float(bitPattern: 0x7FC0_0000)].map(\.bitPattern))
+        XCTAssertEqual(f.info("i"), SafeTensorInfo(name: "i", dtype: "I64", shape: [3], begin: 0, end: 24))
+    }
+
     func testUnalignedDataReadsCorrectly() throws {
         // Header of 5 bytes: data starts at byte 13, not 4-aligned.
         let f = try SafeTensorsFile(bytes: rawSafeTensors(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: [0, 0, 0x80, 0xBF]))
