@@ -71,7 +71,12 @@ private struct JSONParser {
     var offset: Int { pos - bytes.startIndex }
 
     mutating func skipWhitespace() {
-        while pos < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[pos]) { pos += 1 }
+        while pos < bytes.endIndex {
+            switch bytes[pos] {
+            case 0x20, 0x09, 0x0A, 0x0D: pos += 1
+            default: return
+            }
+        }
     }
 
     func fail(_ what: String) -> JSONParseError {
