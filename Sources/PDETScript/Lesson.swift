@@ -82,7 +82,7 @@ public func parseLesson(_ text: String, fileName: String) throws(ScriptError) ->
     }
     func finishBeat() throws(ScriptError) {
         guard let beat = beats.last else { return }
-        if beat.caption.isEmpty { throw fail(beat.line, "beat '\(beat.title)' has no caption: line") }
+        if beat.caption.isEmpty { throw fail(beat.line, "beat '\(beat.title)' has no 'caption:' line") }
         if beat.caption.count > LessonLimits.maxCaption {
             throw fail(beat.line, "beat '\(beat.title)': caption is \(beat.caption.count) characters (at most \(LessonLimits.maxCaption))")
         }
