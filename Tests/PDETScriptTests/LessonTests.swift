@@ -87,7 +87,7 @@ final class LessonTests: XCTestCase {
         expectError(replacing: 15, with: "layer 9", line: 15, "layer 9 does not exist (the preset has 3 layers")
         expectError(replacing: 16, with: "head 4", line: 16, "head 4 does not exist (the preset has 4 heads")
         // A beat without caption lines is reported at its `beat:` line.
-        expectError(replacing: 14, with: nil, line: 13, "beat 'Second' has no caption")
+        expectError(replacing: 14, with: nil, line: 13, "beat 'Second' has no 'caption:' line")
     }
 
     func testLessonWithoutBeatsOrHeader() {
