@@ -193,3 +193,28 @@ extension String {
         return String(s)
     }
 }
+
+// MARK: - writing scripts
+
+extension ScriptAction {
+    /// The script line that parses back to this action (for recording a session as a script);
+    /// nil when no line can express it: a key without a script name (`.resize`, `.unknown`, a blank
+    /// character) or a snapshot path with blanks in it.
+    public var scriptLine: String? {
+        switch self {
+        case .key(let key):
+            guard let name = scriptName(of: key), !name.contains(where: { $0 == " " || $0 == "\t" || $0.isNewline })
+            else { return nil }
+            return "key \(name)"
+        case .wait(let ms): return ms % 1000 == 0 ? "wait \(ms / 1000)s" : "wait \(ms)ms"
+        case .steps(let n): return "steps \(n)"
+        case .resize(let w, let h): return "resize \(w)x\(h)"
+        case .snapshot(let path):
+            if path.isEmpty || path.contains(where: { $0 == " " || $0 == "\t" || $0.isNewline }) { return nil }
+            return "snapshot \(path)"
+        case .layer(let l): return "layer \(l)"
+        case .head(let h): return "head \(h)"
+        case .quit: return "quit"
+        }
+    }
+}

@@ -107,3 +107,20 @@ final class ScriptParserTests: XCTestCase {
         }
     }
 }
+
+final class ScriptWritingTests: XCTestCase {
+    func testScriptLinesParseBack() throws {
+        let actions: [ScriptAction] = [
+            .key(.char("r")), .key(.char(" ")), .key(.char("#")), .key(.enter), .key(.ctrl("c")), .key(.pageDown),
+            .wait(milliseconds: 250), .wait(milliseconds: 3000), .wait(milliseconds: 0), .steps(12),
+            .resize(width: 120, height: 40), .snapshot(path: "a/b.ansi"), .layer(3), .head(0), .quit,
+        ]
+        let lines = actions.compactMap(\.scriptLine)
+        XCTAssertEqual(lines.count, actions.count)
+        XCTAssertEqual(try parseScript(lines.joined(separator: "\n"), fileName: "rec"), actions)
+        XCTAssertEqual(ScriptAction.wait(milliseconds: 3000).scriptLine, "wait 3s")
+        XCTAssertNil(ScriptAction.key(.resize(width: 1, height: 2)).scriptLine)
+        XCTAssertNil(ScriptAction.key(.char("\t")).scriptLine)
+        XCTAssertNil(ScriptAction.snapshot(path: "my file.txt").scriptLine)
+    }
+}
