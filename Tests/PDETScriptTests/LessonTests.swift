@@ -139,9 +139,10 @@ final class LessonTests: XCTestCase {
 
     func testShippedLessonsLoadAndHaveValidPresets() throws {
         let lessons = try loadLessons(directory: Self.lessonFolder)
-        XCTAssertGreaterThanOrEqual(lessons.count, 7)
+        XCTAssertGreaterThanOrEqual(lessons.count, 8)
         XCTAssertEqual(lessons.map(\.name), lessons.map(\.name).sorted())
-        XCTAssertTrue(lessons[0].name.hasPrefix("01-"))
+        XCTAssertTrue(lessons[0].name.hasPrefix("00-"))
+        XCTAssertTrue(lessons.contains { $0.name == "07-simulator-dt" })
         for lesson in lessons {
             let config = try lesson.config()
             XCTAssertEqual(config.problems(), [], lesson.name)
