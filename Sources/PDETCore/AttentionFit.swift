@@ -43,7 +43,7 @@ public let diffusionKappaRange: ClosedRange<Double> = 1e-3...1e4
 public func fitDiffusionKernel(attention: [Float], T: Int, causal: Bool = false) -> DiffusionFit {
     guard T >= 1, attention.count == T * T else { return .invalid }
     for a in attention where !(a.isFinite && a >= 0) { return .invalid }
-    let rows = DistanceHistogram(attention: attention, T: T, causal: causal)
+    let rows = RowStats(attention: attention, T: T, causal: causal)
     guard rows.usableRows > 0 else { return .invalid }
 
     let logKappa = bestLogKappa(rows.meanCosine)
@@ -106,22 +106,21 @@ private func kernelWeights(kappa: Double, T: Int) -> [Double] {
     (0..<T).map { d in exp(-Double(d * d) / (4 * kappa)) }
 }
 
-/// A re-indexed by distance, so each cosine evaluation is a sum over distances and needs no
-/// normalisation: cosine is scale-invariant, so the predictor's row sum never matters.
-///   byDistance (T, T): [i][d] = Σ A[i][j] over allowed j with |i − j| = d
-///   count      (T, T): [i][d] = how many allowed j have |i − j| = d (0, 1 or 2)
-private struct DistanceHistogram {
+/// What the cosine search needs from A besides A itself. Cosine is scale-invariant, so the predictor's
+/// row normalisation never enters; ‖kernel row i‖² comes from prefix sums of w_d², so no (T, T) scratch
+/// is allocated (T may be 4096).
+private struct RowStats {
+    let attention: [Float]   // (T, T) the matrix, row-major [query][key]
     let T: Int
-    var byDistance: [Double]
-    var count: [Double]
+    let causal: Bool
     var mass: [Double]       // (T) row sums of A
     var norm: [Double]       // (T) ‖A[i]‖₂ over all keys
     var usableRows = 0
 
     init(attention: [Float], T: Int, causal: Bool) {
+        self.attention = attention
         self.T = T
-        byDistance = [Double](repeating: 0, count: T * T)
-        count = [Double](repeating: 0, count: T * T)
+        self.causal = causal
         mass = [Double](repeating: 0, count: T)
         norm = [Double](repeating: 0, count: T)
         for i in 0..<T {
@@ -130,9 +129,6 @@ private struct DistanceHistogram {
                 let a = Double(attention[i * T + j])
                 s += a
                 s2 += a * a
-                if causal && j > i { continue }
-                byDistance[i * T + abs(i - j)] += a
-                count[i * T + abs(i - j)] += 1
             }
             mass[i] = s
             norm[i] = s2.squareRoot()
@@ -143,15 +139,16 @@ private struct DistanceHistogram {
     /// Mean over rows with positive mass of cosine(A[i], kernel row i) for κ = e^logKappa.
     func meanCosine(logKappa: Double) -> Double {
         let w = kernelWeights(kappa: exp(logKappa), T: T)
+        var squares = [Double](repeating: 0, count: T)   // (T) Σ_{d' ≤ d} w_d'²
+        var running = 0.0
+        for d in 0..<T { running += w[d] * w[d]; squares[d] = running }
         var total = 0.0
         for i in 0..<T where mass[i] > 0 {
-            var dot = 0.0, w2 = 0.0
-            for d in 0..<T {
-                let c = count[i * T + d]
-                if c == 0 { continue }
-                dot += w[d] * byDistance[i * T + d]
-                w2 += w[d] * w[d] * c
-            }
+            let last = causal ? i : T - 1
+            var dot = 0.0
+            for j in 0...last { dot += w[abs(i - j)] * Double(attention[i * T + j]) }
+            // keys i−d for d = 0…i, plus (non-causal) keys i+d for d = 1…T−1−i
+            let w2 = causal ? squares[i] : squares[i] + squares[T - 1 - i] - w[0] * w[0]
             total += dot / (norm[i] * w2.squareRoot())
         }
         return total / Double(usableRows)

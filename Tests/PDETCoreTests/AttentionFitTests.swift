@@ -69,6 +69,55 @@ final class AttentionFitTests: XCTestCase {
         XCTAssertGreaterThan(fit.jsd, 0.05)
     }
 
+    /// Brute-force mean row (cosine, JSD) of `a` against the normalised kernel for `kappa` (or the uniform
+    /// row when kappa is nil), straight from the definitions.
+    private func bruteForce(_ a: [Float], T: Int, causal: Bool, kappa: Double?) -> (cosine: Double, jsd: Double) {
+        var cosSum = 0.0, jsdSum = 0.0
+        for i in 0..<T {
+            let last = causal ? i : T - 1
+            let row = (0..<T).map { Double(a[i * T + $0]) }
+            var pred = (0..<T).map { j -> Double in
+                guard j <= last else { return 0 }
+                guard let kappa else { return 1 }
+                return exp(-Double((i - j) * (i - j)) / (4 * kappa))
+            }
+            let z = pred.reduce(0, +)
+            pred = pred.map { $0 / z }
+            let dot = zip(row, pred).map(*).reduce(0, +)
+            cosSum += dot / (row.map { $0 * $0 }.reduce(0, +) * pred.map { $0 * $0 }.reduce(0, +)).squareRoot()
+            jsdSum += attentionFitJSD(row, pred)
+        }
+        return (cosSum / Double(T), jsdSum / Double(T))
+    }
+
+    /// The reported numbers match a brute-force evaluation at the fitted κ, and κ is a local maximum.
+    func testReportedNumbersMatchBruteForce() {
+        var rng = SplitMix(seed: 3)
+        let T = 12
+        for causal in [false, true] {
+            var a = [Float](repeating: 0, count: T * T)
+            for i in 0..<T {
+                let last = causal ? i : T - 1
+                var z: Float = 0
+                for j in 0...last { a[i * T + j] = Float(rng.next()) + (i == j ? 2 : 0); z += a[i * T + j] }
+                for j in 0...last { a[i * T + j] /= z }
+            }
+            let fit = fitDiffusionKernel(attention: a, T: T, causal: causal)
+            let kappa = Double(fit.kappa)
+            let atFit = bruteForce(a, T: T, causal: causal, kappa: kappa)
+            let uniform = bruteForce(a, T: T, causal: causal, kappa: nil)
+            XCTAssertEqual(Double(fit.cosine), atFit.cosine, accuracy: 1e-5, "causal \(causal)")
+            XCTAssertEqual(Double(fit.jsd), atFit.jsd, accuracy: 1e-4, "causal \(causal)")
+            XCTAssertEqual(Double(fit.uniformCosine), uniform.cosine, accuracy: 1e-5, "causal \(causal)")
+            XCTAssertEqual(Double(fit.uniformJSD), uniform.jsd, accuracy: 1e-5, "causal \(causal)")
+            XCTAssertLessThan(fit.cosine, 1)
+            for factor in [0.9, 1.1] {
+                XCTAssertLessThanOrEqual(bruteForce(a, T: T, causal: causal, kappa: kappa * factor).cosine,
+                                         atFit.cosine + 1e-9, "causal \(causal), κ × \(factor)")
+            }
+        }
+    }
+
     func testNonFiniteGivesNaNFit() {
         var a = heatKernel(T: 8, kappa: 1)
         a[5] = .nan
