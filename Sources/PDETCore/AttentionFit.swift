@@ -170,7 +170,7 @@ private func bestLogKappa(_ f: (Double) -> Double) -> Double {
     let ratio = (5.0.squareRoot() - 1) / 2
     var x1 = b - ratio * (b - a), x2 = a + ratio * (b - a)
     var f1 = f(x1), f2 = f(x2)
-    for _ in 0..<80 where b - a > 1e-9 {
+    for _ in 0..<80 where b - a > 1e-6 {   // κ to 1e-6 relative, far below what the panel shows
         if f1 >= f2 {
             b = x2; x2 = x1; f2 = f1
             x1 = b - ratio * (b - a); f1 = f(x1)
