@@ -26,6 +26,7 @@ let package = Package(
 
         // MARK: screen (pure: state → grid of cells)
         .target(name: "PDETRender"),
+        .target(name: "PDETScript", dependencies: ["PDETCore", "PDETRender"]),
         .target(name: "PDETExplorer", dependencies: ["PDETCore", "PDETTasks", "PDETIO", "PDETRender"]),
 
         // MARK: terminal backend (the only code that knows ncurses)
@@ -44,6 +45,7 @@ let package = Package(
         .testTarget(name: "PDETIOTests", dependencies: ["PDETIO", "PDETCore"]),
         .testTarget(name: "PDETRenderTests", dependencies: ["PDETRender"]),
         .testTarget(name: "PDETExplorerTests", dependencies: ["PDETExplorer", "PDETRender", "PDETCore"]),
+        .testTarget(name: "PDETScriptTests", dependencies: ["PDETScript", "PDETCore", "PDETRender"]),
         .testTarget(name: "CLITests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]
