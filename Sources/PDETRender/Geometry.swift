@@ -33,16 +33,26 @@ extension Grid {
         self[x, y] = cell
     }
 
-    /// Writes `text` from (x, y) rightwards, dropping every character outside `clip`. Returns columns advanced.
+    /// Writes `text` from (x, y) rightwards, dropping every character outside `clip`; control characters
+    /// (newline, tab, escape) become spaces so that labels cannot break lines or inject escape codes.
+    /// Returns columns advanced.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, clip: Rect) -> Int {
         guard y >= clip.y, y < clip.maxY else { return 0 }
         var col = x
         for ch in text {
             if col >= clip.maxX { break }
-            if col >= clip.x { self[col, y] = Cell(ch, style) }
+            if col >= clip.x { self[col, y] = Cell(printable(ch), style) }
             col += 1
         }
         return col - x
     }
+}
+
+/// `ch`, or a space when it is a control character (a cell must show exactly one printable column).
+func printable(_ ch: Character) -> Character {
+    if ch.isNewline || ch.unicodeScalars.contains(where: { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) }) {
+        return " "
+    }
+    return ch
 }

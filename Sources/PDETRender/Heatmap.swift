@@ -157,7 +157,7 @@ public struct Heatmap: Equatable, Sendable {
                              clip: Rect(x: plotX + j, y: clip.y, width: colBlock, height: 1).intersection(clip))
                 } else {
                     for (k, ch) in colLabels[c].prefix(labelRows).enumerated() {
-                        grid.set(plotX + j, clip.y + k, Cell(ch, style), clip: clip)
+                        grid.set(plotX + j, clip.y + k, Cell(printable(ch), style), clip: clip)
                     }
                 }
             }

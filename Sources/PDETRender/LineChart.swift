@@ -51,11 +51,15 @@ public struct LineChart: Equatable, Sendable {
         if !lo.isFinite { lo = 0; hi = 1 }
         if let yMin, let t = transform(yMin) { lo = t }
         if let yMax, let t = transform(yMax) { hi = t }
-        if hi == lo {
-            lo -= 0.5
-            hi += 0.5
+        if !(hi > lo) {   // one value, or a given range upside down: pad around lo (relative for huge values)
+            let pad = max(0.5, abs(lo) * 1e-3)
+            lo -= pad
+            hi = lo + 2 * pad
         }
-        if !(hi > lo) || !(hi - lo).isFinite { hi = lo.isFinite ? lo + 1 : 1 }
+        if !(hi > lo) || !(hi - lo).isFinite {
+            lo = 0
+            hi = 1
+        }
         return (lo, hi)
     }
 
@@ -143,7 +147,7 @@ public struct LineChart: Equatable, Sendable {
                         owner[cell] = k
                     }
                 } else {
-                    grid.set(plotX + point.0, clip.y + point.1, Cell(s.glyph, s.style.downgraded(to: mode)), clip: plot)
+                    grid.set(plotX + point.0, clip.y + point.1, Cell(printable(s.glyph), s.style.downgraded(to: mode)), clip: plot)
                 }
                 previous = point
             }

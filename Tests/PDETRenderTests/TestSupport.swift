@@ -29,7 +29,7 @@ struct SplitMix64 {
         }
     }
     mutating func junkString() -> String {
-        let pool: [Character] = ["a", "Z", " ", "é", "│", "\n", "7", "-", "~", "\t"]
+        let pool: [Character] = ["a", "Z", " ", "é", "ü", "\n", "7", "-", "~", "\t", "\u{1B}"]
         return String((0..<int(0...12)).map { _ in pool[int(0...(pool.count - 1))] })
     }
 }
