@@ -92,7 +92,7 @@ public struct BarChart: Equatable, Sendable {
             if highlighted {
                 grid.set(clip.x, ty, Cell(options.ascii ? ">" : "▶", Style(fg: Palette.accent, bold: true).downgraded(to: mode)), clip: clip)
             }
-            grid.put(truncate(row.label, width: labelWidth), x: clip.x + 1, y: ty,
+            grid.put(truncate(displayText(row.label, options), width: labelWidth), x: clip.x + 1, y: ty,
                      style: highlighted ? Style(reverse: true) : .plain,
                      clip: Rect(x: clip.x + 1, y: ty, width: labelWidth, height: 1).intersection(clip))
             let over = threshold.map { row.value.isFinite && $0.isFinite && row.value > $0 } ?? false

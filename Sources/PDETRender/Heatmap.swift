@@ -133,7 +133,7 @@ public struct Heatmap: Equatable, Sendable {
                 lastRow = r
                 labelled.insert(y)
                 let style = r == highlightRow ? Style(reverse: true) : Style.plain
-                grid.put(String(rowLabels[r].prefix(labelWidth)), x: clip.x, y: plotY + y, style: style,
+                grid.put(String(displayText(rowLabels[r], options).prefix(labelWidth)), x: clip.x, y: plotY + y, style: style,
                          clip: Rect(x: clip.x, y: clip.y, width: labelWidth, height: clip.height).intersection(clip))
             }
         }
@@ -153,10 +153,10 @@ public struct Heatmap: Equatable, Sendable {
                 guard c < colLabels.count else { continue }
                 let style = c == highlightCol ? Style(reverse: true) : Style.plain
                 if horizontalLabels {
-                    grid.put(colLabels[c], x: plotX + j, y: clip.y, style: style,
+                    grid.put(displayText(colLabels[c], options), x: plotX + j, y: clip.y, style: style,
                              clip: Rect(x: plotX + j, y: clip.y, width: colBlock, height: 1).intersection(clip))
                 } else {
-                    for (k, ch) in colLabels[c].prefix(labelRows).enumerated() {
+                    for (k, ch) in displayText(colLabels[c], options).prefix(labelRows).enumerated() {
                         grid.set(plotX + j, clip.y + k, Cell(printable(ch), style), clip: clip)
                     }
                 }

@@ -2,7 +2,7 @@
 // Points are plotted with braille dots (2x4 dots per cell, consecutive points joined) or, under ASCII — and
 // under mono when more than one series would otherwise be told apart only by colour — with each series' glyph,
 // one point per cell. Layout: y labels (max on the top plot row, min on the bottom one) and a "│" axis on the
-// left; a "└───" axis and the x range "0 … n-1" below; a legend line "glyph name" per series at the bottom.
+// left; a "└───" axis and the x range "xFirst … xFirst+n-1" below; a legend line "glyph name" per series at the bottom.
 // Values outside a given y range are drawn at the edge. Non-finite points (and points ≤ 0 under log-y) are
 // skipped, break the line, and leave a red "!" at their column on the top row (NaN, +Inf) or bottom row.
 
@@ -26,15 +26,17 @@ public struct LineChart: Equatable, Sendable {
     public var yMax: Float?
     public var logY: Bool
     public var xCount: Int?        // x positions across the plot (auto: the longest series)
+    public var xFirst: Int         // the x label of index 0 (e.g. the training step of the oldest kept value)
     public var showLegend: Bool
 
     public init(series: [Series], yMin: Float? = nil, yMax: Float? = nil, logY: Bool = false,
-                xCount: Int? = nil, showLegend: Bool = true) {
+                xCount: Int? = nil, xFirst: Int = 0, showLegend: Bool = true) {
         self.series = series
         self.yMin = yMin
         self.yMax = yMax
         self.logY = logY
         self.xCount = xCount
+        self.xFirst = xFirst
         self.showLegend = showLegend
     }
 
@@ -104,15 +106,16 @@ public struct LineChart: Equatable, Sendable {
             for x in 0..<plotW { grid.set(plotX + x, axisY, Cell(options.ascii ? "-" : "─", axisStyle), clip: clip) }
             let ticks = Rect(x: plotX, y: axisY + 1, width: plotW, height: 1).intersection(clip)
             if n > 0 {
-                grid.put("0", in: ticks)
-                if n > 1 && plotW > String(n - 1).count + 1 { grid.put(String(n - 1), in: ticks, align: .right) }
+                let first = String(xFirst), last = String(xFirst &+ (n - 1))
+                grid.put(first, in: ticks)
+                if n > 1 && plotW > first.count + last.count { grid.put(last, in: ticks, align: .right) }
             }
         }
         if legendRows > 0 {
             var x = clip.x
             for s in series {
                 let style = s.style.downgraded(to: mode)
-                x += grid.put(String(s.glyph) + " " + s.name, x: x, y: clip.maxY - 1, style: style, clip: clip) + 2
+                x += grid.put(displayText(String(s.glyph) + " " + s.name, options), x: x, y: clip.maxY - 1, style: style, clip: clip) + 2
             }
         }
 
@@ -147,7 +150,7 @@ public struct LineChart: Equatable, Sendable {
                         owner[cell] = k
                     }
                 } else {
-                    grid.set(plotX + point.0, clip.y + point.1, Cell(printable(s.glyph), s.style.downgraded(to: mode)), clip: plot)
+                    grid.set(plotX + point.0, clip.y + point.1, Cell(printable(displayText(String(s.glyph), options).first ?? "*"), s.style.downgraded(to: mode)), clip: plot)
                 }
                 previous = point
             }

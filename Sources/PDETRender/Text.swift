@@ -5,6 +5,16 @@ public enum TextAlign: Equatable, Hashable, Sendable {
     case left, center, right
 }
 
+/// `text` with every non-ASCII character replaced by "?" (for `--ascii` output of caller-given labels).
+public func asciiSafe(_ text: String) -> String {
+    String(text.map { $0.isASCII ? $0 : "?" })
+}
+
+/// Caller-given text as a widget shows it: ASCII-safe under `options.ascii`.
+func displayText(_ text: String, _ options: RenderOptions) -> String {
+    options.ascii ? asciiSafe(text) : text
+}
+
 /// `text` cut to at most `width` characters; with `ellipsis` the last kept character becomes "…" ("~" in ASCII).
 public func truncate(_ text: String, width: Int, ellipsis: Bool = false, ascii: Bool = false) -> String {
     guard width > 0 else { return "" }

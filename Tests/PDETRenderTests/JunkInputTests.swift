@@ -26,7 +26,7 @@ final class JunkInputTests: XCTestCase {
         assertOnlyInside(grid, inside.isEmpty ? Rect(x: 0, y: 0, width: 0, height: 0) : inside, what)
         for cell in grid.cells {
             XCTAssertEqual(printable(cell.char), cell.char, "\(what): control character in a cell")
-            if options.ascii && !["X", "é", "ü"].contains(cell.char) {   // labels are drawn as given
+            if options.ascii && cell.char != "X" {
                 XCTAssertTrue(cell.char.isASCII, "\(what): \(cell.char) under ascii")
             }
         }
@@ -46,7 +46,8 @@ final class JunkInputTests: XCTestCase {
             check(g, rect, "panel " + tag, options: options)
 
             g = sentinelGrid(width: 16, height: 10)
-            g.putParagraph(rng.junkString() + " " + rng.junkString(), in: rect, align: [.left, .center, .right][rng.int(0...2)])
+            let text = rng.junkString() + " " + rng.junkString()
+            g.putParagraph(options.ascii ? asciiSafe(text) : text, in: rect, align: [.left, .center, .right][rng.int(0...2)])
             check(g, rect, "paragraph " + tag, options: options)
 
             let rows = rng.int(-1...12), cols = rng.int(-1...12)

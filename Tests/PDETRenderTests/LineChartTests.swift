@@ -71,3 +71,17 @@ final class LineChartTests: XCTestCase {
         XCTAssertEqual(render(LineChart(series: [Series("s", [1, 2])]), width: 1, height: 1).lines, ["⡜"])
     }
 }
+
+final class LineChartLabelTests: XCTestCase {
+    func testXFirstLabelsAndAsciiSafeLegend() {
+        var g = Grid(width: 12, height: 5)
+        LineChart(series: [Series("lossé", [3, 1])], xFirst: 500).render(into: &g, rect: g.bounds, options: .plain)
+        XCTAssertEqual(g.lines, [
+            "3|*         ",
+            "1|         *",
+            " +----------",
+            "  500    501",
+            "* loss?     ",
+        ])
+    }
+}
