@@ -8,7 +8,9 @@
 //   ramp "%=-, '+*#" for `.diverging`), coloured as well when colours are available.
 // Matrix → pixels, per axis: with n matrix entries and m available pixels, if n ≤ m every entry gets
 // floor(m / n) pixels (an integer zoom, so all cells are the same size); if n > m, pixel j averages (or takes
-// the max of) entries [j·n/m, (j+1)·n/m). A block holding any NaN/±Inf is drawn as a red bold "!" so that a
+// the max of) entries [j·n/m, (j+1)·n/m). Vertical zooms in half-block mode are even (a matrix row fills whole
+// terminal rows, so row labels line up). With `squareCells` (default), when both axes zoom they share one
+// zoom z (half blocks: z columns × z pixel rows; glyphs: 2z columns × z rows, a character being ~2:1 tall). A block holding any NaN/±Inf is drawn as a red bold "!" so that a
 // blow-up can never be averaged away. Values are normalised over [lo, hi] (given, else the finite min/max of
 // the whole matrix; `.diverging` uses ±max|v|) and clamped.
 
@@ -32,11 +34,13 @@ public struct Heatmap: Equatable, Sendable {
     public var highlightRow: Int?         // marked "▶"/">" in the gutter, its label reversed
     public var highlightCol: Int?         // marked "▼"/"v" above the plot, its label reversed
     public var maxColumnLabelRows: Int    // rows given to vertical column labels at most
+    public var squareCells: Bool          // when zooming, keep matrix cells about square (else fill the area)
 
     public init(rows: Int, cols: Int, values: [Float], lo: Float? = nil, hi: Float? = nil,
                 scale: ColorScale = .sequential, reduce: BlockReduce = .mean,
                 rowLabels: [String] = [], colLabels: [String] = [],
-                highlightRow: Int? = nil, highlightCol: Int? = nil, maxColumnLabelRows: Int = 3) {
+                highlightRow: Int? = nil, highlightCol: Int? = nil, maxColumnLabelRows: Int = 3,
+                squareCells: Bool = true) {
         self.rows = rows
         self.cols = cols
         self.values = values
@@ -49,6 +53,7 @@ public struct Heatmap: Equatable, Sendable {
         self.highlightRow = highlightRow
         self.highlightCol = highlightCol
         self.maxColumnLabelRows = maxColumnLabelRows
+        self.squareCells = squareCells
     }
 
     /// The range colours are normalised over (after applying `lo`/`hi` and the auto rule).
@@ -72,17 +77,39 @@ public struct Heatmap: Equatable, Sendable {
         let gutter = (labelWidth > 0 || highlightRow != nil) ? labelWidth + 1 : 0
         let plotAvailW = clip.width - gutter
         guard plotAvailW > 0 else { return }
-        let plotW = cols <= plotAvailW ? cols * (plotAvailW / cols) : plotAvailW
-        let colBlock = plotW / max(1, min(cols, plotW))      // columns per matrix column when zoomed (≥ 1)
         let maxColLabel = colLabels.map(\.count).max() ?? 0
-        let horizontalLabels = maxColLabel > 0 && cols <= plotW && maxColLabel <= colBlock
-        let labelRows = maxColLabel == 0 ? 0 : (horizontalLabels ? 1 : min(maxColLabel, max(0, maxColumnLabelRows)))
         let markerRow = highlightCol != nil ? 1 : 0
+        let freeZoomX = cols <= plotAvailW ? plotAvailW / cols : 0   // 0: more columns than room, downsample
+
+        // Zoom per axis (0 = downsample). Column labels go horizontal when they fit one zoomed column, which
+        // depends on the zoom, which depends on the rows the labels take: try horizontal first, then vertical.
+        var zoomX = 0, zoomY = 0, labelRows = 0, horizontalLabels = false, termRows = 0, availPixels = 0
+        for allowHorizontal in [true, false] {
+            horizontalLabels = allowHorizontal && maxColLabel > 0 && freeZoomX > 0 && maxColLabel <= freeZoomX
+            labelRows = maxColLabel == 0 ? 0 : (horizontalLabels ? 1 : min(maxColLabel, max(0, maxColumnLabelRows)))
+            termRows = clip.height - min(clip.height, labelRows + markerRow)
+            availPixels = glyphMode ? termRows : 2 * termRows
+            zoomX = freeZoomX
+            zoomY = rows <= availPixels ? availPixels / rows : 0
+            if !glyphMode && zoomY >= 2 { zoomY -= zoomY % 2 }   // whole terminal rows per matrix row
+            if squareCells && zoomX > 0 && zoomY > 0 {
+                if glyphMode {                                  // a character is about twice as tall as wide
+                    zoomY = max(1, min(zoomY, zoomX / 2))
+                    zoomX = min(zoomX, 2 * zoomY)
+                } else {                                        // a half-block pixel is about square
+                    var z = min(zoomX, zoomY)
+                    if z >= 2 { z -= z % 2 }
+                    zoomX = z
+                    zoomY = z
+                }
+            }
+            if !horizontalLabels || maxColLabel <= zoomX { break }
+        }
         let header = min(clip.height, labelRows + markerRow)
-        let termRows = clip.height - header
         guard termRows > 0 else { return }
-        let availPixels = glyphMode ? termRows : 2 * termRows
-        let plotPH = rows <= availPixels ? rows * (availPixels / rows) : availPixels
+        let plotW = zoomX > 0 ? cols * zoomX : plotAvailW
+        let plotPH = zoomY > 0 ? rows * zoomY : availPixels
+        let colBlock = max(1, zoomX)                          // terminal columns per matrix column when zoomed
         let plotX = clip.x + gutter, plotY = clip.y + header
 
         // Pixels: (plotPH, plotW), NaN where the block holds a non-finite value.

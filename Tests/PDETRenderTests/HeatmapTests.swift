@@ -30,6 +30,23 @@ final class HeatmapTests: XCTestCase {
         XCTAssertEqual(g[0, 1].style, Style(fg: .indexed(226), bg: .default))
     }
 
+    func testSquareEvenZoom() {
+        var g = Grid(width: 10, height: 10)
+        ramp.render(into: &g, rect: g.bounds)
+        // zoom x 5, y 10 pixels → shared even zoom 4: 8 columns × 8 pixel rows = 4 terminal rows.
+        XCTAssertEqual(g.lines, Array(repeating: "▀▀▀▀▀▀▀▀  ", count: 4) + Array(repeating: String(repeating: " ", count: 10), count: 6))
+        XCTAssertEqual(g[0, 1].style, Style(fg: .indexed(53), bg: .indexed(53)))
+        XCTAssertEqual(g[0, 2].style, Style(fg: .indexed(72), bg: .indexed(72)))
+        var fill = Grid(width: 10, height: 10)
+        var h = ramp
+        h.squareCells = false
+        h.render(into: &fill, rect: fill.bounds)
+        XCTAssertEqual(fill.lines, Array(repeating: "▀▀▀▀▀▀▀▀▀▀", count: 10))
+        var glyphs = Grid(width: 10, height: 10)
+        ramp.render(into: &glyphs, rect: glyphs.bounds, options: .plain)
+        XCTAssertEqual(Array(glyphs.plainText().split(separator: "\n")), ["    ----", "    ----", "****@@@@", "****@@@@"])
+    }
+
     func testNonFiniteMarked() {
         var g = Grid(width: 2, height: 2)
         let h = Heatmap(rows: 2, cols: 2, values: [0, .nan, 1, .infinity])
