@@ -18,6 +18,12 @@ public enum Ramp {
     /// Strong negative (bright cyan-blue) → zero (dark grey, index 6) → strong positive (bright yellow-orange).
     public static let diverging: [UInt8] = [159, 117, 75, 68, 61, 60, 237, 94, 130, 172, 214, 222, 229]
 
+    /// The same two ramps for 16-colour terminals, chosen rather than downgraded (the nearest-colour map would
+    /// fold viridis onto greys and break its order): blue → cyan → green → yellow, luminance increasing.
+    public static let sequential16: [UInt8] = [4, 12, 6, 10, 11]
+    /// Bright cyan → blue → grey (zero, index 3) → red → yellow → bright yellow.
+    public static let diverging16: [UInt8] = [14, 6, 4, 8, 1, 3, 11]
+
     /// Density ramp for mono/ASCII, empty → full (10 levels).
     public static let glyphs: [Character] = Array(" .:-=+*#%@")
 
@@ -33,10 +39,19 @@ public enum Ramp {
         return min(count - 1, max(0, i))
     }
 
-    /// The colour for normalised `t` in [0, 1] (for `.diverging`, 0.5 is zero), downgraded to `mode`.
+    /// The colour for normalised `t` in [0, 1] (for `.diverging`, 0.5 is zero) in `mode`: an xterm-256 index,
+    /// an ANSI colour from the 16-colour ramps, or `.default` in mono.
     public static func color(_ t: Double, scale: ColorScale, mode: ColorMode) -> Color {
-        let ramp = scale == .sequential ? sequential : diverging
-        return Color.indexed(ramp[index(t, count: ramp.count)]).downgraded(to: mode)
+        switch mode {
+        case .mono:
+            return .default
+        case .c16:
+            let ramp = scale == .sequential ? sequential16 : diverging16
+            return .ansi(ramp[index(t, count: ramp.count)])
+        case .c256:
+            let ramp = scale == .sequential ? sequential : diverging
+            return .indexed(ramp[index(t, count: ramp.count)])
+        }
     }
 
     /// The glyph for normalised `t` in [0, 1] (for `.diverging`, 0.5 is zero).

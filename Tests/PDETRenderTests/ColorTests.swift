@@ -59,6 +59,14 @@ final class RampTests: XCTestCase {
         XCTAssertTrue(Ramp.sequential.allSatisfy { $0 >= 16 }, "avoid the theme-dependent ANSI 0–15")
     }
 
+    func testSixteenColourRamps() {
+        let lum = Ramp.sequential16.map { xtermRGB($0).luminance }
+        for i in 1..<lum.count { XCTAssertGreaterThan(lum[i], lum[i - 1]) }
+        XCTAssertEqual(Ramp.color(0, scale: .sequential, mode: .c16), .ansi(4))
+        XCTAssertEqual(Ramp.color(0.5, scale: .diverging, mode: .c16), .ansi(8))
+        XCTAssertEqual(Ramp.color(0, scale: .diverging, mode: .c16), .ansi(14))
+    }
+
     func testDivergingBrightensAwayFromZero() {
         let lum = Ramp.diverging.map { xtermRGB($0).luminance }
         let mid = Ramp.diverging.count / 2
