@@ -93,6 +93,19 @@ final class JunkInputTests: XCTestCase {
             bars.render(into: &g, rect: rect, options: options)
             check(g, rect, "bars " + tag, options: options)
 
+            g = sentinelGrid(width: 16, height: 10)
+            drawKeyBar(into: &g, rect: rect, hints: (0..<rng.int(0...5)).map { _ in KeyHint(rng.junkString(), rng.junkString()) },
+                       options: options)
+            check(g, rect, "keybar " + tag, options: options)
+
+            g = sentinelGrid(width: 16, height: 10)
+            Table(columns: (0..<rng.int(0...4)).map { _ in
+                      TableColumn(rng.junkString(), width: rng.int(-2...8), align: [.left, .center, .right][rng.int(0...2)])
+                  },
+                  rows: (0..<rng.int(0...12)).map { _ in (0..<rng.int(0...5)).map { _ in rng.junkString() } },
+                  highlightRow: maybe(&rng) { $0.int(-3...20) }).render(into: &g, rect: rect, options: options)
+            check(g, rect, "table " + tag, options: options)
+
             let parts = Layout.split(rect, rng.int(0...1) == 0 ? .vertical : .horizontal,
                                      (0..<rng.int(0...5)).map { _ in
                                          [Constraint.length(rng.int(-3...20)), .percentage(rng.int(-10...150)), .fill(rng.int(-1...3))][rng.int(0...2)]
