@@ -47,7 +47,7 @@ struct DemoPattern {
             grid[2 + cell % rampWidth, 6 + cell / rampWidth] = Cell(ch, Style(fg: .indexed(top), bg: .indexed(bottom)))
         }
         let footerY = min(height - 2, 6 + rampRows + 1)
-        grid.put("q quit · every key is shown above", x: 2, y: footerY, style: Style(dim: true), maxWidth: width - 4)
+        grid.put("q quit \(ascii ? "-" : "·") every key is shown above", x: 2, y: footerY, style: Style(dim: true), maxWidth: width - 4)
         return grid
     }
 
