@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "PDETIOTests", dependencies: ["PDETIO", "PDETCore"]),
         .testTarget(name: "PDETRenderTests", dependencies: ["PDETRender"]),
         .testTarget(name: "PDETExplorerTests", dependencies: ["PDETExplorer", "PDETRender", "PDETCore"]),
+        .testTarget(name: "PDETTerminalTests", dependencies: ["PDETTerminal", "PDETRender", "CNcurses"]),
         .testTarget(name: "CLITests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]
