@@ -87,6 +87,15 @@ kill -TERM "$(tl_app_pid)"
 status="$(tl_wait_exit)" || tl_fail "SIGTERM did not end the demo"
 [ "$status" = 0 ] || tl_fail "exit status $status after SIGTERM (want 0: a clean shutdown)"
 tl_check_restored || tl_fail "terminal not restored after SIGTERM"
+
+step "a fatal signal (SIGSEGV) restores the terminal, then dies with the default action"
+tl_run "'$BIN' demo"
+tl_wait_for "Size: 80×24" || tl_fail "demo did not start again (run 2)"
+tl_wait_app || tl_fail "no demo process"
+kill -SEGV "$(tl_app_pid)"
+status="$(tl_wait_exit)" || tl_fail "SIGSEGV did not end the demo"
+[ "$status" = 139 ] || tl_fail "exit status $status after SIGSEGV (want 139: re-raised with the default action)"
+tl_check_restored || tl_fail "terminal not restored after SIGSEGV"
 tl_stop
 
 # MARK: run 3 — no colour, ASCII
