@@ -125,7 +125,10 @@ public struct BarChart: Equatable, Sendable {
                 }
             }
             if valueWidth > 0 {
-                let text = valueText(row)
+                var text = valueText(row)
+                if over && text.count > valueWidth {   // keep the alarm mark when the numbers must be cut
+                    text = String(text.dropLast().prefix(max(0, valueWidth - 1))) + "!"
+                }
                 let valueRect = Rect(x: clip.maxX - valueWidth, y: ty, width: valueWidth, height: 1).intersection(clip)
                 grid.put(truncate(text, width: valueWidth), in: valueRect, align: .right, style: over || !row.value.isFinite ? alarm : .plain)
             }
