@@ -48,23 +48,32 @@ public struct BarChart: Equatable, Sendable {
         return text
     }
 
-    /// Position of `v` along the bar in [0, 1]; nil when it cannot be placed (non-finite).
-    func fraction(_ v: Float) -> Double? {
-        guard v.isFinite else { return nil }
-        let everything = rows.flatMap { [$0.value] + ($0.second.map { [$0] } ?? []) } + (threshold.map { [$0] } ?? [])
+    /// The bar's scale: [lo, hi] in value units (log10 units under `logScale`), computed once per render.
+    func scaleRange() -> (lo: Double, hi: Double) {
+        var everything = rows.map(\.value) + rows.compactMap(\.second)
+        if let threshold { everything.append(threshold) }
         let finite = everything.filter(\.isFinite).map(Double.init)
         if logScale {
-            guard v > 0 else { return 0 }
             let positive = finite.filter { $0 > 0 }
             var hi = Math.log10(maxValue.map(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? (positive.max() ?? 1))
             var lo = Math.log10(minValue.map(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? (positive.min() ?? 1))
             if !(hi > lo) { lo = hi - 1 }
-            if !hi.isFinite || !lo.isFinite { hi = 1; lo = 0 }
-            return min(1, max(0, (Math.log10(Double(v)) - lo) / (hi - lo)))
+            if !hi.isFinite || !lo.isFinite || !(hi > lo) { hi = 1; lo = 0 }
+            return (lo, hi)
         }
         var hi = maxValue.map(Double.init) ?? (finite.max() ?? 1)
         if !(hi > 0) || !hi.isFinite { hi = 1 }
-        return min(1, max(0, Double(v) / hi))
+        return (0, hi)
+    }
+
+    /// Position of `v` along the bar in [0, 1] for `range` from `scaleRange()`; nil when non-finite.
+    func fraction(_ v: Float, _ range: (lo: Double, hi: Double)) -> Double? {
+        guard v.isFinite else { return nil }
+        if logScale {
+            guard v > 0 else { return 0 }
+            return min(1, max(0, (Math.log10(Double(v)) - range.lo) / (range.hi - range.lo)))
+        }
+        return min(1, max(0, Double(v) / range.hi))
     }
 
     public func render(into grid: inout Grid, rect: Rect, options: RenderOptions = .standard) {
@@ -81,7 +90,8 @@ public struct BarChart: Equatable, Sendable {
         let first = (highlightRow ?? 0) >= clip.height ? highlightRow! - clip.height + 1 : 0
         let barX = clip.x + 1 + labelWidth + 1
         let alarm = Style(fg: Palette.alarm, bold: true).downgraded(to: mode)
-        let thresholdColumn = threshold.flatMap(fraction).map { min(barWidth - 1, Int(($0 * Double(barWidth)).rounded(.down))) }
+        let range = scaleRange()
+        let thresholdColumn = threshold.flatMap { fraction($0, range) }.map { min(barWidth - 1, Int(($0 * Double(barWidth)).rounded(.down))) }
 
         for y in 0..<clip.height {
             let index = first + y
@@ -101,12 +111,12 @@ public struct BarChart: Equatable, Sendable {
             barStyle = barStyle.downgraded(to: mode)
             if barWidth >= 1 {
                 let barClip = Rect(x: barX, y: ty, width: barWidth, height: 1).intersection(clip)
-                if let t = fraction(row.value) {
+                if let t = fraction(row.value, range) {
                     drawBar(into: &grid, t: t, x: barX, y: ty, width: barWidth, style: barStyle, ascii: options.ascii, clip: barClip)
                 } else {
                     grid.set(barX, ty, Cell("!", alarm), clip: barClip)
                 }
-                if let s = row.second, let t2 = fraction(s) {
+                if let s = row.second, let t2 = fraction(s, range) {
                     let col = min(barWidth - 1, Int((t2 * Double(barWidth)).rounded(.down)))
                     grid.set(barX + col, ty, Cell(options.ascii ? "o" : "•", Style(bold: true)), clip: barClip)
                 }
@@ -115,7 +125,10 @@ public struct BarChart: Equatable, Sendable {
                 }
             }
             if valueWidth > 0 {
-                let text = valueText(row)
+                var text = valueText(row)
+                if over && text.count > valueWidth {   // keep the alarm mark when the numbers must be cut
+                    text = String(text.dropLast().prefix(max(0, valueWidth - 1))) + "!"
+                }
                 let valueRect = Rect(x: clip.maxX - valueWidth, y: ty, width: valueWidth, height: 1).intersection(clip)
                 grid.put(truncate(text, width: valueWidth), in: valueRect, align: .right, style: over || !row.value.isFinite ? alarm : .plain)
             }

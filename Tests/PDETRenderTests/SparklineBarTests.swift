@@ -66,6 +66,11 @@ final class BarChartTests: XCTestCase {
         XCTAssertEqual(c[7, 1].style, Style(fg: .ansi(11), bold: true))
     }
 
+    func testNarrowValueKeepsAlarmMark() {
+        let g = render(BarChart(rows: [BarRow("a", 12.5, second: 1)], threshold: 2), width: 9, height: 1, options: .plain)
+        XCTAssertEqual(g.lines, [" a |# 12!"])   // "12.5/1!" cut to 3 columns keeps "!"
+    }
+
     func testLogScale() {
         let b = BarChart(rows: [BarRow("a", 1), BarRow("b", 10), BarRow("c", 100)], logScale: true, showValues: false)
         XCTAssertEqual(render(b, width: 7, height: 3).lines, [" a     ", " b ██  ", " c ████"])
