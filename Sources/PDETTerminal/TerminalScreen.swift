@@ -4,9 +4,7 @@
 // default colours kept (use_default_colors), colour pairs allocated on demand, ESC delay 25 ms.
 // Exit paths: shutdown(), deinit, atexit, SIGINT/SIGTERM/SIGHUP (flag → the loop quits), fatal
 // signals (endwin, then the default action). Ctrl-Z/fg and SIGWINCH are ncurses' own handlers.
-//
-// This is the only Swift file that calls the shim's signal/session functions: their state is
-// `static` in the C header, so each object file calling them would get its own copy.
+
 import CNcurses
 import Glibc
 import PDETRender
