@@ -1,0 +1,2 @@
+PS1='tl$ '
+unset NO_COLOR PROMPT_COMMAND
