@@ -1,2 +1,0 @@
-PS1='tl$ '
-unset NO_COLOR PROMPT_COMMAND
