@@ -102,7 +102,18 @@ tl_stop
 
 # MARK: run 3 — no colour, ASCII
 tl_start 80 24 || tl_fail "could not start tmux"
-tl_run "NO_COLOR=1 '$BIN' demo --ascii"
+step "an unknown TERM and TERM=dumb give a clear error and exit 1"
+tl_run "TERM=bogus-term '$BIN' demo"
+status="$(tl_wait_exit)" || tl_fail "TERM=bogus-term did not exit"
+[ "$status" = 1 ] || tl_fail "exit status $status with an unknown TERM (want 1)"
+tl_wait_for "cannot use the terminal type 'bogus-term'" || tl_fail "no error for an unknown TERM"
+tl_run "clear; TERM=dumb '$BIN' demo"
+status="$(tl_wait_exit)" || tl_fail "TERM=dumb did not exit"
+[ "$status" = 1 ] || tl_fail "exit status $status with TERM=dumb (want 1)"
+tl_wait_for "cannot move the cursor" || tl_fail "no error for TERM=dumb"
+tl_check_restored || tl_fail "terminal not restored after TERM=dumb"
+
+tl_run "clear; NO_COLOR=1 '$BIN' demo --ascii"
 step "NO_COLOR and --ascii"
 tl_wait_for "Colours: none" || tl_fail "NO_COLOR not honoured"
 tl_wait_for "+- pdet-tui demo" || tl_fail "--ascii border not drawn"

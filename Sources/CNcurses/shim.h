@@ -51,6 +51,12 @@ static inline SCREEN *pdet_newterm(void) { return newterm(NULL, stdout, stdin); 
 extern int wcwidth(wchar_t c);
 static inline int pdet_wcwidth(wchar_t c) { return wcwidth(c); }
 
+/// False for terminals such as TERM=dumb that cannot position the cursor (no `cup` capability).
+static inline int pdet_can_address_cursor(void) {
+    char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1;
+}
+
 static inline int pdet_is_tty(void) { return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO); }
 
 // MARK: session and signal state (one copy per process, see the header comment)

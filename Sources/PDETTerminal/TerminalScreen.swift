@@ -28,9 +28,14 @@ public final class TerminalScreen {
         setlocale(LC_ALL, "")
         guard pdet_is_tty() != 0 else { throw .notATerminal }
         pdet_signal_install()
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
         guard let screen = pdet_newterm() else {
-            let term = getenv("TERM").map { String(cString: $0) } ?? ""
             throw TerminalError("pdet-tui: cannot use the terminal type '\(term)' (set TERM, e.g. TERM=xterm-256color)")
+        }
+        guard pdet_can_address_cursor() != 0 else {
+            endwin()
+            delscreen(screen)
+            throw TerminalError("pdet-tui: the terminal type '\(term)' cannot move the cursor; use a full terminal (e.g. TERM=xterm-256color) or `pdet-tui snapshot`")
         }
         self.screen = screen
         pdet_session_set_open(1)
