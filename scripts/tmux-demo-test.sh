@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real-terminal test of the ncurses backend: runs `pdet-tui demo` inside tmux and checks drawing,
 # keys, resize (down to "Terminal too small" and back), Ctrl-Z/fg, quitting with q, and that
-# SIGTERM restores the terminal. Uses $PDET_TUI, else the release build, else the debug build.
+# SIGTERM restores the terminal. Uses $PDET_TUI, else the newer of the release and debug builds.
 # Every wait has a timeout, the whole test is limited to 120 s, and the tmux server is
 # killed on every exit path.
 set -uo pipefail
@@ -9,10 +9,8 @@ cd "$(dirname "$0")/.."
 source scripts/tmux-lib.sh
 
 BIN="${PDET_TUI:-}"
-if [ -z "$BIN" ]; then
-    for candidate in .build/release/pdet-tui .build/debug/pdet-tui; do
-        if [ -x "$candidate" ]; then BIN="$candidate"; break; fi
-    done
+if [ -z "$BIN" ]; then   # the newer of the release and debug builds
+    BIN="$(ls -t .build/release/pdet-tui .build/debug/pdet-tui 2>/dev/null | head -n 1)"
 fi
 if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
     echo "tmux-demo-test: no pdet-tui binary (run: swift build --product pdet-tui, or set PDET_TUI)" >&2
@@ -51,6 +49,10 @@ tl_keys BTab;   tl_wait_for "Last key: BackTab" || tl_fail "BackTab not seen"
 tl_keys Escape; tl_wait_for "Last key: Esc" || tl_fail "Esc alone not seen"
 tl_keys C-w;    tl_wait_for "Last key: Ctrl-W" || tl_fail "Ctrl-W not seen"
 tl_keys Enter;  tl_wait_for "Last key: Enter" || tl_fail "Enter not seen"
+
+step "a burst of 300 keys is drained at once (input never lags)"
+tl_type "$(printf 'k%.0s' {1..300})z"
+tl_wait_for "Last key: 'z'" 3 || tl_fail "the last of 300 keys not shown within 3 s"
 
 step "resize to 30×8 shows 'Terminal too small', and back recovers"
 tl_resize 30 8
@@ -100,7 +102,18 @@ tl_stop
 
 # MARK: run 3 — no colour, ASCII
 tl_start 80 24 || tl_fail "could not start tmux"
-tl_run "NO_COLOR=1 '$BIN' demo --ascii"
+step "an unknown TERM and TERM=dumb give a clear error and exit 1"
+tl_run "TERM=bogus-term '$BIN' demo"
+status="$(tl_wait_exit)" || tl_fail "TERM=bogus-term did not exit"
+[ "$status" = 1 ] || tl_fail "exit status $status with an unknown TERM (want 1)"
+tl_wait_for "cannot use the terminal type 'bogus-term'" || tl_fail "no error for an unknown TERM"
+tl_run "clear; TERM=dumb '$BIN' demo"
+status="$(tl_wait_exit)" || tl_fail "TERM=dumb did not exit"
+[ "$status" = 1 ] || tl_fail "exit status $status with TERM=dumb (want 1)"
+tl_wait_for "cannot move the cursor" || tl_fail "no error for TERM=dumb"
+tl_check_restored || tl_fail "terminal not restored after TERM=dumb"
+
+tl_run "clear; NO_COLOR=1 '$BIN' demo --ascii"
 step "NO_COLOR and --ascii"
 tl_wait_for "Colours: none" || tl_fail "NO_COLOR not honoured"
 tl_wait_for "+- pdet-tui demo" || tl_fail "--ascii border not drawn"

@@ -35,7 +35,12 @@ tl_start() {
 
 # tl_stop: kills the private server (safe to call twice, and from a trap).
 tl_stop() {
-    if [ -n "$TL_SOCKET" ]; then tl_tmux kill-server >/dev/null 2>&1 || true; fi
+    if [ -n "$TL_SOCKET" ]; then
+        local socket_path
+        socket_path="$(tl_tmux display-message -p '#{socket_path}' 2>/dev/null)"
+        tl_tmux kill-server >/dev/null 2>&1 || true
+        if [ -n "$socket_path" ]; then rm -f "$socket_path"; fi
+    fi
     if [ -n "$TL_CONF" ]; then rm -f "$TL_CONF" "$TL_CONF.bashrc"; fi
     TL_SOCKET=""
     TL_CONF=""

@@ -2,9 +2,9 @@
 // stdscr/COLORS as shared mutable state, so they are wrapped as static inline functions here.
 //
 // The signal state lives here too (Swift 6 forbids mutable globals, and a signal handler may only
-// touch `volatile sig_atomic_t`). Because everything is `static`, every object file that calls these
-// functions gets its own copy of the state: call the pdet_signal_* / pdet_session_* functions from
-// ONE Swift file only (Sources/PDETTerminal/TerminalScreen.swift).
+// touch `volatile sig_atomic_t`). The state variables are weak definitions, not `static`: every
+// object file that uses these inline functions emits its own definition (the optimiser inlines
+// across Swift files), and the linker merges weak definitions into one.
 #ifndef PDET_CNCURSES_SHIM_H
 #define PDET_CNCURSES_SHIM_H
 #define _XOPEN_SOURCE_EXTENDED 1
@@ -51,13 +51,20 @@ static inline SCREEN *pdet_newterm(void) { return newterm(NULL, stdout, stdin); 
 extern int wcwidth(wchar_t c);
 static inline int pdet_wcwidth(wchar_t c) { return wcwidth(c); }
 
+/// False for terminals such as TERM=dumb that cannot position the cursor (no `cup` capability).
+static inline int pdet_can_address_cursor(void) {
+    char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1;
+}
+
 static inline int pdet_is_tty(void) { return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO); }
 
-// MARK: session and signal state (call from one Swift file only, see the header comment)
+// MARK: session and signal state (one copy per process, see the header comment)
 
-static volatile sig_atomic_t pdet_quit_signal = 0;   // the last SIGINT/SIGTERM/SIGHUP, 0 if none
-static volatile sig_atomic_t pdet_session_open = 0;  // curses is active (between newterm and endwin)
-static volatile sig_atomic_t pdet_handlers_installed = 0;
+#define PDET_SHARED __attribute__((weak))
+PDET_SHARED volatile sig_atomic_t pdet_quit_signal = 0;   // the last SIGINT/SIGTERM/SIGHUP, 0 if none
+PDET_SHARED volatile sig_atomic_t pdet_session_open = 0;  // curses is active (between newterm and endwin)
+PDET_SHARED volatile sig_atomic_t pdet_handlers_installed = 0;
 
 static void pdet_on_quit_signal(int sig) { pdet_quit_signal = sig; }
 

@@ -4,9 +4,7 @@
 // default colours kept (use_default_colors), colour pairs allocated on demand, ESC delay 25 ms.
 // Exit paths: shutdown(), deinit, atexit, SIGINT/SIGTERM/SIGHUP (flag → the loop quits), fatal
 // signals (endwin, then the default action). Ctrl-Z/fg and SIGWINCH are ncurses' own handlers.
-//
-// This is the only Swift file that calls the shim's signal/session functions: their state is
-// `static` in the C header, so each object file calling them would get its own copy.
+
 import CNcurses
 import Glibc
 import PDETRender
@@ -30,9 +28,14 @@ public final class TerminalScreen {
         setlocale(LC_ALL, "")
         guard pdet_is_tty() != 0 else { throw .notATerminal }
         pdet_signal_install()
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
         guard let screen = pdet_newterm() else {
-            let term = getenv("TERM").map { String(cString: $0) } ?? ""
             throw TerminalError("pdet-tui: cannot use the terminal type '\(term)' (set TERM, e.g. TERM=xterm-256color)")
+        }
+        guard pdet_can_address_cursor() != 0 else {
+            endwin()
+            delscreen(screen)
+            throw TerminalError("pdet-tui: the terminal type '\(term)' cannot move the cursor; use a full terminal (e.g. TERM=xterm-256color) or `pdet-tui snapshot`")
         }
         self.screen = screen
         pdet_session_set_open(1)
