@@ -55,47 +55,77 @@ func axpy(_ y: FloatPtr, _ a: Float, _ x: FloatPtr, _ n: Int) {
     }
 }
 
+@inline(__always)
+func fma8(_ acc: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) {
+    #if PDET_FMA
+    acc.addProduct(a, b)      // one vfmadd on AVX2 hosts (Package.swift sets PDET_FMA there)
+    #else
+    acc += a * b              // without FMA hardware, llvm.fma would be a slow libm call per lane
+    #endif
+}
+
+/// C (M, N) += A (M, K) · B (K, N), where A(m, k) = a[m·ars + k·acs] (any strides, so Aᵀ is free),
+/// B is row-major with leading dimension ldb and C with ldc. Rows of C are split across cores.
+/// The inner kernel keeps a 4×16 tile of C in eight SIMD8 registers and streams B's rows.
+func gemmAccumulate(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
+                    _ b: FloatPtr, _ ldb: Int, _ M: Int, _ N: Int, _ K: Int) {
+    parallelFor(M, minChunk: 16) { lo, hi in
+        var m = lo
+        while m + 4 <= hi {
+            var j = 0
+            while j + 16 <= N {
+                var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
+                var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
+                let a0 = a + m * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars
+                for k in 0..<K {
+                    let br = b + k * ldb + j
+                    let b0 = load8(br), b1 = load8(br + 8)
+                    let ko = k * acs
+                    let v0 = SIMD8<Float>(repeating: a0[ko]), v1 = SIMD8<Float>(repeating: a1[ko])
+                    let v2 = SIMD8<Float>(repeating: a2[ko]), v3 = SIMD8<Float>(repeating: a3[ko])
+                    fma8(&c00, v0, b0); fma8(&c01, v0, b1)
+                    fma8(&c10, v1, b0); fma8(&c11, v1, b1)
+                    fma8(&c20, v2, b0); fma8(&c21, v2, b1)
+                    fma8(&c30, v3, b0); fma8(&c31, v3, b1)
+                }
+                let r0 = c + m * ldc + j, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc
+                store8(r0, load8(r0) + c00); store8(r0 + 8, load8(r0 + 8) + c01)
+                store8(r1, load8(r1) + c10); store8(r1 + 8, load8(r1 + 8) + c11)
+                store8(r2, load8(r2) + c20); store8(r2 + 8, load8(r2 + 8) + c21)
+                store8(r3, load8(r3) + c30); store8(r3 + 8, load8(r3 + 8) + c31)
+                j += 16
+            }
+            if j < N { gemmEdge(c, ldc, a, ars, acs, b, ldb, m, m + 4, j, N, K) }
+            m += 4
+        }
+        if m < hi { gemmEdge(c, ldc, a, ars, acs, b, ldb, m, hi, 0, N, K) }
+    }
+}
+
+/// The scalar remainder of gemmAccumulate: rows m0..<m1, columns j0..<j1.
+@inline(never)
+func gemmEdge(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
+              _ b: FloatPtr, _ ldb: Int, _ m0: Int, _ m1: Int, _ j0: Int, _ j1: Int, _ K: Int) {
+    for m in m0..<m1 {
+        for j in j0..<j1 {
+            var s: Float = 0
+            for k in 0..<K { s += a[m * ars + k * acs] * b[k * ldb + j] }
+            c[m * ldc + j] += s
+        }
+    }
+}
+
 /// out (N, OC) = inp (N, IC) · w (OC, IC)ᵀ + bias (OC)
 public func matmulForward(_ out: FloatPtr, _ inp: FloatPtr, _ w: FloatPtr, _ bias: FloatPtr?,
                           _ N: Int, _ IC: Int, _ OC: Int) {
-    parallelFor(N, minChunk: 16) { lo, hi in
-        var n = lo
-        // Four rows at a time share each loaded weight row: 4x fewer weight loads.
-        while n + 4 <= hi {
-            let x0 = inp + n * IC, x1 = x0 + IC, x2 = x1 + IC, x3 = x2 + IC
-            for o in 0..<OC {
-                let wr = w + o * IC
-                var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
-                var i = 0
-                while i + 8 <= IC {
-                    let wv = load8(wr + i)
-                    a0 += load8(x0 + i) * wv
-                    a1 += load8(x1 + i) * wv
-                    a2 += load8(x2 + i) * wv
-                    a3 += load8(x3 + i) * wv
-                    i += 8
-                }
-                var s0 = a0.sum(), s1 = a1.sum(), s2 = a2.sum(), s3 = a3.sum()
-                while i < IC {
-                    s0 += x0[i] * wr[i]; s1 += x1[i] * wr[i]; s2 += x2[i] * wr[i]; s3 += x3[i] * wr[i]
-                    i += 1
-                }
-                let b = bias?[o] ?? 0
-                out[n * OC + o] = s0 + b
-                out[(n + 1) * OC + o] = s1 + b
-                out[(n + 2) * OC + o] = s2 + b
-                out[(n + 3) * OC + o] = s3 + b
-            }
-            n += 4
-        }
-        while n < hi {
-            let x = inp + n * IC
-            for o in 0..<OC {
-                out[n * OC + o] = dot(x, w + o * IC, IC) + (bias?[o] ?? 0)
-            }
-            n += 1
-        }
+    for n in 0..<N {
+        if let bias { (out + n * OC).update(from: bias, count: OC) } else { zero(out + n * OC, OC) }
     }
+    // wt (IC, OC) = wᵀ, so that the kernel streams contiguous rows of B.
+    let wt = FloatPtr.allocate(capacity: IC * OC)
+    defer { wt.deallocate() }
+    for o in 0..<OC { for i in 0..<IC { wt[i * OC + o] = w[o * IC + i] } }
+    gemmAccumulate(out, OC, inp, IC, 1, wt, OC, N, OC, IC)
 }
 
 /// dinp (N, IC) += dout (N, OC) · w (OC, IC)
@@ -104,49 +134,9 @@ public func matmulForward(_ out: FloatPtr, _ inp: FloatPtr, _ w: FloatPtr, _ bia
 public func matmulBackward(_ dinp: FloatPtr?, _ dw: FloatPtr, _ dbias: FloatPtr?,
                            _ dout: FloatPtr, _ inp: FloatPtr, _ w: FloatPtr,
                            _ N: Int, _ IC: Int, _ OC: Int) {
-    if let dinp {
-        parallelFor(N, minChunk: 16) { lo, hi in
-            for n in lo..<hi {
-                let dx = dinp + n * IC
-                let g = dout + n * OC
-                for o in 0..<OC where g[o] != 0 {
-                    axpy(dx, g[o], w + o * IC, IC)
-                }
-            }
-        }
-    }
-    // Each output row o of dw is owned by one worker: no races, fixed summation order over n.
-    parallelFor(OC, minChunk: 4) { lo, hi in
-        for o in lo..<hi {
-            let dwr = dw + o * IC
-            var db: Float = 0
-            var n = 0
-            while n + 4 <= N {
-                let g0 = dout[n * OC + o], g1 = dout[(n + 1) * OC + o]
-                let g2 = dout[(n + 2) * OC + o], g3 = dout[(n + 3) * OC + o]
-                db += (g0 + g1) + (g2 + g3)
-                let x0 = inp + n * IC, x1 = x0 + IC, x2 = x1 + IC, x3 = x2 + IC
-                let v0 = SIMD8<Float>(repeating: g0), v1 = SIMD8<Float>(repeating: g1)
-                let v2 = SIMD8<Float>(repeating: g2), v3 = SIMD8<Float>(repeating: g3)
-                var i = 0
-                while i + 8 <= IC {
-                    store8(dwr + i, load8(dwr + i) + v0 * load8(x0 + i) + v1 * load8(x1 + i)
-                        + v2 * load8(x2 + i) + v3 * load8(x3 + i))
-                    i += 8
-                }
-                while i < IC {
-                    dwr[i] += g0 * x0[i] + g1 * x1[i] + g2 * x2[i] + g3 * x3[i]
-                    i += 1
-                }
-                n += 4
-            }
-            while n < N {
-                let g = dout[n * OC + o]
-                db += g
-                axpy(dwr, g, inp + n * IC, IC)
-                n += 1
-            }
-            if let dbias { dbias[o] += db }
-        }
+    if let dinp { gemmAccumulate(dinp, IC, dout, OC, 1, w, IC, N, IC, OC) }
+    gemmAccumulate(dw, IC, dout, 1, OC, inp, IC, OC, IC, N)
+    if let dbias {
+        for n in 0..<N { axpy(dbias, 1, dout + n * OC, OC) }
     }
 }
