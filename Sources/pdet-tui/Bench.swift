@@ -71,7 +71,7 @@ struct Bench: ParsableCommand {
             print(String(decoding: try enc.encode(report), as: UTF8.self))
         } else {
             print("pdet-tui bench: L6 C64 NH4 F256 T64, pde after-embedding scales 1,2,4 (median of \(iterations))")
-            for r in results { print(String(format: "  %-28@ %9.3f ms", r.name as NSString, r.medianMs)) }
+            for r in results { print("  " + r.name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%9.3f ms", r.medianMs)) }
             print(String(format: "  peak RSS %.1f MB", rssMB))
         }
     }
