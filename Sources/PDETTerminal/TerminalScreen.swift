@@ -72,7 +72,11 @@ public final class TerminalScreen {
     }
 
     /// Set by SIGINT, SIGTERM or SIGHUP: the app loop should return so the terminal is restored.
-    public var quitRequested: Bool { pdet_signal_quit_requested() != 0 }
+    public var quitRequested: Bool { pdet_signal_quit_requested() != 0 || hungUp }
+
+    /// True once the terminal has gone away (the pty closed without a SIGHUP reaching us): reads
+    /// would fail at once forever, so the loop must end instead of spinning.
+    public private(set) var hungUp = false
 
     /// Paints the cells that changed since the last draw (all of them after a resize), clipped to the screen.
     public func draw(_ grid: Grid) {
@@ -105,7 +109,11 @@ public final class TerminalScreen {
         wtimeout(pdet_stdscr(), Int32(clamping: timeoutMilliseconds))
         var code: wint_t = 0
         let status = wget_wch(pdet_stdscr(), &code)
-        guard status != ERR else { return nil }
+        guard status != ERR else {
+            var fds = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            if poll(&fds, 1, 0) > 0 && (Int32(fds.revents) & (POLLHUP | POLLERR | POLLNVAL)) != 0 { hungUp = true }
+            return nil
+        }
         let key = KeyDecoder.decode(status: status, code: code, size: size)
         if case .resize = key { previous = nil }
         return key
