@@ -1,9 +1,40 @@
 // Multi-head self-attention over a fused QKV tensor (llm.c's attention_forward/backward), here
 // bidirectional by default with an optional causal mask. Forward keeps the probabilities, which
 // backward needs and which the explorer's Attention panel shows.
+//
+// Each (batch row, head) pair is a small dense problem: scores = Q·Kᵀ (T×HS · HS×T), a row
+// softmax, out = P·V. They run as register-tiled GEMMs (gemmRows) on one core each, with the
+// pairs spread over the cores: no pair's output overlaps another's, so results are bit-stable.
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// Row softmax in place over row[0...last] (T entries; the masked tail is set to 0).
+/// A NaN or ±Inf score propagates as NaN probabilities: shown, never trapped.
+@inline(__always)
+func softmaxRow(_ row: FloatPtr, last: Int, T: Int, scale: Float) {
+    let n = last + 1
+    var maxv = -Float.infinity
+    var poison: Float = 0                     // x·0 is NaN exactly when some score is NaN or ±Inf
+    for i in 0..<n { row[i] *= scale; poison += row[i] * 0; if row[i] > maxv { maxv = row[i] } }
+    if !poison.isFinite {
+        for i in 0..<T { row[i] = .nan }
+        return
+    }
+    var sum: Float = 0
+    var i = 0
+    let mv = SIMD8<Float>(repeating: maxv)
+    while i + 8 <= n {
+        let e = exp8(load8(row + i) - mv)
+        store8(row + i, e)
+        sum += e.sum()
+        i += 8
+    }
+    while i < n { let e = expf(row[i] - maxv); row[i] = e; sum += e; i += 1 }
+    let inv = 1 / sum
+    for j in 0..<n { row[j] *= inv }
+    if n < T { zero(row + n, T - n) }
+}
 
 /// out (B, T, C) = softmax(Q·Kᵀ/√HS)·V per head; att (B, NH, T, T) saves the probabilities
 /// (row = query, column = key; masked keys hold 0). inp = qkv (B, T, 3C) as [Q | K | V].
@@ -12,36 +43,20 @@ func attentionForward(_ out: FloatPtr, _ att: FloatPtr, _ inp: FloatPtr,
     let C3 = 3 * C, HS = C / NH
     let scale = 1 / Float(HS).squareRoot()
     parallelFor(B * NH, minChunk: 1) { lo, hi in
+        let kt = FloatPtr.allocate(capacity: HS * T)    // (HS, T) Kᵀ of this head
+        defer { kt.deallocate() }
         for bh in lo..<hi {
             let b = bh / NH, h = bh % NH
-            for t in 0..<T {
-                let q = inp + b * T * C3 + t * C3 + h * HS
-                let row = att + ((b * NH + h) * T + t) * T
-                let last = causal ? t : T - 1
-                var maxv = -Float.infinity
-                for t2 in 0...last {
-                    let k = inp + b * T * C3 + t2 * C3 + h * HS + C
-                    let v = dot(q, k, HS) * scale
-                    row[t2] = v
-                    if v > maxv { maxv = v }
-                }
-                // A NaN or ±Inf score propagates as NaN probabilities: shown, never trapped.
-                if !maxv.isFinite { maxv = 0 }
-                var sum: Float = 0
-                for t2 in 0...last {
-                    let e = expf(row[t2] - maxv)
-                    row[t2] = e
-                    sum += e
-                }
-                let inv = 1 / sum
-                for t2 in 0...last { row[t2] *= inv }
-                if last + 1 < T { for t2 in (last + 1)..<T { row[t2] = 0 } }
-                let o = out + b * T * C + t * C + h * HS
-                zero(o, HS)
-                for t2 in 0...last {
-                    axpy(o, row[t2], inp + b * T * C3 + t2 * C3 + h * HS + 2 * C, HS)
-                }
-            }
+            let q = inp + b * T * C3 + h * HS           // rows stride 3C
+            let k = q + C, v = q + 2 * C
+            for t in 0..<T { for i in 0..<HS { kt[i * T + t] = k[t * C3 + i] } }
+            let p = att + (b * NH + h) * T * T          // (T, T)
+            zero(p, T * T)
+            gemmRows(p, T, q, C3, 1, kt, T, 0, T, T, HS)
+            for t in 0..<T { softmaxRow(p + t * T, last: causal ? t : T - 1, T: T, scale: scale) }
+            let o = out + b * T * C + h * HS            // rows stride C
+            for t in 0..<T { zero(o + t * C, HS) }
+            gemmRows(o, C, p, T, 1, v, C3, 0, T, HS, T)
         }
     }
 }
@@ -51,37 +66,32 @@ func attentionBackward(_ dinp: FloatPtr, _ dout: FloatPtr, _ inp: FloatPtr, _ at
                        _ B: Int, _ T: Int, _ C: Int, _ NH: Int, causal: Bool) {
     let C3 = 3 * C, HS = C / NH
     let scale = 1 / Float(HS).squareRoot()
-    // Each (b, h) touches only its own head's slice of dinp: workers never overlap.
     parallelFor(B * NH, minChunk: 1) { lo, hi in
-        let datt = FloatPtr.allocate(capacity: T)
-        defer { datt.deallocate() }
+        let vt = FloatPtr.allocate(capacity: HS * T)    // (HS, T) Vᵀ
+        let dp = FloatPtr.allocate(capacity: T * T)     // (T, T) ∂L/∂P, then ∂L/∂scores
+        defer { vt.deallocate(); dp.deallocate() }
         for bh in lo..<hi {
             let b = bh / NH, h = bh % NH
+            let q = inp + b * T * C3 + h * HS, k = q + C, v = q + 2 * C
+            let dq = dinp + b * T * C3 + h * HS, dk = dq + C, dv = dq + 2 * C
+            let g = dout + b * T * C + h * HS           // (T, HS) rows stride C
+            let p = att + (b * NH + h) * T * T
+            for t in 0..<T { for i in 0..<HS { vt[i * T + t] = v[t * C3 + i] } }
+            // out = P·V  →  ∂P = g·Vᵀ,  ∂V += Pᵀ·g
+            zero(dp, T * T)
+            gemmRows(dp, T, g, C, 1, vt, T, 0, T, T, HS)
+            gemmRows(dv, C3, p, 1, T, g, C, 0, T, HS, T)
+            // softmax: ∂scores = P ⊙ (∂P − Σ_j P·∂P) · scale (masked entries have P = 0)
             for t in 0..<T {
-                let row = att + ((b * NH + h) * T + t) * T
-                let g = dout + b * T * C + t * C + h * HS
-                let q = inp + b * T * C3 + t * C3 + h * HS
-                let dq = dinp + b * T * C3 + t * C3 + h * HS
-                let last = causal ? t : T - 1
-                // out = Σ att·v  →  datt = g·v, dv += att·g
-                var weighted: Float = 0
-                for t2 in 0...last {
-                    let v = inp + b * T * C3 + t2 * C3 + h * HS + 2 * C
-                    let dv = dinp + b * T * C3 + t2 * C3 + h * HS + 2 * C
-                    datt[t2] = dot(g, v, HS)
-                    axpy(dv, row[t2], g, HS)
-                    weighted += row[t2] * datt[t2]
-                }
-                // softmax: dpre = att ⊙ (datt − Σ att·datt); then scores = q·k·scale
-                for t2 in 0...last {
-                    let dpre = row[t2] * (datt[t2] - weighted) * scale
-                    if dpre == 0 { continue }
-                    let k = inp + b * T * C3 + t2 * C3 + h * HS + C
-                    let dk = dinp + b * T * C3 + t2 * C3 + h * HS + C
-                    axpy(dq, dpre, k, HS)
-                    axpy(dk, dpre, q, HS)
-                }
+                let pr = p + t * T, dr = dp + t * T
+                let n = causal ? t + 1 : T
+                var w: Float = 0
+                for j in 0..<n { w += pr[j] * dr[j] }
+                for j in 0..<T { dr[j] = pr[j] * (dr[j] - w) * scale }
             }
+            // scores = Q·Kᵀ  →  ∂Q += ∂S·K,  ∂K += ∂Sᵀ·Q
+            gemmRows(dq, C3, dp, T, 1, k, C3, 0, T, HS, T)
+            gemmRows(dk, C3, dp, 1, T, q, C3, 0, T, HS, T)
         }
     }
 }

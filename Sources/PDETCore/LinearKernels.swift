@@ -70,6 +70,14 @@ func fma8(_ acc: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) {
 func gemmAccumulate(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
                     _ b: FloatPtr, _ ldb: Int, _ M: Int, _ N: Int, _ K: Int) {
     parallelFor(M, minChunk: 16) { lo, hi in
+        gemmRows(c, ldc, a, ars, acs, b, ldb, lo, hi, N, K)
+    }
+}
+
+/// gemmAccumulate on rows lo..<hi of C only, on the calling thread (for callers that are already
+/// parallel, e.g. attention over heads).
+func gemmRows(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
+              _ b: FloatPtr, _ ldb: Int, _ lo: Int, _ hi: Int, _ N: Int, _ K: Int) {
         var m = lo
         while m + 4 <= hi {
             var j = 0
@@ -99,7 +107,6 @@ func gemmAccumulate(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs:
             m += 4
         }
         if m < hi { gemmEdge(c, ldc, a, ars, acs, b, ldb, m, hi, 0, N, K) }
-    }
 }
 
 /// The scalar remainder of gemmAccumulate: rows m0..<m1, columns j0..<j1.
