@@ -1,1 +1,0 @@
-// PDETIO: placeholder until its module is written.
