@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "PDETCoreTests", dependencies: ["PDETCore"]),
         .testTarget(name: "PDETTasksTests", dependencies: ["PDETTasks", "PDETCore"]),
         .testTarget(name: "PDETIOTests", dependencies: ["PDETIO", "PDETCore"]),
-        .testTarget(name: "PDETBertTests", dependencies: ["PDETBert", "PDETCore"]),
+        .testTarget(name: "PDETBertTests", dependencies: ["PDETBert", "PDETCore", "PDETIO"], exclude: ["Resources"]),
         .testTarget(name: "PDETRenderTests", dependencies: ["PDETRender"]),
         .testTarget(name: "PDETExplorerTests", dependencies: ["PDETExplorer", "PDETRender", "PDETCore"]),
         .testTarget(name: "CLITests", dependencies: []),

@@ -1,0 +1,65 @@
+// The explicit heat-diffusion step along the token axis, applied to a pretrained BERT at one of
+// the seven `DiffusionSite`s (docs/minilm.md says where each sits in post-LN BERT).
+//
+// It mirrors the core's diffusion kernel (PDETCore, docs/diffusion-sites.md):
+//   u[i] += Σ_s alpha_s · (u[max(i−s, 0)] − 2·u[i] + u[min(i+s, T−1)])
+// per channel, with Neumann (clamped) boundaries, one explicit Euler step per `steps`.
+// Here alpha_s is the same for every channel and block (nothing is trained); the lead may
+// replace this local copy with the core's kernel.
+
+import PDETCore
+
+/// Which diffusion layer to add to the pretrained model, and how strong.
+public struct BertDiffusion: Equatable, Sendable, Codable {
+    public var site: DiffusionSite
+    public var scales: [Int]     // (S) token offsets s, e.g. [1] or [1, 2, 4]
+    public var alphas: [Float]   // (S) alpha_s; Σ alpha_s ≤ 1/2 keeps the step stable
+    public var steps: Int        // explicit Euler steps per application
+
+    public static let off = BertDiffusion(site: .off, scales: [1], alphas: [0], steps: 1)
+
+    /// `alpha` is the total, split evenly across `scales` (as the core's `pdeAlpha`).
+    public init(site: DiffusionSite, alpha: Float, scales: [Int] = [1], steps: Int = 1) {
+        self.init(site: site, scales: scales,
+                  alphas: Array(repeating: alpha / Float(max(scales.count, 1)), count: scales.count), steps: steps)
+    }
+
+    public init(site: DiffusionSite, scales: [Int], alphas: [Float], steps: Int = 1) {
+        self.site = site
+        self.scales = scales
+        self.alphas = alphas
+        self.steps = steps
+    }
+
+    /// Throws the first problem (checked before every forward that uses the layer).
+    public func validate() throws(BertError) {
+        guard site != .off else { return }
+        if scales.isEmpty { throw BertError("diffusion: list at least one scale") }
+        if scales.count != alphas.count {
+            throw BertError("diffusion: \(scales.count) scales but \(alphas.count) alphas")
+        }
+        if let bad = scales.first(where: { $0 < 1 }) { throw BertError("diffusion: scale \(bad) must be ≥ 1") }
+        if let bad = alphas.first(where: { !$0.isFinite }) { throw BertError("diffusion: alpha \(bad) is not finite") }
+        if steps < 1 || steps > 64 { throw BertError("diffusion: steps must be in 1...64 (got \(steps))") }
+    }
+
+    /// True when this layer acts at `site` (`.off` never acts).
+    func acts(at here: DiffusionSite) -> Bool { site != .off && site == here }
+}
+
+/// Applies `diffusion.steps` explicit diffusion steps to u (T, C) in place; `scratch` holds ≥ T·C.
+func diffusionForward(_ u: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>,
+                      _ T: Int, _ C: Int, _ diffusion: BertDiffusion) {
+    for _ in 0..<diffusion.steps {
+        scratch.update(from: u, count: T * C)  // the old field: every update reads time n only
+        for (s, alpha) in zip(diffusion.scales, diffusion.alphas) where alpha != 0 {
+            for i in 0..<T {
+                let left = scratch + max(i - s, 0) * C
+                let right = scratch + min(i + s, T - 1) * C
+                let mid = scratch + i * C
+                let dst = u + i * C
+                for c in 0..<C { dst[c] += alpha * (left[c] - 2 * mid[c] + right[c]) }
+            }
+        }
+    }
+}
