@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Times one forward pass of all-MiniLM-L6-v2 on a 12-token sentence: Hugging Face transformers
-(torch, 2 threads, no_grad, after warm-up, median of N) and the Swift PDETBert forward (release
-build, same sentence, median of N, run right after in the same process tree), then prints both
-and the ratio Swift / HF.
+(torch, no_grad, after warm-up, median of N) and the Swift PDETBert forward (release build, same
+sentence, median of N, run right after), each with 2 threads and with 1, then prints the figures
+and the ratios Swift / HF. The machine is shared: the load average is printed too, and torch's
+OpenMP threads suffer most from a loaded machine, so the 1-thread ratio is the fairer one then.
 
 Run: scripts/fetch-minilm.sh && /work/venv-torch/bin/python bench/minilm_bench.py [--iterations 50]
 The Swift side is the test MiniLMParityTests/testForwardTiming, which prints
@@ -24,11 +25,11 @@ MODEL = os.path.join(ROOT, ".cache", "minilm")
 TEXT = "The quick brown fox jumps over the lazy dog."  # [CLS] + 10 pieces + [SEP] = 12 tokens
 
 
-def time_hf(iterations):
+def time_hf(iterations, threads):
     import torch
     from transformers import BertModel, BertTokenizer
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(threads)
     tokenizer = BertTokenizer.from_pretrained(MODEL, local_files_only=True)
     model = BertModel.from_pretrained(MODEL, local_files_only=True)  # default attention (sdpa)
     model.eval()
@@ -50,10 +51,10 @@ def time_swift(iterations):
     out = subprocess.run(
         ["swift", "test", "-c", "release", "--filter", "MiniLMParityTests/testForwardTiming"],
         cwd=ROOT, env=env, capture_output=True, text=True)
-    match = re.search(r"MINILM_SWIFT_MS=([0-9.]+)", out.stdout + out.stderr)
+    match = re.search(r"MINILM_SWIFT_MS=([0-9.]+) MINILM_SWIFT_MS_1T=([0-9.]+)", out.stdout + out.stderr)
     if not match:
         sys.exit("Swift timing not found:\n" + (out.stdout + out.stderr)[-3000:])
-    return float(match.group(1))
+    return float(match.group(1)), float(match.group(2))
 
 
 def main():
@@ -63,14 +64,16 @@ def main():
     args = parser.parse_args()
     if not os.path.exists(os.path.join(MODEL, "model.safetensors")):
         sys.exit("MiniLM not downloaded: run scripts/fetch-minilm.sh")
-    hf, version = time_hf(args.iterations)
-    print(f"HF transformers (torch {version}, 2 threads): {hf:.2f} ms median of {args.iterations}")
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    hf, version = time_hf(args.iterations, 2)
+    hf1, _ = time_hf(args.iterations, 1)
+    print(f"HF transformers (torch {version}), 2 threads: {hf:.2f} ms, 1 thread: {hf1:.2f} ms (median of {args.iterations})")
     if args.skip_swift:
         return
-    swift = time_swift(args.iterations)
-    print(f"Swift PDETBert (release): {swift:.2f} ms median of {args.iterations}")
-    print(f"ratio Swift / HF: {swift / hf:.2f}")
-    print(f"load average: {os.getloadavg()[0]:.2f}")
+    swift, swift1 = time_swift(args.iterations)
+    print(f"Swift PDETBert (release), 2 threads: {swift:.2f} ms, 1 thread: {swift1:.2f} ms (median of {args.iterations})")
+    print(f"ratio Swift / HF, 2 threads each: {swift / hf:.2f}; 1 thread each: {swift1 / hf1:.2f}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -14,29 +14,26 @@ import Darwin
 #endif
 import Dispatch
 
-/// Runs `body(range)` over `0..<count` split into `chunks` ranges, in parallel when the work is
+/// Runs `body(range)` over `0..<count` split into `threads` ranges, in parallel when the work is
 /// worth a thread hand-off (about 20 µs); `work` is the rough number of multiply-adds.
 @inline(__always)
-func parallelRanges(_ count: Int, work: Int, _ body: @Sendable (Range<Int>) -> Void) {
-    let chunks = work >= 200_000 && count >= 16 ? bertThreads : 1
+func parallelRanges(_ count: Int, work: Int, threads: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    let chunks = work >= 200_000 && count >= 16 * threads ? max(threads, 1) : 1
     if chunks == 1 { body(0..<count); return }
     DispatchQueue.concurrentPerform(iterations: chunks) { c in
         body((count * c / chunks)..<(count * (c + 1) / chunks))
     }
 }
 
-/// Threads for the matmuls: the machine's cores, at most 2 (the measured target).
-let bertThreads = 2
-
 /// out[t, o] = bias[o] + Σ_k x[t, k] · w[o, k]
 ///   out (T, OUT), x (T, IN), w (OUT, IN), bias (OUT)
 func linearForward(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
                    _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>,
-                   _ T: Int, _ IN: Int, _ OUT: Int) {
+                   _ T: Int, _ IN: Int, _ OUT: Int, threads: Int = 2) {
     // Sendable-free hand-off of the pointers into the parallel closure.
     let outAddress = Int(bitPattern: out), xAddress = Int(bitPattern: x), wAddress = Int(bitPattern: w)
     let biasAddress = Int(bitPattern: bias)
-    parallelRanges(OUT, work: T * IN * OUT) { range in
+    parallelRanges(OUT, work: T * IN * OUT, threads: threads) { range in
         let out = UnsafeMutablePointer<Float>(bitPattern: outAddress)!
         let x = UnsafePointer<Float>(bitPattern: xAddress)!
         let w = UnsafePointer<Float>(bitPattern: wAddress)!

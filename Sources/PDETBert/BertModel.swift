@@ -62,6 +62,8 @@ public struct BertForwardResult: Sendable {
 public struct BertModel: Sendable {
     public let config: BertConfig
     public let weights: BertWeights
+    /// Threads for the matmuls (output channels split across them); 2 is the machine's cores.
+    public var threads: Int = 2
 
     /// Checks every weight's size against `config` (loaded weights were checked by name already).
     public init(config: BertConfig, weights: BertWeights) throws(BertError) {
@@ -125,6 +127,7 @@ public struct BertModel: Sendable {
         let diffusion = ablation.diffusion
         let w = weights
         let eps = config.layerNormEps
+        let threads = max(self.threads, 1)
 
         var states: [[Float]] = []
         var attention: [[[Float]]] = Array(repeating: Array(repeating: [], count: NH), count: L)
@@ -153,9 +156,9 @@ public struct BertModel: Sendable {
             if diffusion.acts(at: .beforeAttention) {
                 var input = x
                 diffuse(&input, &scratch, T, C, diffusion)
-                linear(&qkv, input, lw.qkv, lw.qkvBias, T, C, 3 * C)
+                linear(&qkv, input, lw.qkv, lw.qkvBias, T, C, 3 * C, threads: threads)
             } else {
-                linear(&qkv, x, lw.qkv, lw.qkvBias, T, C, 3 * C)
+                linear(&qkv, x, lw.qkv, lw.qkvBias, T, C, 3 * C, threads: threads)
             }
             qkv.withUnsafeBufferPointer { q in
                 ctx.withUnsafeMutableBufferPointer { c in
@@ -171,16 +174,16 @@ public struct BertModel: Sendable {
             case .head(let cl, let ch):
                 if cl == l { attention[l][ch] = Array(probs[(ch * T * T)..<((ch + 1) * T * T)]) }
             }
-            linear(&branch, ctx, lw.attnOut, lw.attnOutBias, T, C, C)
+            linear(&branch, ctx, lw.attnOut, lw.attnOutBias, T, C, C, threads: threads)
             if diffusion.acts(at: .afterAttention) { diffuse(&branch, &scratch, T, C, diffusion) }
             if residual { add(&x, branch) } else { x = branch }
             if diffusion.acts(at: .beforeNorm) { diffuse(&x, &scratch, T, C, diffusion) }
             if norm { layerNorm(&x, lw.attnNormGain, lw.attnNormBias, T, C, eps) }
 
             // FFN sub-block.
-            linear(&hidden, x, lw.ffnIn, lw.ffnInBias, T, C, F)
+            linear(&hidden, x, lw.ffnIn, lw.ffnInBias, T, C, F, threads: threads)
             hidden.withUnsafeMutableBufferPointer { geluInPlace($0.baseAddress!, T * F) }
-            linear(&branch, hidden, lw.ffnOut, lw.ffnOutBias, T, F, C)
+            linear(&branch, hidden, lw.ffnOut, lw.ffnOutBias, T, F, C, threads: threads)
             if diffusion.acts(at: .afterFFN) { diffuse(&branch, &scratch, T, C, diffusion) }
             if residual { add(&x, branch) } else { x = branch }
             if norm { layerNorm(&x, lw.ffnNormGain, lw.ffnNormBias, T, C, eps) }
@@ -198,12 +201,13 @@ public struct BertModel: Sendable {
 
 // MARK: array wrappers around the kernels
 
-private func linear(_ out: inout [Float], _ x: [Float], _ w: [Float], _ b: [Float], _ T: Int, _ IN: Int, _ OUT: Int) {
+private func linear(_ out: inout [Float], _ x: [Float], _ w: [Float], _ b: [Float], _ T: Int, _ IN: Int, _ OUT: Int,
+                    threads: Int) {
     out.withUnsafeMutableBufferPointer { o in
         x.withUnsafeBufferPointer { xp in
             w.withUnsafeBufferPointer { wp in
                 b.withUnsafeBufferPointer { bp in
-                    linearForward(o.baseAddress!, xp.baseAddress!, wp.baseAddress!, bp.baseAddress!, T, IN, OUT)
+                    linearForward(o.baseAddress!, xp.baseAddress!, wp.baseAddress!, bp.baseAddress!, T, IN, OUT, threads: threads)
                 }
             }
         }

@@ -5,7 +5,7 @@ import Foundation
 import PDETIO
 
 public struct SentenceEncoder: Sendable {
-    public let model: BertModel
+    public var model: BertModel
     public let tokenizer: WordPieceTokenizer
 
     /// Opens a Hugging Face BERT folder such as .cache/minilm (scripts/fetch-minilm.sh).
@@ -88,9 +88,11 @@ extension SentenceEncoder {
     }
 
     /// Median milliseconds of one forward pass of `text` (tokenizing excluded, no attention kept),
-    /// after 3 warm-up passes.
-    public func benchmarkForward(text: String, iterations: Int) throws(BertError) -> Double {
+    /// after 3 warm-up passes, with the matmuls split across `threads`.
+    public func benchmarkForward(text: String, iterations: Int, threads: Int = 2) throws(BertError) -> Double {
         let ids = encode(text).ids
+        var model = self.model
+        model.threads = threads
         for _ in 0..<3 { _ = try model.forward(ids: ids, capture: .none) }
         let clock = ContinuousClock()
         var times: [Double] = []
@@ -106,6 +108,6 @@ extension SentenceEncoder {
 }
 
 /// Median milliseconds per forward pass of `text` with the model of `modelDirectory`.
-public func benchmarkForward(modelDirectory: String, text: String, iterations: Int) throws -> Double {
-    try SentenceEncoder(modelDirectory: modelDirectory).benchmarkForward(text: text, iterations: iterations)
+public func benchmarkForward(modelDirectory: String, text: String, iterations: Int, threads: Int = 2) throws -> Double {
+    try SentenceEncoder(modelDirectory: modelDirectory).benchmarkForward(text: text, iterations: iterations, threads: threads)
 }

@@ -83,14 +83,16 @@ final class MiniLMParityTests: XCTestCase {
     }
 
     /// Prints the median forward time; bench/minilm_bench.py sets MINILM_BENCH_ITERATIONS and
-    /// reads the MINILM_SWIFT_MS line.
+    /// reads the MINILM_SWIFT_MS (2 threads) and MINILM_SWIFT_MS_1T figures.
     func testForwardTiming() throws {
         let encoder = try MiniLM.encoder()
         let text = "The quick brown fox jumps over the lazy dog."
         XCTAssertEqual(encoder.encode(text).ids.count, 12)
         let iterations = ProcessInfo.processInfo.environment["MINILM_BENCH_ITERATIONS"].flatMap { Int($0) } ?? 10
-        let ms = try encoder.benchmarkForward(text: text, iterations: iterations)
-        print("MINILM_SWIFT_MS=\(ms) (12 tokens, median of \(iterations))")
+        let ms = try encoder.benchmarkForward(text: text, iterations: iterations, threads: 2)
+        let ms1 = try encoder.benchmarkForward(text: text, iterations: iterations, threads: 1)
+        print("MINILM_SWIFT_MS=\(ms) MINILM_SWIFT_MS_1T=\(ms1) (12 tokens, median of \(iterations))")
         XCTAssertGreaterThan(ms, 0)
+        XCTAssertGreaterThan(ms1, 0)
     }
 }
