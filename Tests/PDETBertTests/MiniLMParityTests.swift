@@ -9,11 +9,11 @@ import XCTest
 
 final class MiniLMParityTests: XCTestCase {
     func testTokenIdsMatchHuggingFaceOnEverySentence() throws {
-        let encoder = try MiniLM.encoder()
+        let (tokenizer, maxLength) = try MiniLM.tokenizer()
         let reference = try Reference.load()
         XCTAssertGreaterThanOrEqual(reference.sentences.count, 30)
         for s in reference.sentences {
-            let tokens = encoder.encode(s.text)
+            let tokens = tokenizer.encode(s.text, maxLength: maxLength)
             XCTAssertEqual(tokens.ids, s.ids, "ids of \(s.text.debugDescription.prefix(60))")
             XCTAssertEqual(tokens.tokens, s.tokens, "tokens of \(s.text.debugDescription.prefix(60))")
             XCTAssertEqual(tokens.truncated, s.truncated, "truncated flag of \(s.text.prefix(40))")
