@@ -2,12 +2,27 @@
 // pdet-tui: a terminal explorer that takes a small Transformer apart while it runs.
 // Dependencies point one way: PDETCore ← PDETTasks/PDETIO ← PDETRender ← PDETExplorer ← PDETTerminal ← pdet-tui.
 import PackageDescription
+import Foundation
 
 /// Release builds of the numeric code drop bounds and overflow checks: about a 3x speedup on the
 /// inner loops. Debug builds keep every check, which is what the tests rely on to catch mistakes.
+/// On an x86-64 host with AVX2 and FMA (read from /proc/cpuinfo at build time), the numeric targets
+/// are compiled for Haswell-class CPUs (AVX2, FMA): SIMD8<Float> becomes one 256-bit register with fused multiply-add,
+/// about 2-3x faster matrix kernels. Other hosts get the portable baseline build.
+let hostHasAVX2: Bool = {
+    #if arch(x86_64) && os(Linux)
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return false }
+    let flags = info.split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
+    let words = Set(flags.split(separator: " "))
+    return words.contains("avx2") && words.contains("fma")
+    #else
+    return false
+    #endif
+}()
+
 let numericSettings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
-]
+] + (hostHasAVX2 ? [.unsafeFlags(["-target-cpu", "haswell", "-DPDET_FMA"])] : [])
 
 let package = Package(
     name: "pdet-tui",
@@ -27,6 +42,7 @@ let package = Package(
 
         // MARK: screen (pure: state → grid of cells)
         .target(name: "PDETRender"),
+        .target(name: "PDETScript", dependencies: ["PDETCore", "PDETRender"]),
         .target(name: "PDETExplorer", dependencies: ["PDETCore", "PDETTasks", "PDETIO", "PDETRender"]),
 
         // MARK: terminal backend (the only code that knows ncurses)
@@ -46,6 +62,8 @@ let package = Package(
         .testTarget(name: "PDETBertTests", dependencies: ["PDETBert", "PDETCore", "PDETIO"], exclude: ["Resources"]),
         .testTarget(name: "PDETRenderTests", dependencies: ["PDETRender"]),
         .testTarget(name: "PDETExplorerTests", dependencies: ["PDETExplorer", "PDETRender", "PDETCore"]),
+        .testTarget(name: "PDETScriptTests", dependencies: ["PDETScript", "PDETCore", "PDETRender"]),
+        .testTarget(name: "PDETTerminalTests", dependencies: ["PDETTerminal", "PDETRender", "CNcurses"]),
         .testTarget(name: "CLITests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]

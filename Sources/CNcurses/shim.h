@@ -1,9 +1,20 @@
 // ncursesw for Swift. Swift cannot import function-like macros, and Swift 6 rejects the global
 // stdscr/COLORS as shared mutable state, so they are wrapped as static inline functions here.
+//
+// The signal state lives here too (Swift 6 forbids mutable globals, and a signal handler may only
+// touch `volatile sig_atomic_t`). The state variables are weak definitions, not `static`: every
+// object file that uses these inline functions emits its own definition (the optimiser inlines
+// across Swift files), and the linker merges weak definitions into one.
 #ifndef PDET_CNCURSES_SHIM_H
 #define PDET_CNCURSES_SHIM_H
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
 #include <ncursesw/ncurses.h>
 
 static inline WINDOW *pdet_stdscr(void) { return stdscr; }
@@ -18,4 +29,97 @@ static inline attr_t pdet_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t pdet_a_dim(void) { return A_DIM; }
 static inline int pdet_key_resize(void) { return KEY_RESIZE; }
 static inline void pdet_getmaxyx(WINDOW *w, int *y, int *x) { int yy, xx; getmaxyx(w, yy, xx); *y = yy; *x = xx; }
+
+// MARK: stateless helpers
+
+/// One cell with an extended colour pair (the `opts` argument carries pairs above 32767).
+static inline int pdet_setcchar(cchar_t *cell, const wchar_t *text, attr_t attrs, int pair) {
+    return setcchar(cell, text, attrs, 0, &pair);
+}
+
+/// Copies `count` cells at (y, x) without advancing the cursor or wrapping, so writing the
+/// bottom-right cell never scrolls the screen.
+static inline int pdet_put_cells(int y, int x, const cchar_t *cells, int count) {
+    return mvwadd_wchnstr(stdscr, y, x, cells, count);
+}
+
+/// newterm on the process's own stdout/stdin (Swift 6 rejects the `stdout` global). NULL when the
+/// terminal type is unknown: unlike initscr, this does not exit the process.
+static inline SCREEN *pdet_newterm(void) { return newterm(NULL, stdout, stdin); }
+
+/// Columns a character takes (2 for CJK); declared here because glibc hides it without _XOPEN_SOURCE.
+extern int wcwidth(wchar_t c);
+static inline int pdet_wcwidth(wchar_t c) { return wcwidth(c); }
+
+/// False for terminals such as TERM=dumb that cannot position the cursor (no `cup` capability).
+static inline int pdet_can_address_cursor(void) {
+    char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1;
+}
+
+static inline int pdet_is_tty(void) { return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO); }
+
+// MARK: session and signal state (one copy per process, see the header comment)
+
+#define PDET_SHARED __attribute__((weak))
+PDET_SHARED volatile sig_atomic_t pdet_quit_signal = 0;   // the last SIGINT/SIGTERM/SIGHUP, 0 if none
+PDET_SHARED volatile sig_atomic_t pdet_session_open = 0;  // curses is active (between newterm and endwin)
+PDET_SHARED volatile sig_atomic_t pdet_handlers_installed = 0;
+
+static void pdet_on_quit_signal(int sig) { pdet_quit_signal = sig; }
+
+/// Fatal signals restore the terminal, then die with the default action (core dump, exit status).
+/// endwin is not async-signal-safe; htop does the same because a wrecked terminal is worse.
+static void pdet_on_fatal_signal(int sig) {
+    if (pdet_session_open) {
+        pdet_session_open = 0;
+        endwin();
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void pdet_at_exit(void) {
+    if (pdet_session_open) {
+        pdet_session_open = 0;
+        curs_set(1);
+        endwin();
+    }
+}
+
+/// Installs SIGINT/SIGTERM/SIGHUP (set a flag), the fatal-signal handlers and the atexit hook.
+/// Called before newterm, so ncurses sees non-default handlers and keeps its own off them; ncurses
+/// still installs its SIGTSTP (endwin, stop, repaint on SIGCONT) and SIGWINCH (KEY_RESIZE) handlers.
+static inline void pdet_signal_install(void) {
+    if (pdet_handlers_installed) return;
+    pdet_handlers_installed = 1;
+    struct sigaction quit;
+    memset(&quit, 0, sizeof quit);
+    quit.sa_handler = pdet_on_quit_signal;
+    sigemptyset(&quit.sa_mask);
+    quit.sa_flags = 0;   // no SA_RESTART: a pending read returns early so the loop sees the flag
+    sigaction(SIGINT, &quit, NULL);
+    sigaction(SIGTERM, &quit, NULL);
+    sigaction(SIGHUP, &quit, NULL);
+
+    struct sigaction fatal;
+    memset(&fatal, 0, sizeof fatal);
+    fatal.sa_handler = pdet_on_fatal_signal;
+    sigemptyset(&fatal.sa_mask);
+    fatal.sa_flags = SA_RESETHAND;
+    sigaction(SIGSEGV, &fatal, NULL);
+    sigaction(SIGABRT, &fatal, NULL);
+    sigaction(SIGBUS, &fatal, NULL);
+    sigaction(SIGFPE, &fatal, NULL);
+    sigaction(SIGILL, &fatal, NULL);
+    // Swift traps (fatalError, overflow, bounds) raise SIGILL or SIGTRAP.
+    sigaction(SIGTRAP, &fatal, NULL);
+
+    atexit(pdet_at_exit);
+}
+
+static inline int pdet_signal_quit_requested(void) { return pdet_quit_signal != 0; }
+static inline void pdet_session_set_open(int open) { pdet_session_open = open ? 1 : 0; }
+static inline int pdet_session_is_open(void) { return pdet_session_open; }
+
 #endif

@@ -1,7 +1,7 @@
-// The model: parameters, gradients and activations as named views into flat buffers, a forward
-// and backward pass that follow the current toggles, and AdamW. Layer kernels live in Layers/*.swift.
-//
-// CONTRACT (other modules build against exactly these names; bodies are filled in by the core work):
+// The model: parameters, gradients and AdamW state as named views into flat buffers
+// (ParameterLayout), activations in one arena (Activations), and a forward and backward pass that
+// follow the current toggles (Transformer+Forward.swift, Transformer+Backward.swift).
+// Layer kernels are free functions in *Kernels.swift.
 
 /// A named parameter tensor inside the flat parameter buffer.
 public struct TensorView: Equatable, Sendable {
@@ -23,56 +23,155 @@ public final class Transformer {
     public let outputs: Int               // K classes (classify) or output vocabulary (per-token)
     public let head: HeadKind
 
-    /// All parameters, one allocation; `tensors` names the views into it.
-    public internal(set) var params: [Float] = []
-    public internal(set) var grads: [Float] = []
-    public internal(set) var tensors: [TensorView] = []
+    var layout: ParameterLayout
+    var paramBuf: FloatBuffer             // (layout.count)
+    var gradBuf: FloatBuffer              // (layout.count)
+    var adamM: FloatBuffer                // (layout.count) first moments
+    var adamV: FloatBuffer                // (layout.count) second moments
+    var decayMask: [Bool]                 // per tensor in layout order
+    var acts: Activations?
+    let sinusoid: FloatBuffer             // (T, C) fixed table
+    var lastForward: (loss: Double, correct: Int, counted: Int, rows: Int)?
+    var lastNonFinite: NonFinite?
     public internal(set) var step: Int = 0    // updates applied so far
 
+    /// All parameters in layout order (a copy; checkpoints and tests read it).
+    public var params: [Float] { paramBuf.array }
+    /// The gradients accumulated since the last zeroGrad (a copy).
+    public var grads: [Float] { gradBuf.array }
+    /// The named views into `params`.
+    public var tensors: [TensorView] { layout.tensors }
+
+    /// The tensors a model of this configuration has, in checkpoint order.
+    public static func parameterLayout(config: ModelConfig, vocabSize: Int, outputs: Int) -> [TensorView] {
+        ParameterLayout(config: config, vocabSize: vocabSize, outputs: outputs).tensors
+    }
+
     /// Builds and initialises a model deterministically from `config.seed`.
-    public init(config: ModelConfig, vocabSize: Int, outputs: Int, head: HeadKind) {
+    public init(config: ModelConfig, vocabSize: Int, outputs: Int, head: HeadKind) throws(ConfigError) {
+        let problems = config.problems()
+        if let first = problems.first { throw ConfigError(first) }
+        guard vocabSize >= 1, outputs >= 1 else { throw ConfigError("vocabulary and outputs must be at least 1") }
         self.config = config
         self.vocabSize = vocabSize
         self.outputs = outputs
         self.head = head
-        fatalError("not implemented")
+        layout = ParameterLayout(config: config, vocabSize: vocabSize, outputs: outputs)
+        paramBuf = FloatBuffer(count: layout.count)
+        gradBuf = FloatBuffer(count: layout.count)
+        adamM = FloatBuffer(count: layout.count)
+        adamV = FloatBuffer(count: layout.count)
+        decayMask = layout.tensors.map(\.decays)
+        sinusoid = FloatBuffer(sinusoidalPositions(T: config.seqLen, C: config.dModel))
+        initialise()
+    }
+
+    /// Weights ~ Normal(0, 0.02 × init-gain), biases 0, LayerNorm gain 1, alphas at pdeAlpha / S.
+    func initialise() {
+        var rng = SplitMix64(seed: config.seed).derived(0x1417)
+        let std = 0.02 * config.initGain
+        for t in layout.tensors {
+            let p = paramBuf.ptr + t.offset
+            if t.isAlpha {
+                for i in 0..<t.count { p[i] = config.pdeAlpha / Float(config.pdeScales.count) }
+            } else if t.isLayerNormGain {
+                for i in 0..<t.count { p[i] = 1 }
+            } else if t.shape.count == 2 {
+                for i in 0..<t.count { p[i] = rng.nextGaussian() * std }
+            } else {
+                for i in 0..<t.count { p[i] = 0 }
+            }
+        }
+        if config.pdeClamp { clampAllAlphas() }
+    }
+
+    func clampAllAlphas() {
+        for off in layout.alphas { clampAlphas(paramBuf.ptr + off, config.pdeScales.count, config.dModel) }
     }
 
     /// Changes toggles between two steps, keeping every weight that still applies.
     /// A shape change (layers, d-model, …) is refused with a message; diffusion alphas are created
-    /// (at `pdeAlpha`) when a site or scale set appears, and kept when the site only moves between
-    /// per-block sites of the same layer count.
-    public func apply(_ newConfig: ModelConfig) throws(ConfigError) { fatalError("not implemented") }
-
-    /// Forward pass; targets may be empty (loss and accuracy are then NaN). Fills `lastMetrics`.
-    /// `probeChannel` picks the channel reported in `ForwardMetrics.diffusion`, and `probeInstance`
-    /// the diffusion layer (clamped to the valid range).
-    @discardableResult
-    public func forward(_ batch: Batch, probeChannel: Int = 0, probeInstance: Int = 0) -> ForwardMetrics {
-        fatalError("not implemented")
+    /// (at `pdeAlpha`) when a site or scale set appears, kept when the site only moves between
+    /// per-block sites, and reset to `pdeAlpha / S` when `pdeAlpha` itself changes.
+    public func apply(_ newConfig: ModelConfig) throws(ConfigError) {
+        if let first = newConfig.problems().first { throw ConfigError(first) }
+        if newConfig.shapeDiffers(from: config) {
+            throw ConfigError("layers, d-model, heads, d-ff, seq-len and task fix the weights' shapes: start a new model to change them")
+        }
+        let old = config
+        config = newConfig
+        let keepsAlphas = old.pdeScales == newConfig.pdeScales
+            && (old.pde == newConfig.pde || (old.pde.isPerBlock && newConfig.pde.isPerBlock))
+        if !keepsAlphas {
+            relayout()
+        } else if old.pdeAlpha != newConfig.pdeAlpha {
+            for t in layout.tensors where t.isAlpha {
+                for i in 0..<t.count { paramBuf.ptr[t.offset + i] = newConfig.pdeAlpha / Float(newConfig.pdeScales.count) }
+            }
+        }
+        if newConfig.pdeClamp { clampAllAlphas() }
+        if old.batch != newConfig.batch || old.pdeSteps != newConfig.pdeSteps { acts = nil }
+        lastForward = nil
     }
 
-    /// Backward pass of the last forward (which must have had targets): grads += dLoss/dParams.
-    public func backward() { fatalError("not implemented") }
-
-    public func zeroGrad() { fatalError("not implemented") }
-
-    /// One AdamW update from the current gradients (clipping, warm-up, weight decay per config).
-    public func update() { fatalError("not implemented") }
-
-    /// zeroGrad, forward, backward, update: one training step on `batch`.
-    @discardableResult
-    public func trainStep(_ batch: Batch) -> StepMetrics { fatalError("not implemented") }
-
-    /// Predictions of the last forward: (B, T) argmax per token, or (B) argmax class.
-    public var lastPredictions: [Int32] { fatalError("not implemented") }
+    /// New layout for a new diffusion site or scale set: copies every tensor that keeps its name and
+    /// shape (weights and their AdamW moments), initialises the new alphas.
+    private func relayout() {
+        let newLayout = ParameterLayout(config: config, vocabSize: vocabSize, outputs: outputs)
+        let p = FloatBuffer(count: newLayout.count), m = FloatBuffer(count: newLayout.count)
+        let v = FloatBuffer(count: newLayout.count)
+        let oldByName = Dictionary(uniqueKeysWithValues: layout.tensors.map { ($0.name, $0) })
+        for t in newLayout.tensors {
+            if let o = oldByName[t.name], o.shape == t.shape {
+                (p.ptr + t.offset).update(from: paramBuf.ptr + o.offset, count: t.count)
+                (m.ptr + t.offset).update(from: adamM.ptr + o.offset, count: t.count)
+                (v.ptr + t.offset).update(from: adamV.ptr + o.offset, count: t.count)
+            } else if t.isAlpha {
+                for i in 0..<t.count { p.ptr[t.offset + i] = config.pdeAlpha / Float(config.pdeScales.count) }
+            }
+        }
+        layout = newLayout
+        paramBuf = p
+        adamM = m
+        adamV = v
+        gradBuf = FloatBuffer(count: newLayout.count)
+        decayMask = newLayout.tensors.map(\.decays)
+    }
 
     /// Replaces all parameters (checkpoint loading). `values.count` must equal `params.count`.
-    public func loadParameters(_ values: [Float]) throws(ConfigError) { fatalError("not implemented") }
+    public func loadParameters(_ values: [Float]) throws(ConfigError) {
+        guard values.count == layout.count else {
+            throw ConfigError("checkpoint holds \(values.count) parameters, the model needs \(layout.count)")
+        }
+        values.withUnsafeBufferPointer { paramBuf.ptr.update(from: $0.baseAddress!, count: values.count) }
+        lastForward = nil
+    }
+
+    /// Sets the update counter (a checkpoint records how many steps made it).
+    public func setStep(_ n: Int) { step = max(0, n) }
+
+    public func zeroGrad() { gradBuf.zeroAll() }
+
+    /// The current alphas, (instances, S, C) flattened per instance.
+    public func alphas(instance: Int) -> [Float] {
+        guard instance >= 0 && instance < layout.alphas.count else { return [] }
+        let n = config.pdeScales.count * config.dModel
+        return Array(UnsafeBufferPointer(start: paramBuf.ptr + layout.alphas[instance], count: n))
+    }
 }
 
 public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+extension Transformer {
+    /// One parameter by flat index (gradient checks, tests).
+    public func parameter(_ i: Int) -> Float { paramBuf.ptr[i] }
+    public func setParameter(_ i: Int, _ v: Float) { paramBuf.ptr[i] = v; lastForward = nil }
+    public func gradient(_ i: Int) -> Float { gradBuf.ptr[i] }
+
+    /// Loss of a forward pass in Double (no metrics gathered): what gradient checks difference.
+    public func loss(_ batch: Batch) -> Double { forwardPass(batch).loss }
 }

@@ -31,7 +31,7 @@ public func decodeConfigJSON(_ text: String, base: ModelConfig) throws(ConfigErr
     do {
         return try decoder.decode(ModelConfig.self, from: Data(text.utf8))
     } catch let error as DecodingError {
-        throw ConfigError(describeDecodingError(error))
+        throw ConfigError(oneLine(describeDecodingError(error)))
     } catch {
         throw ConfigError("not valid JSON")
     }
@@ -67,7 +67,7 @@ func describeDecodingError(_ error: DecodingError) -> String {
         let p = path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
         return p.isEmpty ? "" : " at \(p)"
     }
-    func oneLine(_ s: String) -> String {
+    func joinLines(_ s: String) -> String {
         s.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
     switch error {
@@ -79,11 +79,11 @@ func describeDecodingError(_ error: DecodingError) -> String {
         return "missing key '\(key.stringValue)'\(place(ctx.codingPath))"
     case let .dataCorrupted(ctx):
         if ctx.codingPath.isEmpty, ctx.underlyingError != nil || ctx.debugDescription.lowercased().contains("json") {
-            return "not valid JSON (\(oneLine(ctx.debugDescription)))"
+            return "not valid JSON (\(joinLines(ctx.debugDescription)))"
         }
-        return oneLine(ctx.debugDescription) + place(ctx.codingPath)
+        return joinLines(ctx.debugDescription) + place(ctx.codingPath)
     @unknown default:
-        return oneLine("\(error)")
+        return joinLines("\(error)")
     }
 }
 

@@ -71,7 +71,12 @@ private struct JSONParser {
     var offset: Int { pos - bytes.startIndex }
 
     mutating func skipWhitespace() {
-        while pos < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[pos]) { pos += 1 }
+        while pos < bytes.endIndex {
+            switch bytes[pos] {
+            case 0x20, 0x09, 0x0A, 0x0D: pos += 1
+            default: return
+            }
+        }
     }
 
     func fail(_ what: String) -> JSONParseError {
@@ -244,4 +249,18 @@ func jsonStringLiteral(_ s: String) -> String {
         }
     }
     return out + "\""
+}
+
+/// `s` with control characters escaped, so a message quoting a name from a file stays one line.
+func oneLine(_ s: String) -> String {
+    var out = ""
+    for u in s.unicodeScalars {
+        if u.value < 0x20 || u.value == 0x7F {
+            let hex = String(u.value, radix: 16)
+            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+            out.unicodeScalars.append(u)
+        }
+    }
+    return out
 }

@@ -29,7 +29,8 @@ public struct SafeTensorInfo: Equatable, Sendable {
 
 public struct SafeTensorsError: Error, CustomStringConvertible, Equatable, Sendable {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// Control characters (from names read out of a file) are escaped: a message is always one line.
+    public init(_ message: String) { self.message = oneLine(message) }
     public var description: String { message }
 }
 
@@ -135,14 +136,12 @@ public struct SafeTensorsFile: Sendable {
             throw SafeTensorsError("safetensors: tensor '\(name)' has dtype \(t.dtype), expected F32")
         }
         let count = (t.end - t.begin) / 4
-        var out = [Float](repeating: 0, count: count)
-        var p = dataStart + t.begin
-        for i in 0..<count {
-            let bits = UInt32(bytes[p]) | UInt32(bytes[p + 1]) << 8 | UInt32(bytes[p + 2]) << 16 | UInt32(bytes[p + 3]) << 24
-            out[i] = Float(bitPattern: bits)
-            p += 4
+        let start = dataStart + t.begin  // [start, start + 4·count) lies inside `bytes`: checked by init
+        return bytes.withUnsafeBytes { raw in
+            (0..<count).map { i in
+                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * i, as: UInt32.self)))
+            }
         }
-        return out
     }
 
     // MARK: header validation

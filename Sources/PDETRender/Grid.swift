@@ -99,8 +99,10 @@ public struct Grid: Equatable, Sendable {
     }
 
     public mutating func fill(_ rect: Rect, with cell: Cell) {
-        for yy in max(0, rect.y)..<min(height, rect.maxY) {
-            for xx in max(0, rect.x)..<min(width, rect.maxX) {
+        let r = rect.intersection(bounds)   // a rect wholly outside the grid would otherwise make an invalid range
+        guard !r.isEmpty else { return }
+        for yy in r.y..<r.maxY {
+            for xx in r.x..<r.maxX {
                 cells[yy * width + xx] = cell
             }
         }

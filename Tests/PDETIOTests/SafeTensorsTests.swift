@@ -23,7 +23,7 @@ func assertRejects(_ bytes: [UInt8], _ fragment: String, file: StaticString = #f
 final class SafeTensorsTests: XCTestCase {
     let sample: [(name: String, shape: [Int], data: [Float])] = [
         (name: "b.weight", shape: [2, 3], data: [1, -2, 3.5, 0, -0.0, 1e-30]),
-        (name: "a.bias", shape: [3], data: [.nan, .infinity, -.infinity]),
+        (name: "a.bias", shape: [4], data: [.nan, .infinity, -.infinity, Float(bitPattern: 0xFFA0_0001)]),  // last: NaN with payload
         (name: "empty", shape: [0, 4], data: []),
         (name: "scalar", shape: [], data: [42]),
     ]
@@ -43,11 +43,11 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertEqual(again, bytes)
         // Sorted by begin offset; offsets follow the given order.
         XCTAssertEqual(file.tensors.map(\.name), ["b.weight", "a.bias", "empty", "scalar"])
-        XCTAssertEqual(file.tensors.map(\.begin), [0, 24, 36, 36])
+        XCTAssertEqual(file.tensors.map(\.begin), [0, 24, 40, 40])
         // Header padded to a multiple of 8 so data starts aligned.
         let n = Int(bytes[0]) | Int(bytes[1]) << 8
         XCTAssertEqual(n % 8, 0)
-        XCTAssertEqual(bytes.count, 8 + n + 40)
+        XCTAssertEqual(bytes.count, 8 + n + 44)
     }
 
     func testEncodedHeaderIsExactlyAsDocumented() {
@@ -74,6 +74,25 @@ final class SafeTensorsTests: XCTestCase {
         }
         XCTAssertThrowsError(try file.floats("nope"))
         XCTAssertNil(file.info("nope"))
+    }
+
+    func testDecodesFileWrittenByPythonSafetensors() throws {
+        // Exact bytes of safetensors 0.8.0 `save_file({"b": f32 [[1.5, -2], [3, nan]], "a": f32 [7],
+        // "i": i64 [1, 2, 3]}, metadata={"k": "v"})`: its header is padded to 192 bytes.
+        let header = #"{"__metadata__":{"k":"v"},"i":{"dtype":"I64","shape":[3],"data_offsets":[0,24]},"a":{"dtype":"F32","shape":[1],"data_offsets":[24,28]},"b":{"dtype":"F32","shape":[2,2],"data_offsets":[28,44]}}"#
+        let hex = "0100000000000000020000000000000003000000000000000000e0400000c03f000000c0000040400000c07f"
+        let data = stride(from: 0, to: hex.count, by: 2).map { i -> UInt8 in
+            let start = hex.index(hex.startIndex, offsetBy: i)
+            return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)!
+        }
+        let bytes = rawSafeTensors(header: header + String(repeating: " ", count: 192 - header.utf8.count), data: data)
+        XCTAssertEqual(bytes.count, 244)
+        let f = try SafeTensorsFile(bytes: bytes)
+        XCTAssertEqual(f.metadata, ["k": "v"])
+        XCTAssertEqual(f.tensors.map(\.name), ["i", "a", "b"])
+        XCTAssertEqual(try f.floats("a"), [7])
+        XCTAssertEqual(try f.floats("b").map(\.bitPattern), [Float(1.5), -2, 3, Float(bitPattern: 0x7FC0_0000)].map(\.bitPattern))
+        XCTAssertEqual(f.info("i"), SafeTensorInfo(name: "i", dtype: "I64", shape: [3], begin: 0, end: 24))
     }
 
     func testUnalignedDataReadsCorrectly() throws {

@@ -1,0 +1,98 @@
+// Activation buffers (llm.c's ActivationTensors): every tensor a forward pass produces, as named
+// pointers into one allocation, kept for the backward pass and for the metrics. One `BlockSlots`
+// per block; the gradient side reuses a single `BlockSlots` as scratch, block after block.
+
+/// One block's tensors. Roles (see Transformer+Forward.swift for the wiring under each norm mode):
+struct BlockSlots {
+    var x0: FloatPtr      // (B,T,C) pre/none: stream after the before-norm site; post: D(res1) before LN1
+    var n1: FloatPtr      // (B,T,C) first norm output (a copy when norm is none)
+    var mean1: FloatPtr   // (B,T)
+    var rstd1: FloatPtr   // (B,T)
+    var ain: FloatPtr     // (B,T,C) attention input after the before-attention site
+    var qkv: FloatPtr     // (B,T,3C)
+    var att: FloatPtr     // (B,NH,T,T) probabilities
+    var atty: FloatPtr    // (B,T,C) heads concatenated, before the output projection
+    var aout: FloatPtr    // (B,T,C) attention output (after projection)
+    var aD: FloatPtr      // (B,T,C) after the after-attention site
+    var res1: FloatPtr    // (B,T,C) first residual sum (= aD when residual is off)
+    var n2: FloatPtr      // (B,T,C) second norm output
+    var mean2: FloatPtr   // (B,T)
+    var rstd2: FloatPtr   // (B,T)
+    var fh: FloatPtr      // (B,T,F) fc1 output
+    var fg: FloatPtr      // (B,T,F) GELU output
+    var fout: FloatPtr    // (B,T,C) FFN output
+    var fD: FloatPtr      // (B,T,C) after the after-ffn site
+    var res2: FloatPtr    // (B,T,C) second residual sum
+    var out: FloatPtr     // (B,T,C) block output after the between-layers site (= x_{l+1})
+    var inter: FloatPtr   // ((steps−1), B,T,C) intermediate diffusion states of this block's site
+
+    static func floats(B: Int, T: Int, C: Int, NH: Int, F: Int, steps: Int) -> Int {
+        let BTC = B * T * C, BT = B * T
+        return 15 * BTC + 4 * BT + B * NH * T * T + 2 * B * T * F + max(steps - 1, 0) * BTC
+    }
+
+    init(_ base: FloatPtr, B: Int, T: Int, C: Int, NH: Int, F: Int, steps: Int) {
+        var p = base
+        func take(_ n: Int) -> FloatPtr { defer { p += n }; return p }
+        let BTC = B * T * C, BT = B * T
+        x0 = take(BTC); n1 = take(BTC); mean1 = take(BT); rstd1 = take(BT)
+        ain = take(BTC); qkv = take(3 * BTC); att = take(B * NH * T * T); atty = take(BTC)
+        aout = take(BTC); aD = take(BTC); res1 = take(BTC); n2 = take(BTC); mean2 = take(BT); rstd2 = take(BT)
+        fh = take(B * T * F); fg = take(B * T * F); fout = take(BTC); fD = take(BTC); res2 = take(BTC)
+        out = take(BTC); inter = take(max(steps - 1, 0) * BTC)
+    }
+}
+
+/// Everything one forward pass of batch size B keeps.
+final class Activations {
+    let B: Int, T: Int, C: Int, NH: Int, F: Int, K: Int, steps: Int
+    let storage: FloatBuffer
+    let gradStorage: FloatBuffer
+    var blocks: [BlockSlots] = []
+    let grad: BlockSlots           // scratch gradients for the block being back-propagated
+    let emb: FloatPtr              // (B,T,C) token + position embedding
+    let x0: FloatPtr               // (B,T,C) layer-0 state: after the after-embedding site
+    let embInter: FloatPtr         // ((steps−1),B,T,C)
+    let h: FloatPtr                // (B,T,C) after the before-head site
+    let headInter: FloatPtr        // ((steps−1),B,T,C)
+    let lnf: FloatPtr              // (B,T,C) final norm output (a copy when norm is none)
+    let meanf: FloatPtr, rstdf: FloatPtr   // (B,T)
+    let pooled: FloatPtr           // (B,C) classify head only
+    let logits: FloatPtr           // (B*T,K) per-token, or (B,K) classify
+    let probs: FloatPtr            // same shape as logits
+    // gradient buffers outside the blocks
+    let dStreamA: FloatPtr, dStreamB: FloatPtr, dEmb: FloatPtr, dH: FloatPtr, dLnf: FloatPtr   // (B,T,C)
+    let dPooled: FloatPtr          // (B,C)
+    let dLogits: FloatPtr          // like logits
+    let dSiteA: FloatPtr, dSiteB: FloatPtr   // (B,T,C) ping-pong for multi-step diffusion backward
+    var tokens: [Int32] = []
+    var targets: [Int32] = []
+
+    init(B: Int, T: Int, C: Int, NH: Int, F: Int, K: Int, L: Int, steps: Int) {
+        self.B = B; self.T = T; self.C = C; self.NH = NH; self.F = F; self.K = K; self.steps = steps
+        let BTC = B * T * C, BT = B * T
+        let perBlock = BlockSlots.floats(B: B, T: T, C: C, NH: NH, F: F, steps: steps)
+        let inter = max(steps - 1, 0) * BTC
+        let outer = 4 * BTC + 2 * inter + 2 * BT + B * C + 2 * BT * K
+        storage = FloatBuffer(count: L * perBlock + outer)
+        var p = storage.ptr
+        func take(_ n: Int) -> FloatPtr { defer { p += n }; return p }
+        for _ in 0..<L { blocks.append(BlockSlots(take(perBlock), B: B, T: T, C: C, NH: NH, F: F, steps: steps)) }
+        emb = take(BTC); x0 = take(BTC); embInter = take(inter); h = take(BTC); headInter = take(inter)
+        lnf = take(BTC); meanf = take(BT); rstdf = take(BT); pooled = take(B * C)
+        logits = take(BT * K); probs = take(BT * K)
+
+        gradStorage = FloatBuffer(count: perBlock + 9 * BTC + B * C + BT * K)
+        var g = gradStorage.ptr
+        func takeG(_ n: Int) -> FloatPtr { defer { g += n }; return g }
+        grad = BlockSlots(takeG(perBlock), B: B, T: T, C: C, NH: NH, F: F, steps: steps)
+        dStreamA = takeG(BTC); dStreamB = takeG(BTC); dEmb = takeG(BTC); dH = takeG(BTC); dLnf = takeG(BTC)
+        dPooled = takeG(B * C); dLogits = takeG(BT * K); dSiteA = takeG(BTC); dSiteB = takeG(BTC)
+        self.perBlockCount = perBlock
+    }
+
+    let perBlockCount: Int
+
+    /// Layer states x_0 … x_L as pointers (B,T,C).
+    var states: [FloatPtr] { [x0] + blocks.map(\.out) }
+}

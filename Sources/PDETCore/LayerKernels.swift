@@ -1,0 +1,187 @@
+// Element-wise and per-token layers: LayerNorm, GELU (tanh approximation), residual add, embedding.
+// Each a forward/backward pair of free functions (outputs first, then inputs, then sizes), as in
+// llm.c. Forward saves what backward needs (LayerNorm's mean and 1/std); backward adds with `+=`.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// MARK: LayerNorm
+
+/// out (N, C) = (inp − mean) · rstd · weight + bias, per row; mean (N), rstd (N) saved for backward.
+func layernormForward(_ out: FloatPtr, _ mean: FloatPtr, _ rstd: FloatPtr,
+                      _ inp: FloatPtr, _ weight: FloatPtr, _ bias: FloatPtr, _ N: Int, _ C: Int, eps: Float = 1e-5) {
+    for n in 0..<N {
+        let x = inp + n * C
+        var m: Float = 0
+        for i in 0..<C { m += x[i] }
+        m /= Float(C)
+        var v: Float = 0
+        for i in 0..<C { let d = x[i] - m; v += d * d }
+        v /= Float(C)
+        let s = 1 / (v + eps).squareRoot()
+        let o = out + n * C
+        for i in 0..<C { o[i] = (x[i] - m) * s * weight[i] + bias[i] }
+        mean[n] = m
+        rstd[n] = s
+    }
+}
+
+/// dinp (N, C) += ∂L/∂inp; dweight (C), dbias (C) += their gradients.
+func layernormBackward(_ dinp: FloatPtr, _ dweight: FloatPtr, _ dbias: FloatPtr,
+                       _ dout: FloatPtr, _ inp: FloatPtr, _ weight: FloatPtr,
+                       _ mean: FloatPtr, _ rstd: FloatPtr, _ N: Int, _ C: Int) {
+    for n in 0..<N {
+        let x = inp + n * C, g = dout + n * C, dx = dinp + n * C
+        let m = mean[n], s = rstd[n]
+        var dnormMean: Float = 0, dnormNormMean: Float = 0
+        for i in 0..<C {
+            let norm = (x[i] - m) * s
+            let dnorm = weight[i] * g[i]
+            dnormMean += dnorm
+            dnormNormMean += dnorm * norm
+        }
+        dnormMean /= Float(C)
+        dnormNormMean /= Float(C)
+        for i in 0..<C {
+            let norm = (x[i] - m) * s
+            let dnorm = weight[i] * g[i]
+            dbias[i] += g[i]
+            dweight[i] += norm * g[i]
+            dx[i] += (dnorm - dnormMean - norm * dnormNormMean) * s
+        }
+    }
+}
+
+// MARK: GELU (tanh approximation)
+
+private let geluScale: Float = (2.0 / Float.pi).squareRoot()
+
+/// e^x for 8 lanes (Cephes expf: range reduction by ln 2, degree-5 polynomial; ≤ 2 ulp on
+/// [−87, 88]). GELU's tanh dominated the profile as a scalar libm call per element.
+@inline(__always)
+func exp8(_ xIn: SIMD8<Float>) -> SIMD8<Float> {
+    let x = xIn.clamped(lowerBound: SIMD8(repeating: -87.3), upperBound: SIMD8(repeating: 88.3))
+    let n = (x * 1.442_695_04 + 0.5).rounded(.down)
+    var r = x - n * 0.693_359_375
+    r = r + n * 2.121_944_4e-4
+    var p = SIMD8<Float>(repeating: 1.987_569_15e-4)
+    p = p * r + 1.398_199_95e-3
+    p = p * r + 8.333_451_9e-3
+    p = p * r + 4.166_579_6e-2
+    p = p * r + 1.666_666_55e-1
+    p = p * r + 5.000_000_12e-1
+    p = p * r * r + r + 1
+    let bits = (SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int32>(n) &+ 127)) &<< 23
+    return p * unsafeBitCast(bits, to: SIMD8<Float>.self)
+}
+
+/// tanh for 8 lanes: 1 − 2/(e^{2u} + 1), exact at the saturated ends, absolute error ~1e-7.
+@inline(__always)
+public func tanhApprox(_ u: SIMD8<Float>) -> SIMD8<Float> { tanh8(u) }
+
+@inline(__always)
+func tanh8(_ u: SIMD8<Float>) -> SIMD8<Float> {
+    let e = exp8(2 * u.clamped(lowerBound: SIMD8(repeating: -10), upperBound: SIMD8(repeating: 10)))
+    return 1 - 2 / (e + 1)
+}
+
+/// out (N) = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+func geluForward(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int) {
+    var i = 0
+    while i + 8 <= N {
+        let x = load8(inp + i)
+        store8(out + i, 0.5 * x * (1 + tanh8(geluScale * (x + 0.044715 * x * x * x))))
+        i += 8
+    }
+    while i < N {
+        let x = inp[i]
+        out[i] = 0.5 * x * (1 + tanhf(geluScale * (x + 0.044715 * x * x * x)))
+        i += 1
+    }
+}
+
+/// dinp (N) += gelu'(inp) · dout
+func geluBackward(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int) {
+    var i = 0
+    while i + 8 <= N {
+        let x = load8(inp + i)
+        let t = tanh8(geluScale * (x + 0.044715 * x * x * x))
+        let du = geluScale * (1 + 3 * 0.044715 * x * x)
+        let d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du
+        store8(dinp + i, load8(dinp + i) + d * load8(dout + i))
+        i += 8
+    }
+    while i < N {
+        let x = inp[i]
+        let t = tanhf(geluScale * (x + 0.044715 * x * x * x))
+        let du = geluScale * (1 + 3 * 0.044715 * x * x)
+        dinp[i] += (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du) * dout[i]
+        i += 1
+    }
+}
+
+// MARK: residual and copies
+
+/// out (N) = a + b, or out = b when `a` is nil (residual off).
+func residualForward(_ out: FloatPtr, _ a: FloatPtr?, _ b: FloatPtr, _ N: Int) {
+    if let a {
+        for i in 0..<N { out[i] = a[i] + b[i] }
+    } else {
+        out.update(from: b, count: N)
+    }
+}
+
+/// da (N) += dout (when present), db (N) += dout.
+func residualBackward(_ da: FloatPtr?, _ db: FloatPtr, _ dout: FloatPtr, _ N: Int) {
+    if let da { for i in 0..<N { da[i] += dout[i] } }
+    for i in 0..<N { db[i] += dout[i] }
+}
+
+/// Sets every element of (N) to zero.
+func zero(_ p: FloatPtr, _ N: Int) {
+    p.update(repeating: 0, count: N)
+}
+
+// MARK: embedding
+
+/// The fixed sinusoidal table (T, C): pe[p, 2i] = sin(p / 10000^(2i/C)), pe[p, 2i+1] = cos(same).
+public func sinusoidalPositions(T: Int, C: Int) -> [Float] {
+    var pe = [Float](repeating: 0, count: T * C)
+    for p in 0..<T {
+        var i = 0
+        while i < C {
+            let angle = Double(p) / pow(10000.0, Double(i) / Double(C))
+            pe[p * C + i] = Float(sin(angle))
+            if i + 1 < C { pe[p * C + i + 1] = Float(cos(angle)) }
+            i += 2
+        }
+    }
+    return pe
+}
+
+/// out (B, T, C) = wte[tokens[b, t]] + pos[t] (pos (T, C) is nil when there is no positional encoding).
+/// Token ids outside 0..<V embed as zeros rather than reading out of bounds.
+func embeddingForward(_ out: FloatPtr, _ tokens: UnsafePointer<Int32>, _ wte: FloatPtr, _ pos: FloatPtr?,
+                      _ B: Int, _ T: Int, _ C: Int, _ V: Int) {
+    for b in 0..<B {
+        for t in 0..<T {
+            let o = out + (b * T + t) * C
+            let id = Int(tokens[b * T + t])
+            if id >= 0 && id < V { o.update(from: wte + id * C, count: C) } else { zero(o, C) }
+            if let pos { for i in 0..<C { o[i] += pos[t * C + i] } }
+        }
+    }
+}
+
+/// dwte (V, C) += dout rows by token; dpos (T, C) += dout summed over the batch (learned positions only).
+func embeddingBackward(_ dwte: FloatPtr, _ dpos: FloatPtr?, _ dout: FloatPtr, _ tokens: UnsafePointer<Int32>,
+                       _ B: Int, _ T: Int, _ C: Int, _ V: Int) {
+    for b in 0..<B {
+        for t in 0..<T {
+            let g = dout + (b * T + t) * C
+            let id = Int(tokens[b * T + t])
+            if id >= 0 && id < V { axpy(dwte + id * C, 1, g, C) }
+            if let dpos { axpy(dpos + t * C, 1, g, C) }
+        }
+    }
+}

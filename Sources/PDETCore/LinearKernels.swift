@@ -1,0 +1,142 @@
+// Matrix multiply, the kernel that dominates every step: a linear layer y = x·Wᵀ + b with W stored
+// (out, in) like PyTorch's nn.Linear. Forward and backward as free functions, outputs first, then
+// inputs, then sizes (llm.c's matmul_forward / matmul_backward). Backward accumulates with `+=`.
+//
+// Speed: rows are split across the machine's cores with `parallelFor` (fixed partitions, so the
+// result is bit-identical run to run); the inner loops are explicit SIMD8 so that release builds
+// do not depend on the auto-vectoriser (which will not reorder a Float reduction by itself).
+
+public typealias FloatPtr = UnsafeMutablePointer<Float>
+
+@inline(__always)
+func load8(_ p: FloatPtr) -> SIMD8<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+@inline(__always)
+func store8(_ p: FloatPtr, _ v: SIMD8<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+}
+
+/// Σ a[i]·b[i] for i in 0..<n.
+@inline(__always)
+func dot(_ a: FloatPtr, _ b: FloatPtr, _ n: Int) -> Float {
+    var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+    var i = 0
+    while i + 16 <= n {
+        acc0 += load8(a + i) * load8(b + i)
+        acc1 += load8(a + i + 8) * load8(b + i + 8)
+        i += 16
+    }
+    while i + 8 <= n {
+        acc0 += load8(a + i) * load8(b + i)
+        i += 8
+    }
+    var s = (acc0 + acc1).sum()
+    while i < n {
+        s += a[i] * b[i]
+        i += 1
+    }
+    return s
+}
+
+/// y[i] += a·x[i] for i in 0..<n.
+@inline(__always)
+func axpy(_ y: FloatPtr, _ a: Float, _ x: FloatPtr, _ n: Int) {
+    let av = SIMD8<Float>(repeating: a)
+    var i = 0
+    while i + 8 <= n {
+        store8(y + i, load8(y + i) + av * load8(x + i))
+        i += 8
+    }
+    while i < n {
+        y[i] += a * x[i]
+        i += 1
+    }
+}
+
+@inline(__always)
+func fma8(_ acc: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) {
+    #if PDET_FMA
+    acc.addProduct(a, b)      // one vfmadd on AVX2 hosts (Package.swift sets PDET_FMA there)
+    #else
+    acc += a * b              // without FMA hardware, llvm.fma would be a slow libm call per lane
+    #endif
+}
+
+/// C (M, N) += A (M, K) · B (K, N), where A(m, k) = a[m·ars + k·acs] (any strides, so Aᵀ is free),
+/// B is row-major with leading dimension ldb and C with ldc. Rows of C are split across cores.
+/// The inner kernel keeps a 4×16 tile of C in eight SIMD8 registers and streams B's rows.
+func gemmAccumulate(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
+                    _ b: FloatPtr, _ ldb: Int, _ M: Int, _ N: Int, _ K: Int) {
+    parallelFor(M, minChunk: 16) { lo, hi in
+        var m = lo
+        while m + 4 <= hi {
+            var j = 0
+            while j + 16 <= N {
+                var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
+                var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
+                let a0 = a + m * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars
+                for k in 0..<K {
+                    let br = b + k * ldb + j
+                    let b0 = load8(br), b1 = load8(br + 8)
+                    let ko = k * acs
+                    let v0 = SIMD8<Float>(repeating: a0[ko]), v1 = SIMD8<Float>(repeating: a1[ko])
+                    let v2 = SIMD8<Float>(repeating: a2[ko]), v3 = SIMD8<Float>(repeating: a3[ko])
+                    fma8(&c00, v0, b0); fma8(&c01, v0, b1)
+                    fma8(&c10, v1, b0); fma8(&c11, v1, b1)
+                    fma8(&c20, v2, b0); fma8(&c21, v2, b1)
+                    fma8(&c30, v3, b0); fma8(&c31, v3, b1)
+                }
+                let r0 = c + m * ldc + j, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc
+                store8(r0, load8(r0) + c00); store8(r0 + 8, load8(r0 + 8) + c01)
+                store8(r1, load8(r1) + c10); store8(r1 + 8, load8(r1 + 8) + c11)
+                store8(r2, load8(r2) + c20); store8(r2 + 8, load8(r2 + 8) + c21)
+                store8(r3, load8(r3) + c30); store8(r3 + 8, load8(r3 + 8) + c31)
+                j += 16
+            }
+            if j < N { gemmEdge(c, ldc, a, ars, acs, b, ldb, m, m + 4, j, N, K) }
+            m += 4
+        }
+        if m < hi { gemmEdge(c, ldc, a, ars, acs, b, ldb, m, hi, 0, N, K) }
+    }
+}
+
+/// The scalar remainder of gemmAccumulate: rows m0..<m1, columns j0..<j1.
+@inline(never)
+func gemmEdge(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
+              _ b: FloatPtr, _ ldb: Int, _ m0: Int, _ m1: Int, _ j0: Int, _ j1: Int, _ K: Int) {
+    for m in m0..<m1 {
+        for j in j0..<j1 {
+            var s: Float = 0
+            for k in 0..<K { s += a[m * ars + k * acs] * b[k * ldb + j] }
+            c[m * ldc + j] += s
+        }
+    }
+}
+
+/// out (N, OC) = inp (N, IC) · w (OC, IC)ᵀ + bias (OC)
+public func matmulForward(_ out: FloatPtr, _ inp: FloatPtr, _ w: FloatPtr, _ bias: FloatPtr?,
+                          _ N: Int, _ IC: Int, _ OC: Int) {
+    for n in 0..<N {
+        if let bias { (out + n * OC).update(from: bias, count: OC) } else { zero(out + n * OC, OC) }
+    }
+    // wt (IC, OC) = wᵀ, so that the kernel streams contiguous rows of B.
+    let wt = FloatPtr.allocate(capacity: IC * OC)
+    defer { wt.deallocate() }
+    for o in 0..<OC { for i in 0..<IC { wt[i * OC + o] = w[o * IC + i] } }
+    gemmAccumulate(out, OC, inp, IC, 1, wt, OC, N, OC, IC)
+}
+
+/// dinp (N, IC) += dout (N, OC) · w (OC, IC)
+/// dw (OC, IC)  += dout (N, OC)ᵀ · inp (N, IC)
+/// dbias (OC)   += Σ_n dout[n, :]
+public func matmulBackward(_ dinp: FloatPtr?, _ dw: FloatPtr, _ dbias: FloatPtr?,
+                           _ dout: FloatPtr, _ inp: FloatPtr, _ w: FloatPtr,
+                           _ N: Int, _ IC: Int, _ OC: Int) {
+    if let dinp { gemmAccumulate(dinp, IC, dout, OC, 1, w, IC, N, IC, OC) }
+    gemmAccumulate(dw, IC, dout, 1, OC, inp, IC, OC, IC, N)
+    if let dbias {
+        for n in 0..<N { axpy(dbias, 1, dout + n * OC, OC) }
+    }
+}

@@ -1,0 +1,37 @@
+// Splitting a loop over the machine's cores. Every caller partitions work so that each output
+// element is computed by exactly one worker in a fixed order: the numbers do not depend on the
+// number of cores or on scheduling (the same seed gives the same bits).
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Cores to use: PDET_THREADS when set (1 = serial), else the online processor count (at most 8).
+let workerCount: Int = {
+    if let env = getenv("PDET_THREADS"), let n = Int(String(cString: env)), n >= 1 { return min(n, 64) }
+    return max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+}()
+
+/// Calls body(lo, hi) on disjoint ranges covering 0..<n, in parallel when there is enough work.
+@inline(__always)
+func parallelFor(_ n: Int, minChunk: Int, _ body: (Int, Int) -> Void) {
+    let chunks = min(workerCount, n / max(1, minChunk))
+    if chunks <= 1 {
+        if n > 0 { body(0, n) }
+        return
+    }
+    withoutActuallyEscaping(body) { body in
+        let box = UncheckedBox(body)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = n * c / chunks
+            let hi = n * (c + 1) / chunks
+            box.value(lo, hi)
+        }
+    }
+}
+
+/// Carries a closure that only touches disjoint memory into concurrentPerform's workers.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,207 @@
+// The backward pass, the exact mirror of Transformer+Forward.swift read bottom to top, and AdamW.
+// Gradients of parameters accumulate with `+=` into gradBuf; gradients of activations live in a
+// per-block scratch (`Activations.grad`) that is zeroed before each block.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Transformer {
+    /// dfrom (B,T,C) += (∂to/∂from)ᵀ · dto for the site's diffusion steps (or the identity copy);
+    /// alpha gradients accumulate. `from` and `inter` are the forward's saved states.
+    func siteBackward(_ site: DiffusionSite, block l: Int, dfrom: FloatPtr, dto: FloatPtr,
+                      from: FloatPtr, inter: FloatPtr, _ a: Activations) {
+        let BTC = a.B * a.T * a.C
+        guard let inst = diffusionInstance(site, block: l) else {
+            axpy(dfrom, 1, dto, BTC)
+            return
+        }
+        let alpha = paramBuf.ptr + layout.alphas[inst]
+        let dalpha = gradBuf.ptr + layout.alphas[inst]
+        let steps = config.pdeSteps
+        var dcur = dto
+        for j in stride(from: steps - 1, through: 0, by: -1) {
+            let input = j == 0 ? from : inter + (j - 1) * BTC
+            // Step j's input gradient goes to dfrom at j = 0, else to a ping-pong scratch.
+            let dinput = j == 0 ? dfrom : (dcur == a.dSiteA ? a.dSiteB : a.dSiteA)
+            if j > 0 { zero(dinput, BTC) }
+            diffusionBackward(dinput, dalpha, dcur, input, alpha, config.pdeScales, a.B, a.T, a.C)
+            dcur = dinput
+        }
+    }
+
+    func normBackward(_ dinp: FloatPtr, _ dout: FloatPtr, _ inp: FloatPtr, _ mean: FloatPtr, _ rstd: FloatPtr,
+                      weight: Int, bias: Int, _ a: Activations) {
+        if config.norm == .none {
+            axpy(dinp, 1, dout, a.B * a.T * a.C)
+        } else {
+            layernormBackward(dinp, gradBuf.ptr + weight, gradBuf.ptr + bias, dout, inp,
+                              paramBuf.ptr + weight, mean, rstd, a.B * a.T, a.C)
+        }
+    }
+
+    /// g.ain += ∂/∂ain from g.aout (output projection, attention, QKV projection).
+    func attentionSublayerBackward(_ s: BlockSlots, _ g: BlockSlots, _ o: BlockOffsets, _ a: Activations) {
+        let P = paramBuf.ptr, G = gradBuf.ptr, BT = a.B * a.T, C = a.C
+        matmulBackward(g.atty, G + o.projw, G + o.projb, g.aout, s.atty, P + o.projw, BT, C, C)
+        attentionBackward(g.qkv, g.atty, s.qkv, s.att, a.B, a.T, C, a.NH, causal: config.causal)
+        matmulBackward(g.ain, G + o.qkvw, G + o.qkvb, g.qkv, s.ain, P + o.qkvw, BT, C, 3 * C)
+    }
+
+    /// dinput += ∂/∂input from g.fout (fc2, GELU, fc1).
+    func ffnSublayerBackward(_ s: BlockSlots, _ g: BlockSlots, _ o: BlockOffsets, input: FloatPtr,
+                             dinput: FloatPtr, _ a: Activations) {
+        let P = paramBuf.ptr, G = gradBuf.ptr, BT = a.B * a.T, C = a.C, F = a.F
+        matmulBackward(g.fg, G + o.fc2w, G + o.fc2b, g.fout, s.fg, P + o.fc2w, BT, F, C)
+        geluBackward(g.fh, s.fh, g.fg, BT * F)
+        matmulBackward(dinput, G + o.fc1w, G + o.fc1b, g.fh, input, P + o.fc1w, BT, C, F)
+    }
+
+    /// dx (B,T,C) += ∂L/∂x for block l's input x, given dout = ∂L/∂(block output).
+    func blockBackward(_ l: Int, input x: FloatPtr, dx: FloatPtr, dout: FloatPtr, _ a: Activations) {
+        let s = a.blocks[l], g = a.grad, o = layout.blocks[l], BTC = a.B * a.T * a.C
+        let res = config.residual
+        zero(g.x0, a.perBlockCount)   // the whole scratch block: its slots are contiguous from x0
+        if config.norm == .post {
+            siteBackward(.betweenLayers, block: l, dfrom: g.n2, dto: dout, from: s.n2, inter: s.inter, a)
+            normBackward(g.res2, g.n2, s.res2, s.mean2, s.rstd2, weight: o.ln2w, bias: o.ln2b, a)
+            residualBackward(res ? g.n1 : nil, g.fD, g.res2, BTC)
+            siteBackward(.afterFFN, block: l, dfrom: g.fout, dto: g.fD, from: s.fout, inter: s.inter, a)
+            ffnSublayerBackward(s, g, o, input: s.n1, dinput: g.n1, a)
+            normBackward(g.x0, g.n1, s.x0, s.mean1, s.rstd1, weight: o.ln1w, bias: o.ln1b, a)
+            siteBackward(.beforeNorm, block: l, dfrom: g.res1, dto: g.x0, from: s.res1, inter: s.inter, a)
+            residualBackward(res ? dx : nil, g.aD, g.res1, BTC)
+            siteBackward(.afterAttention, block: l, dfrom: g.aout, dto: g.aD, from: s.aout, inter: s.inter, a)
+            attentionSublayerBackward(s, g, o, a)
+            siteBackward(.beforeAttention, block: l, dfrom: dx, dto: g.ain, from: x, inter: s.inter, a)
+        } else {
+            siteBackward(.betweenLayers, block: l, dfrom: g.res2, dto: dout, from: s.res2, inter: s.inter, a)
+            residualBackward(res ? g.res1 : nil, g.fD, g.res2, BTC)
+            siteBackward(.afterFFN, block: l, dfrom: g.fout, dto: g.fD, from: s.fout, inter: s.inter, a)
+            ffnSublayerBackward(s, g, o, input: s.n2, dinput: g.n2, a)
+            normBackward(g.res1, g.n2, s.res1, s.mean2, s.rstd2, weight: o.ln2w, bias: o.ln2b, a)
+            residualBackward(res ? g.x0 : nil, g.aD, g.res1, BTC)
+            siteBackward(.afterAttention, block: l, dfrom: g.aout, dto: g.aD, from: s.aout, inter: s.inter, a)
+            attentionSublayerBackward(s, g, o, a)
+            siteBackward(.beforeAttention, block: l, dfrom: g.n1, dto: g.ain, from: s.n1, inter: s.inter, a)
+            normBackward(g.x0, g.n1, s.x0, s.mean1, s.rstd1, weight: o.ln1w, bias: o.ln1b, a)
+            siteBackward(.beforeNorm, block: l, dfrom: dx, dto: g.x0, from: x, inter: s.inter, a)
+        }
+    }
+
+    /// Backward pass of the last forward (which must have had targets): grads += dLoss/dParams.
+    public func backward() {
+        guard let a = acts, let f = lastForward, f.counted > 0 else { return }
+        let B = a.B, T = a.T, C = a.C, K = a.K, BTC = B * T * C
+        let P = paramBuf.ptr, G = gradBuf.ptr
+        zero(a.dLogits, f.rows * K)
+        a.targets.withUnsafeBufferPointer {
+            crossEntropyBackward(a.dLogits, a.probs, $0.baseAddress!, f.rows, K, counted: f.counted)
+        }
+        zero(a.dLnf, BTC)
+        switch head {
+        case .perToken:
+            matmulBackward(a.dLnf, G + layout.headw, G + layout.headb, a.dLogits, a.lnf, P + layout.headw, f.rows, C, K)
+        case .classify:
+            zero(a.dPooled, B * C)
+            matmulBackward(a.dPooled, G + layout.headw, G + layout.headb, a.dLogits, a.pooled, P + layout.headw, B, C, K)
+            meanPoolBackward(a.dLnf, a.dPooled, B, T, C)
+        }
+        zero(a.dH, BTC)
+        normBackward(a.dH, a.dLnf, a.h, a.meanf, a.rstdf, weight: layout.lnfw, bias: layout.lnfb, a)
+        var dOut = a.dStreamA, dIn = a.dStreamB
+        zero(dOut, BTC)
+        let last = config.layers > 0 ? a.blocks[config.layers - 1].out : a.x0
+        siteBackward(.beforeHead, block: 0, dfrom: dOut, dto: a.dH, from: last, inter: a.headInter, a)
+        for l in stride(from: config.layers - 1, through: 0, by: -1) {
+            zero(dIn, BTC)
+            let x = l == 0 ? a.x0 : a.blocks[l - 1].out
+            blockBackward(l, input: x, dx: dIn, dout: dOut, a)
+            swap(&dOut, &dIn)
+        }
+        zero(a.dEmb, BTC)
+        siteBackward(.afterEmbedding, block: 0, dfrom: a.dEmb, dto: dOut, from: a.emb, inter: a.embInter, a)
+        let dpos: FloatPtr? = config.pos == .learned ? G + layout.posEmb : nil
+        a.tokens.withUnsafeBufferPointer {
+            embeddingBackward(G + layout.tokEmb, dpos, a.dEmb, $0.baseAddress!, B, T, C, vocabSize)
+        }
+    }
+
+    /// Global L2 norm of all gradients (Double accumulation), and per block.
+    func gradientNorms() -> (global: Float, perLayer: [Float]) {
+        func norm(_ r: Range<Int>) -> Double {
+            var s = 0.0
+            for i in r { let g = Double(gradBuf.ptr[i]); s += g * g }
+            return s
+        }
+        let perLayer = layout.blocks.map { Float(norm($0.range).squareRoot()) }
+        return (Float(norm(0..<layout.count).squareRoot()), perLayer)
+    }
+
+    /// The learning rate after warm-up for the next update.
+    var currentLR: Float {
+        guard config.warmup > 0 else { return config.lr }
+        return config.lr * min(1, Float(step + 1) / Float(config.warmup))
+    }
+
+    /// One AdamW update from the current gradients (clipping, warm-up, weight decay per config).
+    /// A non-finite gradient norm skips the update (the weights stay as they were) and is reported.
+    public func update() {
+        _ = applyUpdate(gradNorm: gradientNorms().global)
+    }
+
+    /// Returns false when the update was skipped because the gradients were not finite.
+    func applyUpdate(gradNorm: Float) -> Bool {
+        guard gradNorm.isFinite else { return false }
+        let scale: Float = (config.clip > 0 && gradNorm > config.clip) ? config.clip / gradNorm : 1
+        let lr = currentLR, b1: Float = 0.9, b2: Float = 0.999, eps: Float = 1e-8, wd = config.weightDecay
+        let t = Float(step + 1)
+        let c1 = 1 - powf(b1, t), c2 = 1 - powf(b2, t)
+        let P = paramBuf.ptr, G = gradBuf.ptr, M = adamM.ptr, V = adamV.ptr
+        for (ti, tv) in layout.tensors.enumerated() {
+            let decay = decayMask[ti] ? wd : 0
+            for i in tv.offset..<(tv.offset + tv.count) {
+                let g = G[i] * scale
+                M[i] = b1 * M[i] + (1 - b1) * g
+                V[i] = b2 * V[i] + (1 - b2) * g * g
+                let mhat = M[i] / c1, vhat = V[i] / c2
+                P[i] -= lr * (mhat / (vhat.squareRoot() + eps) + decay * P[i])
+            }
+        }
+        if config.pdeClamp { clampAllAlphas() }
+        step += 1
+        return true
+    }
+
+    /// zeroGrad, forward, backward, update: one training step on `batch`.
+    @discardableResult
+    public func trainStep(_ batch: Batch) -> StepMetrics {
+        zeroGrad()
+        let fm = forward(batch)
+        backward()
+        let norms = gradientNorms()
+        var nonFinite = fm.nonFinite
+        if nonFinite == nil && !norms.global.isFinite { nonFinite = firstNonFiniteGradient() }
+        let lr = currentLR
+        _ = applyUpdate(gradNorm: norms.global)
+        let alphas: [[Float]] = layout.alphas.map { off in
+            (0..<config.pdeScales.count).map { s in
+                var sum: Float = 0
+                for c in 0..<config.dModel { sum += paramBuf.ptr[off + s * config.dModel + c] }
+                return sum / Float(config.dModel)
+            }
+        }
+        return StepMetrics(step: step, loss: fm.loss, accuracy: fm.accuracy, gradNorm: norms.global,
+                           layerGradNorms: norms.perLayer, alphas: alphas, nonFinite: nonFinite, lr: lr)
+    }
+
+    func firstNonFiniteGradient() -> NonFinite? {
+        for t in layout.tensors {
+            for i in t.offset..<(t.offset + t.count) where !gradBuf.ptr[i].isFinite {
+                let parts = t.name.split(separator: ".")
+                let layer = parts.first == "blocks" ? Int(parts[1]) ?? -1 : (t.name.hasPrefix("head") || t.name.hasPrefix("ln_f") ? config.layers : -1)
+                return NonFinite(step: step + 1, layer: layer, tensor: "grad.\(t.name)")
+            }
+        }
+        return nil
+    }
+}

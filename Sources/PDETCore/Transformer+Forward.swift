@@ -1,0 +1,171 @@
+// The forward pass under the current toggles. Block wiring (D = the diffusion layer, applied only at
+// the chosen site; every other site is an identity copy, so backward mirrors forward one to one):
+//
+//   pre-LN / none:                        post-LN:
+//     x0   = D_before-norm(x)               ain  = D_before-attention(x)
+//     n1   = LN1(x0)   (none: n1 = x0)      aD   = D_after-attention(Attn(ain))
+//     ain  = D_before-attention(n1)         res1 = x + aD          (residual off: aD)
+//     aD   = D_after-attention(Attn(ain))   x0   = D_before-norm(res1)
+//     res1 = x0 + aD   (residual off: aD)   n1   = LN1(x0)
+//     n2   = LN2(res1) (none: n2 = res1)    fD   = D_after-ffn(FFN(n1))
+//     fD   = D_after-ffn(FFN(n2))           res2 = n1 + fD         (residual off: fD)
+//     res2 = res1 + fD (residual off: fD)   n2   = LN2(res2)
+//     out  = D_between-layers(res2)         out  = D_between-layers(n2)
+//
+// Around the blocks: x_0 = D_after-embedding(embed(tokens)); h = D_before-head(x_L);
+// logits = head(LN_f(h)) (LN_f skipped when norm is none). docs/diffusion-sites.md draws this.
+
+extension Transformer {
+    func activations(B: Int) -> Activations {
+        if let a = acts, a.B == B, a.steps == config.pdeSteps { return a }
+        let a = Activations(B: B, T: config.seqLen, C: config.dModel, NH: config.heads, F: config.dFF,
+                            K: outputs, L: config.layers, steps: config.pdeSteps)
+        acts = a
+        return a
+    }
+
+    /// The diffusion instance (alpha tensor) used at `site` for block `l`, or nil when the site is off.
+    func diffusionInstance(_ site: DiffusionSite, block l: Int) -> Int? {
+        guard config.pde == site, site != .off else { return nil }
+        return site.isPerBlock ? l : 0
+    }
+
+    /// to (B,T,C) = D(from) when the diffusion layer sits at `site`, else a copy of `from`.
+    /// Intermediate Euler states (steps − 1 of them) go to `inter`.
+    func siteForward(_ site: DiffusionSite, block l: Int, _ to: FloatPtr, _ from: FloatPtr,
+                     _ inter: FloatPtr, _ a: Activations) {
+        let BTC = a.B * a.T * a.C
+        guard let inst = diffusionInstance(site, block: l) else {
+            to.update(from: from, count: BTC)
+            return
+        }
+        let alpha = paramBuf.ptr + layout.alphas[inst]
+        var src = from
+        for j in 0..<config.pdeSteps {
+            let dst = j == config.pdeSteps - 1 ? to : inter + j * BTC
+            diffusionForward(dst, src, alpha, config.pdeScales, a.B, a.T, a.C)
+            src = dst
+        }
+    }
+
+    func normForward(_ out: FloatPtr, _ mean: FloatPtr, _ rstd: FloatPtr, _ inp: FloatPtr,
+                     weight: Int, bias: Int, _ a: Activations) {
+        if config.norm == .none {
+            out.update(from: inp, count: a.B * a.T * a.C)
+        } else {
+            layernormForward(out, mean, rstd, inp, paramBuf.ptr + weight, paramBuf.ptr + bias, a.B * a.T, a.C)
+        }
+    }
+
+    func attentionSublayer(_ s: BlockSlots, _ o: BlockOffsets, _ a: Activations) {
+        let P = paramBuf.ptr, BT = a.B * a.T, C = a.C
+        matmulForward(s.qkv, s.ain, P + o.qkvw, P + o.qkvb, BT, C, 3 * C)
+        attentionForward(s.atty, s.att, s.qkv, a.B, a.T, C, a.NH, causal: config.causal)
+        matmulForward(s.aout, s.atty, P + o.projw, P + o.projb, BT, C, C)
+    }
+
+    func ffnSublayer(_ s: BlockSlots, _ o: BlockOffsets, input: FloatPtr, _ a: Activations) {
+        let P = paramBuf.ptr, BT = a.B * a.T, C = a.C, F = a.F
+        matmulForward(s.fh, input, P + o.fc1w, P + o.fc1b, BT, C, F)
+        geluForward(s.fg, s.fh, BT * F)
+        matmulForward(s.fout, s.fg, P + o.fc2w, P + o.fc2b, BT, F, C)
+    }
+
+    func blockForward(_ l: Int, input x: FloatPtr, _ a: Activations) {
+        let s = a.blocks[l], o = layout.blocks[l], BTC = a.B * a.T * a.C
+        let res = config.residual
+        if config.norm == .post {
+            siteForward(.beforeAttention, block: l, s.ain, x, s.inter, a)
+            attentionSublayer(s, o, a)
+            siteForward(.afterAttention, block: l, s.aD, s.aout, s.inter, a)
+            residualForward(s.res1, res ? x : nil, s.aD, BTC)
+            siteForward(.beforeNorm, block: l, s.x0, s.res1, s.inter, a)
+            normForward(s.n1, s.mean1, s.rstd1, s.x0, weight: o.ln1w, bias: o.ln1b, a)
+            ffnSublayer(s, o, input: s.n1, a)
+            siteForward(.afterFFN, block: l, s.fD, s.fout, s.inter, a)
+            residualForward(s.res2, res ? s.n1 : nil, s.fD, BTC)
+            normForward(s.n2, s.mean2, s.rstd2, s.res2, weight: o.ln2w, bias: o.ln2b, a)
+            siteForward(.betweenLayers, block: l, s.out, s.n2, s.inter, a)
+        } else {
+            siteForward(.beforeNorm, block: l, s.x0, x, s.inter, a)
+            normForward(s.n1, s.mean1, s.rstd1, s.x0, weight: o.ln1w, bias: o.ln1b, a)
+            siteForward(.beforeAttention, block: l, s.ain, s.n1, s.inter, a)
+            attentionSublayer(s, o, a)
+            siteForward(.afterAttention, block: l, s.aD, s.aout, s.inter, a)
+            residualForward(s.res1, res ? s.x0 : nil, s.aD, BTC)
+            normForward(s.n2, s.mean2, s.rstd2, s.res1, weight: o.ln2w, bias: o.ln2b, a)
+            ffnSublayer(s, o, input: s.n2, a)
+            siteForward(.afterFFN, block: l, s.fD, s.fout, s.inter, a)
+            residualForward(s.res2, res ? s.res1 : nil, s.fD, BTC)
+            siteForward(.betweenLayers, block: l, s.out, s.res2, s.inter, a)
+        }
+    }
+
+    /// Runs embedding, blocks and head; returns the loss pieces. Targets may be empty.
+    func forwardPass(_ batch: Batch) -> (loss: Double, correct: Int, counted: Int, rows: Int) {
+        let a = activations(B: batch.batchSize)
+        let B = a.B, T = a.T, C = a.C, K = a.K, P = paramBuf.ptr
+        a.tokens = batch.tokens
+        a.targets = batch.targets
+        let pos: FloatPtr? = switch config.pos {
+        case .sinusoidal: sinusoid.ptr
+        case .learned: P + layout.posEmb
+        case .none: nil
+        }
+        batch.tokens.withUnsafeBufferPointer { tok in
+            embeddingForward(a.emb, tok.baseAddress!, P + layout.tokEmb, pos, B, T, C, vocabSize)
+        }
+        siteForward(.afterEmbedding, block: 0, a.x0, a.emb, a.embInter, a)
+        var x = a.x0
+        for l in 0..<config.layers {
+            blockForward(l, input: x, a)
+            x = a.blocks[l].out
+        }
+        siteForward(.beforeHead, block: 0, a.h, x, a.headInter, a)
+        normForward(a.lnf, a.meanf, a.rstdf, a.h, weight: layout.lnfw, bias: layout.lnfb, a)
+        let rows: Int
+        switch head {
+        case .perToken:
+            rows = B * T
+            matmulForward(a.logits, a.lnf, P + layout.headw, P + layout.headb, rows, C, K)
+        case .classify:
+            rows = B
+            meanPoolForward(a.pooled, a.lnf, B, T, C)
+            matmulForward(a.logits, a.pooled, P + layout.headw, P + layout.headb, rows, C, K)
+        }
+        var targets = batch.targets
+        if targets.count != rows { targets = [Int32](repeating: Batch.ignore, count: rows) }
+        let r = targets.withUnsafeBufferPointer { crossEntropyForward(a.probs, a.logits, $0.baseAddress!, rows, K) }
+        a.targets = targets
+        let result = (r.loss, r.correct, r.counted, rows)
+        lastForward = result
+        return result
+    }
+
+    /// Forward pass; targets may be empty (loss and accuracy are then NaN). Returns the metrics.
+    /// `probeChannel` picks the channel reported in `ForwardMetrics.diffusion`, and `probeInstance`
+    /// the diffusion layer (both clamped to the valid range).
+    @discardableResult
+    public func forward(_ batch: Batch, probeChannel: Int = 0, probeInstance: Int = 0) -> ForwardMetrics {
+        guard batch.seqLen == config.seqLen, batch.batchSize >= 1,
+              batch.tokens.count == batch.batchSize * batch.seqLen else {
+            return ForwardMetrics(loss: .nan, accuracy: .nan, layers: [], attention: [], attentionEntropy: [],
+                                  diffusion: nil, nonFinite: NonFinite(step: step, layer: -1, tensor: "batch shape"))
+        }
+        let r = forwardPass(batch)
+        return collectForwardMetrics(loss: r.loss, correct: r.correct, counted: r.counted,
+                                     probeChannel: probeChannel, probeInstance: probeInstance)
+    }
+
+    /// Predictions of the last forward: (B, T) argmax per token, or (B) argmax class.
+    public var lastPredictions: [Int32] {
+        guard let a = acts, let f = lastForward else { return [] }
+        return argmaxRows(a.logits, f.rows, a.K)
+    }
+
+    /// Class probabilities of the last forward, (rows, K) row-major.
+    public var lastProbabilities: [Float] {
+        guard let a = acts, let f = lastForward else { return [] }
+        return Array(UnsafeBufferPointer(start: a.probs, count: f.rows * a.K))
+    }
+}

@@ -1,0 +1,166 @@
+// Lessons: `assets/lessons/NN-name.lesson`, a header then beats (format: docs/lessons.md).
+//
+//   title: Why residual connections
+//   summary: Turn the skip path off and watch the token states drift and collapse.
+//   preset: --task reverse --residual off
+//
+//   beat: A deep stack without skips
+//   caption: Each block now replaces x instead of adding to it: x = Attn(LN1(x)) ...
+//   caption: (more caption lines join into one paragraph)
+//   steps 50
+//   key r
+
+import PDETCore
+
+/// One step of a lesson: a caption shown in the caption bar, then actions run in order.
+public struct LessonBeat: Equatable, Sendable {
+    public var title: String
+    public var caption: String              // caption lines joined by single spaces (wrapping is the renderer's job)
+    public var actions: [ScriptAction]
+    public var line: Int                    // line of `beat:` in the file, for messages
+
+    public init(title: String, caption: String, actions: [ScriptAction], line: Int) {
+        self.title = title
+        self.caption = caption
+        self.actions = actions
+        self.line = line
+    }
+}
+
+public struct Lesson: Equatable, Sendable {
+    public var fileName: String             // as given to parseLesson (loadLessons gives the path)
+    public var title: String
+    public var summary: String
+    public var preset: [PresetFlag]         // the `preset:` flags, in file order (empty when absent)
+    public var beats: [LessonBeat]
+
+    public init(fileName: String, title: String, summary: String, preset: [PresetFlag], beats: [LessonBeat]) {
+        self.fileName = fileName
+        self.title = title
+        self.summary = summary
+        self.preset = preset
+        self.beats = beats
+    }
+
+    /// The file's base name without `.lesson`, e.g. "01-residuals".
+    public var name: String {
+        let base = fileName.split(separator: "/").last.map(String.init) ?? fileName
+        return base.hasSuffix(".lesson") ? String(base.dropLast(7)) : base
+    }
+
+    /// The preset's `--checkpoint` path, if any (not part of ModelConfig; the caller loads it).
+    public var checkpoint: String? { preset.first(where: { $0.flag == "--checkpoint" })?.value }
+
+    /// The preset as (flag, value) tuples.
+    public var presetPairs: [(flag: String, value: String?)] { preset.map { ($0.flag, $0.value) } }
+
+    /// The model configuration this lesson starts from.
+    public func config(base: ModelConfig = ModelConfig()) throws(PresetError) -> ModelConfig {
+        try presetConfig(preset, base: base)
+    }
+}
+
+/// Limits on text lengths so captions fit a caption bar (about 6 rows of an 80-column terminal).
+public enum LessonLimits {
+    public static let maxTitle = 60
+    public static let maxSummary = 240
+    public static let maxCaptionLine = 200
+    public static let maxCaption = 480
+}
+
+/// Parses one lesson. Errors name the file and line. The preset is checked against the default
+/// ModelConfig, and `layer N` / `head H` actions against the preset's layer and head counts.
+public func parseLesson(_ text: String, fileName: String) throws(ScriptError) -> Lesson {
+    var title: String?, summary: String?
+    var preset: [PresetFlag] = []
+    var presetLine = 0
+    var beats: [LessonBeat] = []
+    var actionLines: [(beat: Int, action: ScriptAction, line: Int)] = []
+
+    func fail(_ line: Int, _ message: String) -> ScriptError {
+        ScriptError(fileName: fileName, line: line, message: message)
+    }
+    func finishBeat() throws(ScriptError) {
+        guard let beat = beats.last else { return }
+        if beat.caption.isEmpty { throw fail(beat.line, "beat '\(beat.title)' has no 'caption:' line") }
+        if beat.caption.count > LessonLimits.maxCaption {
+            throw fail(beat.line, "beat '\(beat.title)': caption is \(beat.caption.count) characters (at most \(LessonLimits.maxCaption))")
+        }
+    }
+
+    for (index, rawLine) in scriptLines(text).enumerated() {
+        let n = index + 1
+        let line = rawLine.trimmingBlanks()
+        if line.isEmpty || line.hasPrefix("#") { continue }
+        guard let (field, value) = splitField(line) else {
+            guard !beats.isEmpty else { throw fail(n, "action before the first 'beat:' line") }
+            for action in try parseActionLine(line, fileName: fileName, lineNumber: n) {
+                beats[beats.count - 1].actions.append(action)
+                actionLines.append((beats.count - 1, action, n))
+            }
+            continue
+        }
+        switch field {
+        case "title", "summary", "preset":
+            if !beats.isEmpty { throw fail(n, "'\(field):' belongs in the header, before the first 'beat:'") }
+            if value.isEmpty { throw fail(n, "'\(field):' needs text") }
+            switch field {
+            case "title":
+                if title != nil { throw fail(n, "'title:' given twice") }
+                if value.count > LessonLimits.maxTitle { throw fail(n, "title longer than \(LessonLimits.maxTitle) characters") }
+                title = value
+            case "summary":
+                let joined = summary.map { $0 + " " + value } ?? value
+                if joined.count > LessonLimits.maxSummary { throw fail(n, "summary longer than \(LessonLimits.maxSummary) characters") }
+                summary = joined
+            default:
+                if presetLine != 0 { throw fail(n, "'preset:' given twice") }
+                do { preset = try parsePreset(value) } catch { throw fail(n, error.message) }
+                presetLine = n
+            }
+        case "beat":
+            if title == nil { throw fail(n, "missing 'title:' before the first beat") }
+            if summary == nil { throw fail(n, "missing 'summary:' before the first beat") }
+            if value.isEmpty { throw fail(n, "'beat:' needs a title") }
+            if value.count > LessonLimits.maxTitle { throw fail(n, "beat title longer than \(LessonLimits.maxTitle) characters") }
+            try finishBeat()
+            beats.append(LessonBeat(title: value, caption: "", actions: [], line: n))
+        case "caption":
+            guard !beats.isEmpty else { throw fail(n, "'caption:' before the first 'beat:'") }
+            if value.isEmpty { throw fail(n, "empty caption line") }
+            if value.count > LessonLimits.maxCaptionLine {
+                throw fail(n, "caption line is \(value.count) characters (at most \(LessonLimits.maxCaptionLine); split it over several caption: lines)")
+            }
+            let old = beats[beats.count - 1].caption
+            beats[beats.count - 1].caption = old.isEmpty ? value : old + " " + value
+        default:
+            throw fail(n, "unknown field '\(field):' (expected title, summary, preset, beat or caption)")
+        }
+    }
+    try finishBeat()
+    guard let title, let summary else { throw fail(0, "missing 'title:' and 'summary:' header") }
+    if beats.isEmpty { throw fail(0, "a lesson needs at least one 'beat:'") }
+
+    let config: ModelConfig
+    do { config = try presetConfig(preset, base: ModelConfig()) } catch {
+        throw fail(presetLine, "preset: \(error.message)")
+    }
+    for entry in actionLines {
+        if case .layer(let l) = entry.action, l >= config.layers {
+            throw fail(entry.line, "layer \(l) does not exist (the preset has \(config.layers) layers, 0...\(config.layers - 1))")
+        }
+        if case .head(let h) = entry.action, h >= config.heads {
+            throw fail(entry.line, "head \(h) does not exist (the preset has \(config.heads) heads, 0...\(config.heads - 1))")
+        }
+    }
+    return Lesson(fileName: fileName, title: title, summary: summary, preset: preset, beats: beats)
+}
+
+/// `title: Why` → ("title", "Why"); nil when the first word does not end in ':' (an action line).
+private func splitField(_ line: String) -> (String, String)? {
+    let firstWord = line.prefix(while: { $0 != " " && $0 != "\t" })
+    guard firstWord.hasSuffix(":"), firstWord.count > 1,
+          firstWord.dropLast().allSatisfy({ $0.isLetter || $0 == "-" }) else { return nil }
+    let value = String(line.dropFirst(firstWord.count)).trimmingBlanks()
+    return (String(firstWord.dropLast()), value)
+}

@@ -1,1 +1,0 @@
-// PDETTasks: placeholder until its module is written.

@@ -1,0 +1,63 @@
+// A model and its task, trained step by step on the task's deterministic batches: what the `train`
+// command, the benchmark, the explorer and the headless snapshot all drive.
+import PDETCore
+
+public final class TrainingRun {
+    public let task: any TaskDataset
+    public let model: Transformer
+    public private(set) var history: [StepMetrics] = []   // one entry per training step
+    public private(set) var heldOut: [(step: Int, accuracy: Float)] = []
+
+    /// Builds the task and a freshly initialised model for `config`.
+    public init(config: ModelConfig, dataDirectory: String? = nil) throws {
+        task = try makeTask(config.task, seqLen: config.seqLen, seed: config.seed, dataDirectory: dataDirectory)
+        model = try Transformer(config: config, vocabSize: task.vocabSize, outputs: task.outputs, head: task.head)
+    }
+
+    /// Wraps an existing task and model (a checkpoint loaded elsewhere).
+    public init(task: any TaskDataset, model: Transformer) {
+        self.task = task
+        self.model = model
+    }
+
+    public var config: ModelConfig { model.config }
+
+    /// The training batch of the next step (deterministic in seed and step).
+    public var nextBatch: Batch { task.trainBatch(index: model.step, batchSize: config.batch) }
+
+    /// A fixed batch to look at (the explorer's displayed batch): held-out batch 0, `rows` sequences.
+    public func displayBatch(rows: Int = 4) -> Batch { task.testBatch(index: 0, batchSize: rows) }
+
+    @discardableResult
+    public func step() -> StepMetrics {
+        let m = model.trainStep(nextBatch)
+        history.append(m)
+        return m
+    }
+
+    /// Accuracy over the whole held-out split (up to `limit` examples), recorded in `heldOut`.
+    @discardableResult
+    public func evaluate(limit: Int = 512, batchSize: Int = 64) -> Float {
+        let n = min(limit, task.testSize)
+        var correct = 0.0, counted = 0.0
+        var index = 0
+        var seen = 0
+        while seen < n {
+            let b = task.testBatch(index: index, batchSize: min(batchSize, n - seen))
+            let m = model.forward(b)
+            let rows = task.head == .perToken ? b.targets.filter { $0 != Batch.ignore }.count : b.batchSize
+            if m.accuracy.isFinite {
+                correct += Double(m.accuracy) * Double(rows)
+                counted += Double(rows)
+            }
+            seen += b.batchSize
+            index += 1
+        }
+        let acc = counted > 0 ? Float(correct / counted) : .nan
+        heldOut.append((model.step, acc))
+        return acc
+    }
+
+    /// Applies new toggles to the model (see Transformer.apply).
+    public func apply(_ config: ModelConfig) throws(ConfigError) { try model.apply(config) }
+}

@@ -1,1 +1,0 @@
-// PDETTerminal: placeholder until its module is written.

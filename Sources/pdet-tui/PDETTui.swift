@@ -1,0 +1,31 @@
+// pdet-tui: take a small Transformer apart while it trains, reading it as a discretised PDE.
+import ArgumentParser
+
+@main
+struct PDETTui: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "pdet-tui",
+            abstract: "A terminal explorer that takes a small Transformer apart while it runs.",
+            discussion: "Runs `explore` when no subcommand is given. Its flags:\n\n" + modelFlagsHelp,
+            version: "0.1.0",
+            subcommands: [Explore.self, Train.self, Bench.self, Demo.self],
+            defaultSubcommand: Explore.self
+        )
+    }
+
+    /// The option lines of the model and display flags, so `pdet-tui --help` shows them too
+    /// (generated, so they cannot drift from the flags themselves).
+    static var modelFlagsHelp: String {
+        func optionLines<T: ParsableArguments>(_ type: T.Type) -> String {
+            let help = type.helpMessage(columns: 80)
+            guard let start = help.range(of: "OPTIONS:\n") else { return help }
+            return help[start.upperBound...]
+                .split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.contains("--help") && !$0.contains("Show help information") }
+                .joined(separator: "\n")
+                .trimmingCharacters(in: .newlines)
+        }
+        return "MODEL:\n" + optionLines(ModelOptions.self) + "\n\nDISPLAY:\n" + optionLines(DisplayOptions.self)
+    }
+}

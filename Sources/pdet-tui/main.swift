@@ -1,2 +1,0 @@
-// Placeholder until the CLI is written.
-print("pdet-tui")

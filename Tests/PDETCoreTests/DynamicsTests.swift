@@ -1,0 +1,70 @@
+import XCTest
+import PDETCore
+
+/// The phenomena the explorer teaches, as tests with margins, on the default-size model at init.
+final class DynamicsTests: XCTestCase {
+    func metrics(_ change: (inout ModelConfig) -> Void) throws -> ForwardMetrics {
+        var c = ModelConfig()
+        c.batch = 4
+        change(&c)
+        let model = try Transformer(config: c, vocabSize: 16, outputs: 16, head: .perToken)
+        return model.forward(randomBatch(B: c.batch, T: c.seqLen, V: 16, K: 16, head: .perToken, seed: 1))
+    }
+
+    func testResidualOffDriftsAndCollapsesRank() throws {
+        let on = try metrics { _ in }
+        let off = try metrics { $0.residual = false }
+        XCTAssertEqual(on.layers.count, 7)
+        XCTAssertLessThan(on.layers[6].drift, 0.2)
+        XCTAssertGreaterThan(off.layers[6].drift, on.layers[6].drift + 0.5)
+        XCTAssertGreaterThan(on.layers[6].rankCollapse, 0.5)
+        XCTAssertLessThan(off.layers[6].rankCollapse, on.layers[6].rankCollapse * 0.5)
+        XCTAssertGreaterThan(off.layers[6].uniformity, on.layers[6].uniformity)
+    }
+
+    func testWithoutNormTheSignalExplodesWithDepth() throws {
+        let pre = try metrics { $0.initGain = 8 }
+        let none = try metrics { $0.initGain = 8; $0.norm = .none }
+        let growthPre = pre.layers[6].rms / pre.layers[0].rms
+        let growthNone = none.layers[6].rms / none.layers[0].rms
+        print("rms growth over 6 layers: pre-LN \(growthPre), no norm \(growthNone)")
+        XCTAssertGreaterThan(growthNone, 10 * growthPre)
+    }
+
+    func testUnclampedDiffusionPastTheLimitBlowsUpWhileClampedNeverDoes() throws {
+        let unstable = try metrics { $0.pde = .afterEmbedding; $0.pdeAlpha = 0.9; $0.pdeClamp = false; $0.pdeSteps = 30 }
+        let clamped = try metrics { $0.pde = .afterEmbedding; $0.pdeAlpha = 0.9; $0.pdeClamp = true; $0.pdeSteps = 30 }
+        let off = try metrics { _ in }
+        let probe = try XCTUnwrap(unstable.diffusion)
+        XCTAssertEqual(probe.alphaSum, 0.9, accuracy: 1e-6)
+        XCTAssertGreaterThan(probe.after.map(abs).max()!, 100 * probe.before.map(abs).max()!)
+        XCTAssertGreaterThan(unstable.layers[0].rms, 100 * off.layers[0].rms)
+        let c = try XCTUnwrap(clamped.diffusion)
+        XCTAssertEqual(c.alphaSum, 0.5, accuracy: 1e-6)
+        XCTAssertLessThanOrEqual(c.after.map(abs).max()!, c.before.map(abs).max()! * 1.0001)
+        XCTAssertLessThanOrEqual(clamped.layers[0].rms, off.layers[0].rms)
+    }
+
+    func testNonFiniteValuesAreReportedNotTrapped() throws {
+        let m = try metrics { $0.pde = .afterEmbedding; $0.pdeAlpha = 10; $0.pdeClamp = false; $0.pdeSteps = 64 }
+        let nf = try XCTUnwrap(m.nonFinite)
+        XCTAssertEqual(nf.layer, -1)
+        XCTAssertEqual(nf.tensor, "diffusion")
+        XCTAssertTrue(m.loss.isNaN || m.loss.isInfinite)
+    }
+
+    func testAttentionRowsAreDistributionsAndCausalMaskHolds() throws {
+        let m = try metrics { $0.causal = true }
+        XCTAssertEqual(m.attention.count, 6)
+        XCTAssertEqual(m.attention[0].count, 4)
+        let T = 64
+        for map in m.attention[2] {
+            for q in 0..<T {
+                let row = map[(q * T)..<(q * T + T)]
+                XCTAssertEqual(row.reduce(0, +), 1, accuracy: 1e-4)
+                for k in (q + 1)..<max(q + 1, T) where k < T { XCTAssertEqual(row[q * T + k], 0) }
+            }
+        }
+        for e in m.attentionEntropy.flatMap({ $0 }) { XCTAssertGreaterThan(e, 0); XCTAssertLessThan(e, log(Float(T)) + 1e-3) }
+    }
+}

@@ -1,0 +1,43 @@
+// Shared checks for every task: shapes, id ranges, determinism.
+
+import PDETCore
+@testable import PDETTasks
+import XCTest
+
+/// The repository's assets/data, found from this file's path (Tests/PDETTasksTests/<file>).
+func repositoryDataDirectory(file: String = #filePath) -> String {
+    parentPath(parentPath(parentPath(file))) + "/assets/data"
+}
+
+/// Any task by kind, with the repository's data directory for digits.
+func task(_ kind: TaskKind, seqLen: Int = 64, seed: UInt64 = 1) throws -> any TaskDataset {
+    try makeTask(kind, seqLen: seqLen, seed: seed, dataDirectory: repositoryDataDirectory())
+}
+
+/// Asserts the shape and id-range contract of one batch of `task`.
+func assertWellFormed(_ batch: Batch, _ task: any TaskDataset, batchSize: Int,
+                      file: StaticString = #filePath, line: UInt = #line) {
+    let t = task.seqLen
+    XCTAssertEqual(batch.batchSize, batchSize, file: file, line: line)
+    XCTAssertEqual(batch.seqLen, t, file: file, line: line)
+    XCTAssertEqual(batch.tokens.count, batchSize * t, file: file, line: line)
+    let targetsPerRow = task.head == .perToken ? t : 1
+    XCTAssertEqual(batch.targets.count, batchSize * targetsPerRow, file: file, line: line)
+    XCTAssertTrue(batch.tokens.allSatisfy { $0 >= 0 && Int($0) < task.vocabSize },
+                  "token outside 0..<V", file: file, line: line)
+    XCTAssertTrue(batch.targets.allSatisfy { ($0 >= 0 && Int($0) < task.outputs) || $0 == Batch.ignore },
+                  "target outside 0..<K", file: file, line: line)
+    if task.head == .classify {
+        XCTAssertFalse(batch.targets.contains(Batch.ignore), "classify targets are never ignored",
+                       file: file, line: line)
+    }
+}
+
+/// Rows of a batch: (tokens (T), targets (T or 1)).
+func rows(_ batch: Batch) -> [(tokens: [Int32], targets: [Int32])] {
+    let t = batch.seqLen
+    let k = batch.targets.count / max(batch.batchSize, 1)
+    return (0..<batch.batchSize).map { b in
+        (Array(batch.tokens[(b * t)..<((b + 1) * t)]), Array(batch.targets[(b * k)..<((b + 1) * k)]))
+    }
+}
