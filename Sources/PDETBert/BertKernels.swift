@@ -42,9 +42,22 @@ func linearForward(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>
     }
 }
 
+// The register block's vector: on AVX2 + FMA hosts (Package.swift sets PDET_FMA and compiles for
+// Haswell) 8 lanes with fused multiply-add in 16 YMM registers; on baseline x86-64 4 lanes with a
+// separate multiply and add in 16 XMM registers (llvm.fma without FMA hardware is a libm call).
+#if PDET_FMA
+typealias KernelVector = SIMD8<Float>
 @inline(__always)
-private func load4(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+private func madd(_ acc: inout KernelVector, _ a: KernelVector, _ b: KernelVector) { acc.addProduct(a, b) }
+#else
+typealias KernelVector = SIMD4<Float>
+@inline(__always)
+private func madd(_ acc: inout KernelVector, _ a: KernelVector, _ b: KernelVector) { acc += a * b }
+#endif
+
+@inline(__always)
+private func loadV(_ p: UnsafePointer<Float>) -> KernelVector {
+    UnsafeRawPointer(p).loadUnaligned(as: KernelVector.self)
 }
 
 @inline(__always)
@@ -76,29 +89,30 @@ private func linearRange(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<
     }
 }
 
-/// 2 output channels × 4 tokens with SIMD4 accumulators: 8 accumulators, 2 weight and 4 input
-/// loads per 8 products, which fits the 16 SSE registers of baseline x86-64 without spilling
-/// (SIMD8 blocks of this size spill on every iteration).
+/// 2 output channels × 4 tokens: 8 vector accumulators, 2 weight and 4 input loads per 8
+/// products, which fits 16 vector registers without spilling (a SIMD8 block of this size spills
+/// on every iteration on baseline x86-64, hence `KernelVector`).
 ///   out (4 rows of stride OUT, 2 columns), x (4, IN), w (2, IN), bias (2)
 @inline(__always)
 private func linearBlock2x4(_ out: UnsafeMutablePointer<Float>, _ x0: UnsafePointer<Float>,
                             _ wa: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, _ IN: Int, _ OUT: Int) {
     let x1 = x0 + IN, x2 = x1 + IN, x3 = x2 + IN, wb = wa + IN
-    var a0 = SIMD4<Float>(), a1 = SIMD4<Float>(), a2 = SIMD4<Float>(), a3 = SIMD4<Float>()
-    var b0 = SIMD4<Float>(), b1 = SIMD4<Float>(), b2 = SIMD4<Float>(), b3 = SIMD4<Float>()
-    let K4 = IN & ~3
+    var a0 = KernelVector(), a1 = KernelVector(), a2 = KernelVector(), a3 = KernelVector()
+    var b0 = KernelVector(), b1 = KernelVector(), b2 = KernelVector(), b3 = KernelVector()
+    let width = KernelVector.scalarCount
+    let KV = IN - IN % width
     var k = 0
-    while k < K4 {
-        let va = load4(wa + k), vb = load4(wb + k)
-        let v0 = load4(x0 + k)
-        a0 += va * v0; b0 += vb * v0
-        let v1 = load4(x1 + k)
-        a1 += va * v1; b1 += vb * v1
-        let v2 = load4(x2 + k)
-        a2 += va * v2; b2 += vb * v2
-        let v3 = load4(x3 + k)
-        a3 += va * v3; b3 += vb * v3
-        k += 4
+    while k < KV {
+        let va = loadV(wa + k), vb = loadV(wb + k)
+        let v0 = loadV(x0 + k)
+        madd(&a0, va, v0); madd(&b0, vb, v0)
+        let v1 = loadV(x1 + k)
+        madd(&a1, va, v1); madd(&b1, vb, v1)
+        let v2 = loadV(x2 + k)
+        madd(&a2, va, v2); madd(&b2, vb, v2)
+        let v3 = loadV(x3 + k)
+        madd(&a3, va, v3); madd(&b3, vb, v3)
+        k += width
     }
     var s = (a0.sum(), a1.sum(), a2.sum(), a3.sum())
     var r = (b0.sum(), b1.sum(), b2.sum(), b3.sum())
