@@ -1,11 +1,10 @@
 // The explicit heat-diffusion step along the token axis, applied to a pretrained BERT at one of
 // the seven `DiffusionSite`s (docs/minilm.md says where each sits in post-LN BERT).
 //
-// It mirrors the core's diffusion kernel (PDETCore, docs/diffusion-sites.md):
+// The step is the core's kernel (PDETCore/DiffusionKernel.swift, docs/diffusion-sites.md):
 //   u[i] += Σ_s alpha_s · (u[max(i−s, 0)] − 2·u[i] + u[min(i+s, T−1)])
 // per channel, with Neumann (clamped) boundaries, one explicit Euler step per `steps`.
-// Here alpha_s is the same for every channel and block (nothing is trained); the lead may
-// replace this local copy with the core's kernel.
+// Here alpha_s is the same for every channel and block (nothing is trained).
 
 import PDETCore
 
@@ -50,16 +49,15 @@ public struct BertDiffusion: Equatable, Sendable, Codable {
 /// Applies `diffusion.steps` explicit diffusion steps to u (T, C) in place; `scratch` holds ≥ T·C.
 func diffusionForward(_ u: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>,
                       _ T: Int, _ C: Int, _ diffusion: BertDiffusion) {
-    for _ in 0..<diffusion.steps {
-        scratch.update(from: u, count: T * C)  // the old field: every update reads time n only
-        for (s, alpha) in zip(diffusion.scales, diffusion.alphas) where alpha != 0 {
-            for i in 0..<T {
-                let left = scratch + max(i - s, 0) * C
-                let right = scratch + min(i + s, T - 1) * C
-                let mid = scratch + i * C
-                let dst = u + i * C
-                for c in 0..<C { dst[c] += alpha * (left[c] - 2 * mid[c] + right[c]) }
-            }
+    // The core's kernel takes per-channel alphas (S, C): repeat each alpha_s across channels.
+    var alpha = [Float](repeating: 0, count: diffusion.scales.count * C)
+    for (s, a) in diffusion.alphas.enumerated() {
+        for c in 0..<C { alpha[s * C + c] = a }
+    }
+    alpha.withUnsafeMutableBufferPointer { a in
+        for _ in 0..<diffusion.steps {
+            PDETCore.diffusionForward(scratch, u, a.baseAddress!, diffusion.scales, 1, T, C)
+            u.update(from: scratch, count: T * C)
         }
     }
 }

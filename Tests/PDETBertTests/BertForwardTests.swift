@@ -111,8 +111,8 @@ final class BertForwardTests: XCTestCase {
             case .off:
                 XCTAssertEqual(strong.embedding, intact.embedding)
             case .beforeHead:
-                // Neumann diffusion conserves the sum over tokens, so the mean-pooled embedding
-                // cannot see it (docs/minilm.md).
+                // At scale 1 the Neumann step conserves the sum over tokens, so the mean-pooled
+                // embedding cannot see it (docs/minilm.md).
                 for (a, b) in zip(strong.embedding, intact.embedding) { XCTAssertEqual(a, b, accuracy: 1e-5) }
             default:
                 XCTAssertLessThan(cosine(strong.embedding, intact.embedding), 0.999999, "site \(site.rawValue) had no effect")
@@ -131,7 +131,22 @@ final class BertForwardTests: XCTestCase {
         }
         // u0 + .25(u0 − 2u0 + u1) = .25; u1 + .25(0 − 2 + 0) = .5; u2 + .25(1 − 0 + 4) = 1.25; u3 + .25(0 − 8 + 4) = 3
         XCTAssertEqual(u, [0.25, 0.5, 1.25, 3])
-        XCTAssertEqual(u.reduce(0, +), 5)  // Neumann boundaries conserve the sum
+        XCTAssertEqual(u.reduce(0, +), 5)  // at scale 1, Neumann boundaries conserve the sum
+        // Two steps at scales [1, 2] (alpha 0.1 each) from a spike, against the formula by hand.
+        var v: [Float] = [0, 0, 1, 0, 0]
+        var scratch5 = [Float](repeating: 0, count: 5)
+        let d = BertDiffusion(site: .afterFFN, alpha: 0.2, scales: [1, 2], steps: 2)
+        var expected = v
+        for _ in 0..<2 {
+            let old = expected
+            for i in 0..<5 {
+                for s in [1, 2] { expected[i] += 0.1 * (old[max(i - s, 0)] - 2 * old[i] + old[min(i + s, 4)]) }
+            }
+        }
+        v.withUnsafeMutableBufferPointer { vp in
+            scratch5.withUnsafeMutableBufferPointer { diffusionForward(vp.baseAddress!, $0.baseAddress!, 5, 1, d) }
+        }
+        for (a, b) in zip(v, expected) { XCTAssertEqual(a, b, accuracy: 1e-6) }
     }
 
     func testResidualAndLayerNormSwitches() throws {
