@@ -45,6 +45,11 @@ final class BertLoadingTests: XCTestCase {
         let (dir, _) = try TinyBert.writeFolder("nofile")
         try FileManager.default.removeItem(atPath: dir + "/model.safetensors")
         assertBertError(try SentenceEncoder(modelDirectory: dir), contains: ["model.safetensors"])
+        try FileManager.default.removeItem(atPath: dir + "/vocab.txt")
+        assertBertError(try SentenceEncoder(modelDirectory: dir), contains: ["vocab.txt"])
+        try FileManager.default.removeItem(atPath: dir + "/config.json")
+        assertBertError(try SentenceEncoder(modelDirectory: dir), contains: ["config.json"])
+        assertBertError(try SentenceEncoder(modelDirectory: dir + "/config.json"), contains: ["no such model folder"])
     }
 
     func testTruncatedSafetensorsIsAnError() throws {
