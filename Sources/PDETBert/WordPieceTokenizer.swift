@@ -14,7 +14,7 @@ import Foundation
 
 /// A tokenized input: `[CLS] … [SEP]`, at most `maxLength` tokens.
 public struct TokenizedText: Equatable, Sendable, Codable {
-    public var tokens: [String]   // (T) token strings, e.g. ["[CLS]", "café", "##s", "[SEP]"]
+    public var tokens: [String]   // (T) token strings, e.g. ["[CLS]", "cafe", "##s", "[SEP]"]
     public var ids: [Int]         // (T) vocabulary ids
     public var truncated: Bool    // true when word pieces were dropped to fit `maxLength`
 }
