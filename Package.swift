@@ -38,6 +38,7 @@ let package = Package(
         .systemLibrary(name: "CZlib"),
         .target(name: "PDETTasks", dependencies: ["PDETCore", "CZlib"], swiftSettings: numericSettings),
         .target(name: "PDETIO", dependencies: ["PDETCore"]),
+        .target(name: "PDETBert", dependencies: ["PDETCore", "PDETIO"], swiftSettings: numericSettings),
 
         // MARK: screen (pure: state → grid of cells)
         .target(name: "PDETRender"),
@@ -58,6 +59,7 @@ let package = Package(
         .testTarget(name: "PDETCoreTests", dependencies: ["PDETCore"]),
         .testTarget(name: "PDETTasksTests", dependencies: ["PDETTasks", "PDETCore"]),
         .testTarget(name: "PDETIOTests", dependencies: ["PDETIO", "PDETCore"]),
+        .testTarget(name: "PDETBertTests", dependencies: ["PDETBert", "PDETCore", "PDETIO"], exclude: ["Resources"]),
         .testTarget(name: "PDETRenderTests", dependencies: ["PDETRender"]),
         .testTarget(name: "PDETExplorerTests", dependencies: ["PDETExplorer", "PDETRender", "PDETCore"]),
         .testTarget(name: "PDETScriptTests", dependencies: ["PDETScript", "PDETCore", "PDETRender"]),
