@@ -51,7 +51,7 @@ let package = Package(
 
         // MARK: command line
         .executableTarget(name: "pdet-tui", dependencies: [
-            "PDETCore", "PDETTasks", "PDETIO", "PDETRender", "PDETExplorer", "PDETTerminal",
+            "PDETCore", "PDETTasks", "PDETIO", "PDETRender", "PDETExplorer", "PDETTerminal", "PDETBert",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

