@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "PDETTasksTests", dependencies: ["PDETTasks", "PDETCore"]),
         .testTarget(name: "PDETIOTests", dependencies: ["PDETIO", "PDETCore"]),
         .testTarget(name: "PDETRenderTests", dependencies: ["PDETRender"]),
-        .testTarget(name: "PDETExplorerTests", dependencies: ["PDETExplorer", "PDETRender", "PDETCore"]),
+        .testTarget(name: "PDETExplorerTests", dependencies: ["PDETExplorer", "PDETRender", "PDETCore"], exclude: ["Golden"]),
         .testTarget(name: "PDETScriptTests", dependencies: ["PDETScript", "PDETCore", "PDETRender"]),
         .testTarget(name: "PDETTerminalTests", dependencies: ["PDETTerminal", "PDETRender", "CNcurses"]),
         .testTarget(name: "CLITests", dependencies: []),

@@ -21,16 +21,16 @@ func drawDiffusionPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rec
     let sum = diffusionAlphaSum(state)
     let unstable = !c.pdeClamp && sum > 0.5
     let instance = c.pde.isPerBlock ? "layer \(probe.instance + 1)" : "once"
+    // UNSTABLE first so that a narrow panel never cuts it off.
     var x = inner.x
-    x += grid.put(displayed("\(instance) ch \(probe.channel)  Σα \(formatCompact(Double(probe.alphaSum)))"
-                            + " (mean \(formatCompact(Double(probe.meanAlphaSum)))) limit 0.5 ", options),
-                  x: x, y: inner.y, style: Style(bold: true), clip: inner)
     if unstable {
-        grid.put("UNSTABLE", x: x, y: inner.y, style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode),
-                 clip: inner)
-    } else if !c.pdeClamp {
-        grid.put("clamp off", x: x, y: inner.y, style: Style(dim: true), clip: inner)
+        x += grid.put("UNSTABLE", x: x, y: inner.y, style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode),
+                      clip: inner) + 1
     }
+    let sumText = "Σα \(formatCompact(Double(probe.alphaSum))) \(probe.alphaSum > 0.5 ? ">" : "≤") 0.5"
+    let clampText = c.pdeClamp ? "" : (unstable ? "" : " clamp off")
+    grid.put(displayed("\(sumText)\(clampText)  \(instance) ch \(probe.channel) (mean Σα \(formatCompact(Double(probe.meanAlphaSum))))",
+                       options), x: x, y: inner.y, style: Style(bold: true), clip: inner)
     let alphaLine = "α " + zip(c.pdeScales, probe.alphas).map { "s\($0)=\(formatCompact(Double($1)))" }
         .joined(separator: " ") + "  steps \(c.pdeSteps)"
     grid.put(displayed(alphaLine, options), in: inner, row: inner.height - 1, style: Style(dim: true))

@@ -29,7 +29,7 @@ func drawNormsPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, o
     let line = Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: 1)
     if let nf = state.firstNonFinite {
         let where_ = nf.layer < 0 ? "embedding" : (nf.layer >= state.config.layers ? "head" : "layer \(nf.layer + 1)")
-        grid.put(displayed("! non-finite at step \(nf.step), \(where_) (\(nf.tensor))", options), in: line,
+        grid.put(displayed("! NaN/Inf step \(nf.step) \(where_) \(nf.tensor)", options), in: line,
                  style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode))
     } else {
         grid.put("all values finite", in: line, style: Style(dim: true))
@@ -66,7 +66,10 @@ func drawDriftPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, o
     let legendRows = inner.height >= m.layers.count + 3 ? 1 : 0
     var columns = [TableColumn("", width: 4), TableColumn("drift", align: .right), TableColumn("update", align: .right),
                    TableColumn("rank", align: .right), TableColumn("unif", align: .right)]
-    if narrow { columns.removeLast() }
+    if narrow {
+        columns.removeLast()
+        columns[2].title = "upd"
+    }
     let table = Table(columns: columns, rows: rows, highlightRow: state.layer + 1)
     table.render(into: &grid, rect: Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - legendRows),
                  options: options)
