@@ -6,14 +6,17 @@ import PDETRender
 public struct ExplorerTimings: Equatable, Sendable, CustomStringConvertible {
     public var composeMilliseconds: Double      // renderScreen at the given size (median)
     public var exportMilliseconds: Double       // the same grid as ANSI text (a stand-in for painting it)
-    public var keyToFrameMilliseconds: Double   // `r` handled and the 120×40 frame composed (median)
+    public var keyToPreviewMilliseconds: Double // `r` through the reducer and the 120×40 frame composed (what
+                                                // the interactive explorer shows at once, LiveExplorer)
+    public var keyToFrameMilliseconds: Double   // `r` applied to the model, a fresh forward pass, the frame composed
     public var trainStepMilliseconds: Double    // one training step with its display forward (median)
     public var size: ScreenSize
 
     public var description: String {
         func f(_ v: Double) -> String { formatCompact(v) }
         return "compose \(size.width)x\(size.height): \(f(composeMilliseconds)) ms, ansi export: \(f(exportMilliseconds)) ms, "
-            + "key to frame: \(f(keyToFrameMilliseconds)) ms, training step: \(f(trainStepMilliseconds)) ms"
+            + "key to preview frame: \(f(keyToPreviewMilliseconds)) ms, key to recomputed frame: \(f(keyToFrameMilliseconds)) ms, "
+            + "training step: \(f(trainStepMilliseconds)) ms"
     }
 }
 
@@ -39,10 +42,16 @@ public func measureExplorer(config: ModelConfig = ModelConfig(), size: ScreenSiz
     var grid = Grid(width: 0, height: 0)
     let compose = median { grid = renderScreen(session.state, width: size.width, height: size.height, options: options) }
     let export = median { _ = grid.ansiText(options) }
+    let preview = median {
+        var state = session.state
+        _ = reduce(&state, .char("r"))
+        _ = renderScreen(state, width: 120, height: 40, options: options)
+    }
     let key = median {
         session.handle(.char("r"))
         _ = session.render(width: 120, height: 40, options: options)
     }
-    return ExplorerTimings(composeMilliseconds: compose, exportMilliseconds: export, keyToFrameMilliseconds: key,
+    return ExplorerTimings(composeMilliseconds: compose, exportMilliseconds: export,
+                           keyToPreviewMilliseconds: preview, keyToFrameMilliseconds: key,
                            trainStepMilliseconds: stepTimes.sorted()[stepTimes.count / 2], size: size)
 }

@@ -187,6 +187,12 @@ public final class ExplorerSession {
         return renderScreen(state, width: width, height: height, options: options)
     }
 
+    /// What the terminal shows, for snapshots when rendering happens elsewhere (LiveExplorer).
+    public func setDisplay(options: RenderOptions, size: ScreenSize) {
+        lastOptions = options
+        state.size = size
+    }
+
     /// `s`: writes the current frame as snapshots/NNNN.txt and .ansi; the outcome goes to the status line.
     private func saveSnapshot() {
         do {

@@ -18,7 +18,10 @@ func drawNormsPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, o
     if let m = state.metrics, !m.layers.isEmpty {
         let labels = stateLabels(m.layers.count - 1)
         let rows = m.layers.enumerated().map { i, l in BarRow(i < labels.count ? labels[i] : "?", l.rms) }
-        BarChart(rows: rows, logScale: true, highlightRow: state.layer + 1).render(into: &grid, rect: barsRect, options: options)
+        // Zero length one decade below the smallest rms, so equal norms give equal bars and a blow-up stands out.
+        let smallest = m.layers.map(\.rms).filter { $0.isFinite && $0 > 0 }.min()
+        BarChart(rows: rows, minValue: smallest.map { $0 / 10 }, logScale: true, highlightRow: state.layer + 1)
+            .render(into: &grid, rect: barsRect, options: options)
     } else {
         grid.put("no forward pass yet", in: barsRect, row: 0, style: Style(dim: true))
     }

@@ -35,33 +35,31 @@ struct Explore: ParsableCommand {
     }
 }
 
-/// Keys first (all pending ones), then training while running in slices of about `sliceMilliseconds`
-/// so that a key never waits for more than one slice; a redraw after anything changed.
-func runExplorerLoop(session: ExplorerSession, screen: TerminalScreen, options: RenderOptions,
-                     sliceMilliseconds: Int = 25) {
-    let clock = ContinuousClock()
+/// The UI thread: reads keys and hands them to the model thread (LiveExplorer), redraws when the
+/// model thread published something or a key changed the preview. A key never waits for training.
+func runExplorerLoop(session: ExplorerSession, screen: TerminalScreen, options: RenderOptions) {
+    let start = screen.size
+    let live = LiveExplorer(session: session, options: options, size: ScreenSize(width: start.width, height: start.height))
+    live.start()
+    defer { live.stop() }
+    var drawnVersion = -1
     var dirty = true
     while !screen.quitRequested {
-        if dirty {
+        let version = live.version
+        if dirty || version != drawnVersion {
             let size = screen.size
-            screen.draw(session.render(width: size.width, height: size.height, options: options))
+            screen.draw(live.render(width: size.width, height: size.height, options: options))
+            drawnVersion = version
             dirty = false
         }
-        if let key = screen.readKey(timeoutMilliseconds: session.state.running ? 0 : 250) {
-            guard session.handle(key) else { return }
-            var drained = 1
-            while drained < 256, !screen.quitRequested, let next = screen.readKey(timeoutMilliseconds: 0) {
-                guard session.handle(next) else { return }
-                drained += 1
-            }
-            dirty = true
-            continue
+        guard let key = screen.readKey(timeoutMilliseconds: 30) else { continue }
+        guard live.send(key) else { return }
+        var drained = 1
+        while drained < 256, !screen.quitRequested, let next = screen.readKey(timeoutMilliseconds: 0) {
+            guard live.send(next) else { return }
+            drained += 1
         }
-        if session.state.running {
-            let start = clock.now
-            let slice = Duration.milliseconds(sliceMilliseconds)
-            if session.tick(shouldYield: { clock.now - start >= slice }) > 0 { dirty = true }
-        }
+        dirty = true
     }
 }
 
