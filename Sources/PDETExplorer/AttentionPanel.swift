@@ -20,7 +20,22 @@ func drawAttentionPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rec
     let title = "L\(layer + 1) H\(head + 1)  entropy \(formatCompact(Double(entropy)))"
         + " of \(formatCompact(Double(maxEntropy))) nats (uniform)"
     grid.put(displayed(title, options), in: inner, row: 0, style: Style(bold: true))
-    let heatRect = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 2)
+    // The heat-kernel fit: how much of this head is plain diffusion along the sequence.
+    var top = 1
+    if inner.height >= 16 {
+        top = 2
+        let fitText: String
+        if let f = state.attentionFit, f.layer == layer, f.head == head {
+            fitText = f.fit.kappa.isFinite
+                ? "heat κ \(formatCompact(Double(f.fit.kappa)))  cos \(formatCompact(Double(f.fit.cosine)))"
+                  + "  uniform cos \(formatCompact(Double(f.fit.uniformCosine)))"
+                : "heat κ: no fit"
+        } else {
+            fitText = "heat κ …"
+        }
+        grid.put(displayed(fitText, options), in: inner, row: 1, style: Style(dim: true))
+    }
+    let heatRect = Rect(x: inner.x, y: inner.y + top, width: inner.width, height: inner.height - top - 1)
     let labels = (0..<T).map { $0 < state.tokenLabels.count ? state.tokenLabels[$0] : "" }
     let map = Heatmap(rows: T, cols: T, values: m.attention[layer][head], lo: 0, scale: .sequential, reduce: .max,
                       rowLabels: labels, colLabels: labels, maxColumnLabelRows: 2)

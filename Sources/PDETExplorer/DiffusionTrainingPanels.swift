@@ -10,7 +10,7 @@ func drawDiffusionPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rec
     let c = state.config
     guard c.pde != .off else {
         grid.put("diffusion off", in: inner, row: max(0, inner.height / 2 - 1), align: .center, style: Style(bold: true))
-        grid.put("p / P: choose one of the seven sites", in: inner, row: inner.height / 2, align: .center,
+        grid.put(inner.width >= 36 ? "p / P: choose one of the seven sites" : "p / P: pick a site", in: inner, row: inner.height / 2, align: .center,
                  style: Style(dim: true))
         return
     }
@@ -70,13 +70,20 @@ func drawTrainingPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect
     let held = h.heldOut.last.map { "held-out \(formatCompact(Double($0.accuracy))) @\($0.step)" } ?? "held-out -"
     let loss = h.loss.last.map { formatCompact(Double($0)) } ?? "-"
     let acc = h.accuracy.last.map { formatCompact(Double($0)) } ?? "-"
-    grid.put("loss \(loss)  acc \(acc)  \(held)", in: inner, row: 0, style: Style(bold: true))
-    var chartsHeight = inner.height - 1
+    let wide = inner.width >= 40
+    grid.put("loss \(loss)  acc \(acc)" + (wide ? "  \(held)" : ""), in: inner, row: 0, style: Style(bold: true))
+    var bottom = inner.height - 1          // the next free row from the bottom
     if inner.height >= 6, let g = state.lastStep?.layerGradNorms, state.layer < g.count {
-        chartsHeight -= 1
-        let line = "L\(state.layer + 1) grad \(formatCompact(Double(g[state.layer])))  lr \(formatCompact(Double(state.lastStep?.lr ?? 0)))"
-        grid.put(line, in: inner, row: inner.height - 1, style: Style(reverse: true))
+        let line = "L\(state.layer + 1) grad \(formatCompact(Double(g[state.layer])))"
+            + (wide ? "  lr \(formatCompact(Double(state.lastStep?.lr ?? 0)))" : "")
+        grid.put(line, in: inner, row: bottom, style: Style(reverse: true))
+        bottom -= 1
     }
+    if !wide && inner.height >= 7 {
+        grid.put(held, in: inner, row: bottom, style: Style(bold: true))
+        bottom -= 1
+    }
+    let chartsHeight = bottom
     guard !h.loss.isEmpty else {
         grid.put("no training steps yet (Space or n)", in: inner, row: 1, style: Style(dim: true))
         return

@@ -119,6 +119,11 @@ public final class ExplorerSession {
         if state.firstNonFinite == nil, let nf = m.nonFinite { state.firstNonFinite = nf }
         let T = displayBatch.seqLen
         state.tokenLabels = displayBatch.tokens.prefix(T).map { run.task.tokenLabel($0) }
+        state.attentionFit = nil
+        if state.layer < m.attention.count, state.head < m.attention[state.layer].count {
+            let fit = fitDiffusionKernel(attention: m.attention[state.layer][state.head], T: T, causal: state.config.causal)
+            state.attentionFit = AttentionFitResult(layer: state.layer, head: state.head, fit: fit)
+        }
     }
 
     /// Selects a layer and head (clamped), then refreshes: the headless `--layer` / `--head`.

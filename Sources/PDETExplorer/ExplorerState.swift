@@ -60,6 +60,18 @@ public struct TrainingHistory: Equatable, Sendable {
     }
 }
 
+/// How well a heat kernel exp(−(i−j)²/4κ) explains one head's attention (docs/attention-fit.md).
+public struct AttentionFitResult: Equatable, Sendable {
+    public var layer: Int
+    public var head: Int
+    public var fit: DiffusionFit
+    public init(layer: Int, head: Int, fit: DiffusionFit) {
+        self.layer = layer
+        self.head = head
+        self.fit = fit
+    }
+}
+
 public struct HeldOutPoint: Equatable, Sendable {
     public var step: Int
     public var accuracy: Float
@@ -88,6 +100,7 @@ public struct ExplorerState: Equatable, Sendable {
     public var history = TrainingHistory()
     public var firstNonFinite: NonFinite?       // the first non-finite value seen in this run
     public var tokenLabels: [String] = []       // (T) labels of the displayed batch's row 0
+    public var attentionFit: AttentionFitResult?   // heat-kernel fit of the selected head (AttentionFit.swift)
     public var snapshotsSaved = 0
 
     public init(config: ModelConfig) {

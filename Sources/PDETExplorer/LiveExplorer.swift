@@ -72,7 +72,7 @@ public final class LiveExplorer: @unchecked Sendable {
     }
 
     /// Asks the worker to stop and waits up to `timeoutSeconds` for the step in flight to end.
-    public func stop(timeoutSeconds: Double = 2) {
+    public func stop(timeoutSeconds: Double = 0.25) {
         condition.lock()
         stopped = true
         condition.broadcast()

@@ -6,7 +6,7 @@ import PDETRender
 
 public enum ExplorerEffect: Equatable, Sendable {
     case applyConfig            // push state.config into the model, then a fresh forward pass
-    case refresh                // a fresh forward pass only (the selection changed what is probed)
+    case refresh                // a fresh forward pass only (the selection changed what is probed and fitted)
     case trainSteps(Int)        // train this many steps now, then refresh
     case reset                  // new weights from state.config (seed already changed by the reducer)
     case switchTask             // a new run for state.config.task (same toggles)
@@ -85,11 +85,11 @@ public func reduce(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEffect]
     case .char("h"), .down:
         state.head = wrapped(state.head + 1, state.config.heads)
         state.status = "head \(state.head + 1)"
-        return []
+        return [.refresh]
     case .char("H"), .up:
         state.head = wrapped(state.head - 1, state.config.heads)
         state.status = "head \(state.head + 1)"
-        return []
+        return [.refresh]
     case .char("t"):
         state.config.task = state.config.task.next
         state.status = "task \(state.config.task.rawValue)"

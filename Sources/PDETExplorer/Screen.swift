@@ -202,6 +202,8 @@ func displayed(_ text: String, _ options: RenderOptions) -> String {
         case "≤": out += "<="
         case "×": out += "x"
         case "κ": out += "k"
+        case "²": out += "^2"
+        case "…": out += "..."
         case "α": out += "a"
         case "·": out += "-"
         case "–", "—": out += "-"

@@ -44,13 +44,13 @@ final class ReducerTests: XCTestCase {
         XCTAssertEqual(s.config.pdeAlpha, 2, accuracy: 1e-6)
     }
 
-    func testSelectionWrapsAndRefreshesOnlyForLayers() {
+    func testSelectionWrapsAndRefreshes() {
         var s = state()
         XCTAssertEqual(reduce(&s, .char("[")), [.refresh])
         XCTAssertEqual(s.layer, 2)
         _ = reduce(&s, .char("]"))
         XCTAssertEqual(s.layer, 0)
-        XCTAssertEqual(reduce(&s, .char("h")), [])
+        XCTAssertEqual(reduce(&s, .char("h")), [.refresh])
         XCTAssertEqual(s.head, 1)
         _ = reduce(&s, .char("h"))
         XCTAssertEqual(s.head, 0)

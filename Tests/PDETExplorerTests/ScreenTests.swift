@@ -101,7 +101,9 @@ final class ScreenTests: XCTestCase {
         }
         s.history.heldOut = [HeldOutPoint(step: 5, accuracy: 0.75)]
         let text = renderScreen(s, width: 120, height: 40, options: .plain).text
-        XCTAssertTrue(text.contains("loss 0.4  acc 0.5  held-out 0.75 @5"), text)
+        XCTAssertTrue(text.contains("loss 0.4  acc 0.5"), text)
+        XCTAssertTrue(text.contains("held-out 0.75 @5"), text)
+        XCTAssertTrue(renderScreen(s, width: 200, height: 60, options: .plain).text.contains("loss 0.4  acc 0.5  held-out 0.75 @5"))
         XCTAssertTrue(text.contains("* loss"))
     }
 
