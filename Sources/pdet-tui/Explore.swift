@@ -1,6 +1,12 @@
-// The default subcommand: the interactive explorer (wired to PDETExplorer by the lead).
+// The default subcommand: the interactive explorer. Opens the model (a --checkpoint, the flags, or
+// the shipped default checkpoint), then runs the key/train/draw loop on the ncurses screen until q.
 import ArgumentParser
 import Foundation
+import PDETCore
+import PDETExplorer
+import PDETIO
+import PDETRender
+import PDETTasks
 import PDETTerminal
 
 struct Explore: ParsableCommand {
@@ -15,7 +21,87 @@ struct Explore: ParsableCommand {
 
     func run() throws {
         try requireTerminal()
-        print("explorer not yet wired")
+        let session = try openSession(model, running: true)
+        let screen: TerminalScreen
+        do {
+            screen = try TerminalScreen(noColor: display.noColor)
+        } catch {
+            FileHandle.standardError.write(Data((error.message + "\n").utf8))
+            throw ExitCode(1)
+        }
+        defer { screen.shutdown() }
+        let options = RenderOptions(colorMode: colorMode(screen.colors), ascii: display.ascii || !screen.unicode)
+        runExplorerLoop(session: session, screen: screen, options: options)
+    }
+}
+
+/// The UI thread: reads keys and hands them to the model thread (LiveExplorer), redraws when the
+/// model thread published something or a key changed the preview. A key never waits for training.
+func runExplorerLoop(session: ExplorerSession, screen: TerminalScreen, options: RenderOptions) {
+    let start = screen.size
+    let live = LiveExplorer(session: session, options: options, size: ScreenSize(width: start.width, height: start.height))
+    live.start()
+    defer { live.stop() }
+    var drawnVersion = -1
+    var dirty = true
+    while !screen.quitRequested {
+        let version = live.version
+        if dirty || version != drawnVersion {
+            let size = screen.size
+            screen.draw(live.render(width: size.width, height: size.height, options: options))
+            drawnVersion = version
+            dirty = false
+        }
+        guard let key = screen.readKey(timeoutMilliseconds: 30) else { continue }
+        guard live.send(key) else { return }
+        var drained = 1
+        while drained < 256, !screen.quitRequested, let next = screen.readKey(timeoutMilliseconds: 0) {
+            guard live.send(next) else { return }
+            drained += 1
+        }
+        dirty = true
+    }
+}
+
+func colorMode(_ colors: TerminalColors) -> ColorMode {
+    switch colors {
+    case .none: return .mono
+    case .c16: return .c16
+    case .c256: return .c256
+    }
+}
+
+/// The session the explorer and `snapshot` start from:
+/// - `--checkpoint FILE`: its weights, with the toggle flags applied;
+/// - no shape, task, seed or --config flag, and assets/checkpoints/default.safetensors exists: that
+///   checkpoint, with the toggle flags applied;
+/// - otherwise a fresh model from the defaults, --config and the flags.
+/// Errors print one line and exit 1.
+func openSession(_ model: ModelOptions, running: Bool) throws -> ExplorerSession {
+    do {
+        if let path = model.checkpoint {
+            let run = try openCheckpointRun(path: path) { try model.resolved(over: $0) }
+            return ExplorerSession(run: run, origin: .checkpoint(path: path, step: run.model.step), running: running,
+                                   status: "opened \(path) at step \(run.model.step)")
+        }
+        let picksModel = model.task != nil || model.seed != nil || model.layers != nil || model.dModel != nil
+            || model.heads != nil || model.dFF != nil || model.seqLen != nil || model.configFile != nil
+        if !picksModel, let path = locateDefaultCheckpoint() {
+            let run = try openCheckpointRun(path: path) { try model.resolved(over: $0) }
+            return ExplorerSession(run: run, origin: .checkpoint(path: path, step: run.model.step), running: running,
+                                   status: "opened the default checkpoint \(path) at step \(run.model.step) (R: start from scratch)")
+        }
+        var base = ModelConfig()
+        if let file = model.configFile { base = try loadConfigFile(path: file, base: base) }
+        let config = try model.resolved(over: base)
+        let run = try TrainingRun(config: config)
+        let note = picksModel ? "new model" : "no default checkpoint (assets/\(defaultCheckpointName)): new model"
+        return ExplorerSession(run: run, origin: .scratch, running: running, status: note)
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        FileHandle.standardError.write(Data(("Error: \(String(describing: error))\n").utf8))
+        throw ExitCode(1)
     }
 }
 

@@ -1,0 +1,226 @@
+// The explorer's engine: owns the TrainingRun, turns the reducer's effects into model work, and
+// keeps ExplorerState's numbers fresh. Every toggle is followed by a forward pass of the displayed
+// batch (held-out batch 0, 4 rows), so the screen changes at once without a training step; every
+// training step is followed by one too, which makes the history of the largest rms dense and the
+// frame after N steps the same however the steps were grouped into frames.
+import PDETCore
+import PDETRender
+import PDETTasks
+
+public final class ExplorerSession {
+    public private(set) var state: ExplorerState
+    public private(set) var run: TrainingRun
+    private var displayBatch: Batch
+    /// Folder `s` writes into (relative to the working directory).
+    public var snapshotDirectory = "snapshots"
+    /// The options of the last interactive render (what `s` writes as .ansi).
+    public private(set) var lastOptions = RenderOptions.standard
+
+    /// Held-out accuracy is measured every `evaluateEvery` steps on `evaluateLimit` examples.
+    public static let evaluateEvery = 100
+    public static let evaluateLimit = 256
+    public static let displayRows = 4
+
+    public init(run: TrainingRun, origin: RunOrigin = .scratch, running: Bool = false, status: String = "") {
+        self.run = run
+        displayBatch = run.displayBatch(rows: Self.displayRows)
+        state = ExplorerState(config: run.config)
+        state.origin = origin
+        state.running = running
+        state.status = status
+        state.step = run.model.step
+        refresh()
+    }
+
+    /// A fresh model for `config` (its task's data must be available).
+    public convenience init(config: ModelConfig, running: Bool = false, status: String = "") throws {
+        self.init(run: try TrainingRun(config: config), origin: .scratch, running: running, status: status)
+    }
+
+    // MARK: keys and effects
+
+    /// Handles one key; false means quit.
+    @discardableResult
+    public func handle(_ key: Key) -> Bool {
+        let effects = reduce(&state, key)
+        for effect in effects {
+            if !execute(effect) { return false }
+        }
+        return true
+    }
+
+    /// Runs one effect; false for `.quit`.
+    @discardableResult
+    public func execute(_ effect: ExplorerEffect) -> Bool {
+        switch effect {
+        case .quit:
+            return false
+        case .applyConfig:
+            do {
+                try run.apply(state.config)
+            } catch {
+                state.status = "cannot apply: \(error.message)"
+            }
+            state.config = run.config
+            refresh()
+        case .refresh:
+            refresh()
+        case .trainSteps(let n):
+            train(steps: n)
+        case .reset:
+            replaceRun(config: state.config, message: "new weights, seed \(state.config.seed)")
+        case .switchTask:
+            switchTask()
+        case .snapshot:
+            saveSnapshot()
+        }
+        return true
+    }
+
+    // MARK: training
+
+    /// Trains `steps` steps (each followed by a forward pass of the displayed batch).
+    public func train(steps: Int) {
+        for _ in 0..<max(0, steps) { trainOneStep() }
+    }
+
+    /// While running: trains up to `stepsPerFrame` steps, asking `shouldYield` between steps so that
+    /// a slow model never holds up the keys. Returns the number of steps taken.
+    @discardableResult
+    public func tick(shouldYield: () -> Bool = { false }) -> Int {
+        guard state.running else { return 0 }
+        var taken = 0
+        while taken < state.stepsPerFrame {
+            trainOneStep()
+            taken += 1
+            if shouldYield() { break }
+        }
+        return taken
+    }
+
+    private func trainOneStep() {
+        let m = run.step()
+        state.lastStep = m
+        state.step = run.model.step
+        if state.firstNonFinite == nil, let nf = m.nonFinite { state.firstNonFinite = nf }
+        if state.step % Self.evaluateEvery == 0 {
+            run.evaluate(limit: Self.evaluateLimit, batchSize: 64)
+            state.history.heldOut = run.heldOut.map { HeldOutPoint(step: $0.step, accuracy: $0.accuracy) }
+        }
+        refresh()
+        state.history.append(m, maxRms: largestRms(state.metrics))
+    }
+
+    /// A fresh forward pass of the displayed batch with the current toggles and selection.
+    public func refresh() {
+        let instance = state.config.pde.isPerBlock ? state.layer : 0
+        let m = run.model.forward(displayBatch, probeChannel: 0, probeInstance: instance)
+        state.metrics = m
+        if state.firstNonFinite == nil, let nf = m.nonFinite { state.firstNonFinite = nf }
+        let T = displayBatch.seqLen
+        state.tokenLabels = displayBatch.tokens.prefix(T).map { run.task.tokenLabel($0) }
+        state.attentionFit = nil
+        if state.layer < m.attention.count, state.head < m.attention[state.layer].count {
+            let fit = fitDiffusionKernel(attention: m.attention[state.layer][state.head], T: T, causal: state.config.causal)
+            state.attentionFit = AttentionFitResult(layer: state.layer, head: state.head, fit: fit)
+        }
+    }
+
+    /// Selects a layer and head (clamped), then refreshes: the headless `--layer` / `--head`.
+    public func select(layer: Int, head: Int) {
+        state.layer = min(max(0, layer), state.config.layers - 1)
+        state.head = min(max(0, head), state.config.heads - 1)
+        refresh()
+    }
+
+    // MARK: new runs
+
+    private func replaceRun(config: ModelConfig, message: String) {
+        do {
+            let fresh = try TrainingRun(config: config)
+            install(fresh, origin: .scratch)
+            state.status = message
+        } catch {
+            state.config = run.config
+            state.status = "cannot start: \(describe(error))"
+        }
+    }
+
+    /// The next task that can be built at this seq-len (digits needs its data file and T ≥ 64).
+    private func switchTask() {
+        var config = state.config
+        var skipped: [String] = []
+        for _ in 0..<TaskKind.allCases.count {
+            if config.task == run.config.task { break }
+            do {
+                let fresh = try TrainingRun(config: config)
+                install(fresh, origin: .scratch)
+                state.status = "task \(config.task.rawValue)"
+                    + (skipped.isEmpty ? "" : " (skipped \(skipped.joined(separator: "; ")))")
+                return
+            } catch {
+                skipped.append("\(config.task.rawValue): \(describe(error))")
+                config.task = config.task.next
+            }
+        }
+        state.config = run.config
+        state.status = "cannot switch task: " + skipped.joined(separator: "; ")
+    }
+
+    private func install(_ fresh: TrainingRun, origin: RunOrigin) {
+        run = fresh
+        displayBatch = fresh.displayBatch(rows: Self.displayRows)
+        let keep = state
+        state = ExplorerState(config: fresh.config)
+        state.origin = origin
+        state.running = keep.running
+        state.stepsPerFrame = keep.stepsPerFrame
+        state.overlay = keep.overlay
+        state.size = keep.size
+        state.snapshotsSaved = keep.snapshotsSaved
+        state.layer = min(keep.layer, fresh.config.layers - 1)
+        state.head = min(keep.head, fresh.config.heads - 1)
+        state.step = fresh.model.step
+        refresh()
+    }
+
+    // MARK: rendering and snapshots
+
+    public func render(width: Int, height: Int, options: RenderOptions) -> Grid {
+        state.size = ScreenSize(width: width, height: height)
+        lastOptions = options
+        return renderScreen(state, width: width, height: height, options: options)
+    }
+
+    /// What the terminal shows, for snapshots when rendering happens elsewhere (LiveExplorer).
+    public func setDisplay(options: RenderOptions, size: ScreenSize) {
+        lastOptions = options
+        state.size = size
+    }
+
+    /// `s`: writes the current frame as snapshots/NNNN.txt and .ansi; the outcome goes to the status line.
+    private func saveSnapshot() {
+        do {
+            let saved = try writeSnapshotPair(directory: snapshotDirectory) { number in
+                (snapshotText(state, number: number, format: .txt, colorMode: .mono, ascii: lastOptions.ascii),
+                 snapshotText(state, number: number, format: .ansi, colorMode: lastOptions.colorMode, ascii: lastOptions.ascii))
+            }
+            state.snapshotsSaved += 1
+            state.status = "snapshot saved: \(saved.txt)"
+        } catch {
+            state.status = "cannot save snapshot: \(error.message)"
+        }
+    }
+}
+
+/// The largest layer rms of a forward pass (a non-finite one wins: it is the news).
+func largestRms(_ m: ForwardMetrics?) -> Float {
+    guard let layers = m?.layers, !layers.isEmpty else { return .nan }
+    if let bad = layers.first(where: { !$0.rms.isFinite }) { return bad.rms }
+    return layers.map(\.rms).max() ?? .nan
+}
+
+/// One line for any error we show in the status line.
+func describe(_ error: any Error) -> String {
+    String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+}

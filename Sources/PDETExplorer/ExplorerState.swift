@@ -1,0 +1,112 @@
+// The explorer's state as a value: what the screen shows (config, selection, run state, the last
+// forward pass of the displayed batch, the training history) and nothing that owns a model.
+// The reducer (Reducer.swift) changes it for each key; ExplorerSession fills in the numbers;
+// renderScreen (Screen.swift) draws it. Tests build states by hand.
+import PDETCore
+
+/// The version printed in snapshot headers (kept equal to the CLI's `--version`).
+public let explorerVersion = "0.1.0"
+
+/// A terminal size in cells.
+public struct ScreenSize: Equatable, Hashable, Sendable {
+    public var width: Int
+    public var height: Int
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+    public static let standard = ScreenSize(width: 120, height: 40)
+    /// Below this the screen shows "Terminal too small".
+    public static let minimum = ScreenSize(width: 80, height: 24)
+}
+
+public enum Overlay: Equatable, Sendable {
+    case none
+    case help
+}
+
+/// Where the weights of the current run came from (the snapshot's reproduce line needs it).
+public enum RunOrigin: Equatable, Sendable {
+    case scratch
+    case checkpoint(path: String, step: Int)
+}
+
+/// The per-step series the charts draw. `firstStep` is the step of index 0; at most `capacity` kept.
+public struct TrainingHistory: Equatable, Sendable {
+    public static let capacity = 2000
+    public var firstStep: Int = 1
+    public var loss: [Float] = []
+    public var accuracy: [Float] = []
+    public var gradNorm: [Float] = []
+    public var maxRms: [Float] = []             // largest layer rms of the displayed batch after each step
+    public var heldOut: [HeldOutPoint] = []
+
+    public init() {}
+
+    public mutating func append(_ m: StepMetrics, maxRms rms: Float) {
+        if loss.isEmpty { firstStep = m.step }
+        loss.append(m.loss)
+        accuracy.append(m.accuracy)
+        gradNorm.append(m.gradNorm)
+        maxRms.append(rms)
+        if loss.count > Self.capacity {
+            let drop = loss.count - Self.capacity
+            loss.removeFirst(drop)
+            accuracy.removeFirst(drop)
+            gradNorm.removeFirst(drop)
+            maxRms.removeFirst(drop)
+            firstStep += drop
+        }
+    }
+}
+
+/// How well a heat kernel exp(−(i−j)²/4κ) explains one head's attention (docs/attention-fit.md).
+public struct AttentionFitResult: Equatable, Sendable {
+    public var layer: Int
+    public var head: Int
+    public var fit: DiffusionFit
+    public init(layer: Int, head: Int, fit: DiffusionFit) {
+        self.layer = layer
+        self.head = head
+        self.fit = fit
+    }
+}
+
+public struct HeldOutPoint: Equatable, Sendable {
+    public var step: Int
+    public var accuracy: Float
+    public init(step: Int, accuracy: Float) {
+        self.step = step
+        self.accuracy = accuracy
+    }
+}
+
+public struct ExplorerState: Equatable, Sendable {
+    /// The toggles the model runs with (the reducer edits a copy; the session applies or reverts it).
+    public var config: ModelConfig
+    public var layer: Int = 0                   // selected block, 0..<L (shown 1-based)
+    public var head: Int = 0                    // selected head, 0..<NH (shown 1-based)
+    public var running: Bool = false
+    public var stepsPerFrame: Int = 1
+    public var overlay: Overlay = .none
+    public var status: String = ""
+    public var size: ScreenSize = .standard
+    public var step: Int = 0                    // updates applied to the model
+    public var origin: RunOrigin = .scratch
+    /// True once a toggle changed after training started: the snapshot's reproduce line is then approximate.
+    public var toggledDuringRun = false
+    public var metrics: ForwardMetrics?         // last forward pass of the displayed batch
+    public var lastStep: StepMetrics?
+    public var history = TrainingHistory()
+    public var firstNonFinite: NonFinite?       // the first non-finite value seen in this run
+    public var tokenLabels: [String] = []       // (T) labels of the displayed batch's row 0
+    public var attentionFit: AttentionFitResult?   // heat-kernel fit of the selected head (AttentionFit.swift)
+    public var snapshotsSaved = 0
+
+    public init(config: ModelConfig) {
+        self.config = config
+    }
+
+    /// The ladder `+` / `-` move along.
+    public static let speeds = [1, 2, 5, 10, 20, 50, 100]
+}

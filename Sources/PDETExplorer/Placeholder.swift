@@ -1,1 +1,0 @@
-// PDETExplorer: placeholder until its module is written.

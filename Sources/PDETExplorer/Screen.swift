@@ -1,0 +1,215 @@
+// The whole screen as a pure function of the state: header, five panels, status line, key bar,
+// and the help overlay; or the centred "Terminal too small" below 80×24. The interactive session,
+// the `s` snapshots and the headless `snapshot` command all draw through `renderScreen`.
+//
+//   header (2–3 rows: run, then the toggles, wrapped to the width)
+//   ┌ Attention ──┐┌ Norms ──────┐┌ Drift ──────┐
+//   │             │└─────────────┘└─────────────┘
+//   │             │┌ Diffusion ──┐┌ Training ───┐
+//   └─────────────┘└─────────────┘└─────────────┘
+//   status line
+//   key bar
+import PDETCore
+import PDETRender
+
+/// The panel titles (snapshots, tests and the tmux test look for them).
+public enum PanelTitle {
+    public static let attention = "Attention"
+    public static let norms = "Norms"
+    public static let drift = "Drift"
+    public static let diffusion = "Diffusion"
+    public static let training = "Training"
+    public static let help = "Help"
+}
+
+public func renderScreen(_ state: ExplorerState, width: Int, height: Int, options: RenderOptions) -> Grid {
+    var grid = Grid(width: width, height: height)
+    let min = ScreenSize.minimum
+    guard width >= min.width, height >= min.height else {
+        drawTooSmall(into: &grid, options: options)
+        return grid
+    }
+    let headerLines = headerRows(state, width: width, options: options)
+    for (i, line) in headerLines.enumerated() { drawHeaderLine(line, into: &grid, y: i, options: options) }
+    let body = Rect(x: 0, y: headerLines.count, width: width, height: height - headerLines.count - 2)
+    let rects = panelRects(body)
+    drawAttentionPanel(state, into: &grid, rect: rects.attention, options: options)
+    drawNormsPanel(state, into: &grid, rect: rects.norms, options: options)
+    drawDriftPanel(state, into: &grid, rect: rects.drift, options: options)
+    drawDiffusionPanel(state, into: &grid, rect: rects.diffusion, options: options)
+    drawTrainingPanel(state, into: &grid, rect: rects.training, options: options)
+    drawStatus(state, into: &grid, y: height - 2, options: options)
+    drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1), hints: keyHints, options: options)
+    if state.overlay == .help { drawHelp(into: &grid, options: options) }
+    return grid
+}
+
+struct PanelRects {
+    var attention, norms, drift, diffusion, training: Rect
+}
+
+/// Attention takes the left ~45% at full height; the other four share the right side two by two.
+func panelRects(_ body: Rect) -> PanelRects {
+    let leftWidth = max(30, body.width * 38 / 100)
+    let columns = Layout.split(body, .horizontal, [.length(leftWidth), .fill(1)])
+    let rows = Layout.split(columns[1], .vertical, [.fill(1), .fill(1)])
+    let top = Layout.split(rows[0], .horizontal, [.fill(1), .fill(1)])
+    let bottom = Layout.split(rows[1], .horizontal, [.fill(1), .fill(1)])
+    return PanelRects(attention: columns[0], norms: top[0], drift: top[1], diffusion: bottom[0], training: bottom[1])
+}
+
+// MARK: header
+
+struct HeaderItem: Equatable {
+    var text: String
+    var style: Style = .plain
+}
+
+/// The header items in order, greedily wrapped to rows of `width` (two spaces apart), at most 3 rows.
+func headerRows(_ state: ExplorerState, width: Int, options: RenderOptions) -> [[HeaderItem]] {
+    let c = state.config
+    let alarm = Style(fg: Palette.alarm, bold: true)
+    var run: [HeaderItem] = [
+        HeaderItem(text: "pdet-tui", style: Style(bold: true, reverse: true)),
+        HeaderItem(text: "task \(c.task.rawValue)"),
+        HeaderItem(text: "step \(state.step)"),
+        HeaderItem(text: "seed \(c.seed)"),
+        HeaderItem(text: state.running ? "RUNNING" : "PAUSED", style: Style(bold: true)),
+        HeaderItem(text: "speed \(state.stepsPerFrame)"),
+        HeaderItem(text: "layer \(state.layer + 1)/\(c.layers) head \(state.head + 1)/\(c.heads)"),
+    ]
+    if state.firstNonFinite != nil { run.append(HeaderItem(text: "NON-FINITE", style: alarm)) }
+    let unstable = c.pde != .off && !c.pdeClamp && diffusionAlphaSum(state) > 0.5
+    let toggles: [HeaderItem] = [
+        HeaderItem(text: "Residual \(c.residual ? "ON" : "OFF")", style: c.residual ? .plain : Style(bold: true)),
+        HeaderItem(text: "Norm \(c.norm.rawValue)", style: c.norm == .pre ? .plain : Style(bold: true)),
+        HeaderItem(text: "PDE \(c.pde.rawValue)", style: c.pde == .off ? .plain : Style(bold: true)),
+        HeaderItem(text: "scales \(scalesText(c.pdeScales))"),
+        HeaderItem(text: "alpha \(formatCompact(Double(c.pdeAlpha)))", style: unstable ? alarm : .plain),
+        HeaderItem(text: "clamp \(c.pdeClamp ? "on" : "off")"),
+        HeaderItem(text: "pos \(c.pos.rawValue)"),
+        HeaderItem(text: "causal \(c.causal ? "on" : "off")"),
+    ]
+    var rows = wrapItems(run, width: width)
+    rows += wrapItems(toggles, width: width)
+    return Array(rows.prefix(3))
+}
+
+private func wrapItems(_ items: [HeaderItem], width: Int) -> [[HeaderItem]] {
+    var rows: [[HeaderItem]] = [[]]
+    var used = 1   // one column of margin on the left
+    for item in items {
+        let need = item.text.count + (rows[rows.count - 1].isEmpty ? 0 : 2)
+        if used + need > width && !rows[rows.count - 1].isEmpty {
+            rows.append([])
+            used = 1
+        }
+        used += item.text.count + (rows[rows.count - 1].isEmpty ? 0 : 2)
+        rows[rows.count - 1].append(item)
+    }
+    return rows
+}
+
+private func drawHeaderLine(_ items: [HeaderItem], into grid: inout Grid, y: Int, options: RenderOptions) {
+    var x = 1
+    for item in items {
+        x += grid.put(displayed(item.text, options), x: x, y: y, style: item.style.downgraded(to: options.colorMode),
+                      clip: grid.bounds) + 2
+    }
+}
+
+/// Σ alpha the Diffusion panel reports (the probed channel's, or the configured total before any forward).
+func diffusionAlphaSum(_ state: ExplorerState) -> Float {
+    if let probe = state.metrics?.diffusion { return max(probe.alphaSum, probe.meanAlphaSum) }
+    return state.config.pdeAlpha
+}
+
+// MARK: status, keys, help, too small
+
+let keyHints: [KeyHint] = [
+    KeyHint("?", "help"), KeyHint("q", "quit"), KeyHint("Space", "run"), KeyHint("n", "step"),
+    KeyHint("r", "resid"), KeyHint("l", "norm"), KeyHint("p/P", "pde"), KeyHint("m", "scale"),
+    KeyHint("a/A", "alpha"), KeyHint("c", "clamp"), KeyHint("[/]", "layer"), KeyHint("h/H", "head"),
+    KeyHint("t", "task"), KeyHint("R", "reset"), KeyHint("s", "snap"), KeyHint("+/-", "speed"),
+]
+
+/// Every key with what it does: the help overlay and docs/explorer.md list these.
+public let helpLines: [(key: String, text: String)] = [
+    ("Space", "run / pause training"),
+    ("n  .", "one training step"),
+    ("r", "residual connections on / off"),
+    ("l", "LayerNorm pre → post → none"),
+    ("p  P", "next / previous diffusion site (off and the seven)"),
+    ("m", "diffusion single scale (1) / multi-scale (1,2,4)"),
+    ("a  A", "diffusion alpha down / up by 0.05"),
+    ("c", "alpha clamp (Σ alpha ≤ 1/2) on / off"),
+    ("[  ]", "previous / next layer (also ← →)"),
+    ("h  H", "next / previous head (also ↓ ↑)"),
+    ("t", "next task (same toggles, new weights)"),
+    ("R", "re-seed and start from scratch"),
+    ("s", "snapshot to snapshots/NNNN.txt and .ansi"),
+    ("+  -", "more / fewer training steps per frame"),
+    ("?", "this help (Esc closes)"),
+    ("q  Ctrl-C", "quit"),
+]
+
+private func drawStatus(_ state: ExplorerState, into grid: inout Grid, y: Int, options: RenderOptions) {
+    let text = state.status.isEmpty ? "ready" : state.status
+    let isError = text.hasPrefix("error") || text.hasPrefix("cannot")
+    let style = isError ? Style(fg: Palette.alarm, bold: true) : Style(dim: false)
+    grid.put(displayed(" " + text, options), x: 0, y: y, style: style.downgraded(to: options.colorMode),
+             clip: Rect(x: 0, y: y, width: grid.width, height: 1))
+}
+
+private func drawHelp(into grid: inout Grid, options: RenderOptions) {
+    let keyWidth = helpLines.map(\.key.count).max() ?? 0
+    let textWidth = helpLines.map(\.text.count).max() ?? 0
+    let box = Layout.centered(grid.bounds, width: keyWidth + textWidth + 7, height: helpLines.count + 4)
+    let inner = drawPanel(into: &grid, rect: box, title: PanelTitle.help, focused: true, options: options)
+    for (i, line) in helpLines.enumerated() {
+        grid.put(displayed(line.key, options), in: Rect(x: inner.x + 1, y: inner.y + i, width: keyWidth, height: 1),
+                 style: Style(bold: true))
+        grid.put(displayed(line.text, options),
+                 in: Rect(x: inner.x + keyWidth + 3, y: inner.y + i, width: inner.width - keyWidth - 3, height: 1))
+    }
+    grid.put("Esc closes", in: inner, row: inner.height - 1, align: .center, style: Style(dim: true))
+}
+
+/// "Terminal too small: W×H, need 80×24", centred (on two lines when one does not fit).
+func drawTooSmall(into grid: inout Grid, options: RenderOptions) {
+    let times = options.ascii ? "x" : "×"
+    let size = "\(grid.width)\(times)\(grid.height)"
+    let need = "need \(ScreenSize.minimum.width)\(times)\(ScreenSize.minimum.height)"
+    let oneLine = "Terminal too small: \(size), \(need)"
+    let lines = oneLine.count <= grid.width ? [oneLine] : ["Terminal too small: \(size)", need]
+    let top = max(0, (grid.height - lines.count) / 2)
+    for (i, line) in lines.enumerated() {
+        grid.put(line, x: max(0, (grid.width - line.count) / 2), y: top + i, style: Style(bold: true), clip: grid.bounds)
+    }
+}
+
+/// Our own text as the options allow: ASCII-safe replacements for the few non-ASCII glyphs we print.
+func displayed(_ text: String, _ options: RenderOptions) -> String {
+    guard options.ascii else { return text }
+    var out = ""
+    for ch in text {
+        switch ch {
+        case "→": out += "->"
+        case "←": out += "<-"
+        case "↑": out += "^"
+        case "↓": out += "v"
+        case "Σ": out += "sum "
+        case "≤": out += "<="
+        case "×": out += "x"
+        case "κ": out += "k"
+        case "²": out += "^2"
+        case "…": out += "..."
+        case "α": out += "a"
+        case "·": out += "-"
+        case "–", "—": out += "-"
+        case "|": out += "|"
+        default: out.append(ch.isASCII ? ch : "?")
+        }
+    }
+    return out
+}

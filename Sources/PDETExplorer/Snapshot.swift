@@ -1,0 +1,168 @@
+// Snapshots: the frame as text with a header that says how to make it again.
+//
+//   # pdet-tui 0.1.0 snapshot 0003
+//   # seed 1 step 120 size 120x40 layer 1 head 1
+//   # config {"batch":32,...}                      (the full ModelConfig, one line, sorted keys)
+//   # reproduce: pdet-tui snapshot --task reverse ... --steps 120 --layer 1 --head 1 --size 120x40
+//   <the grid: plain text (.txt, glyph ramps instead of colours) or with SGR colour codes (.ansi)>
+//
+// `s` writes snapshots/NNNN.txt and NNNN.ansi with the next free number; files are made under a
+// temporary name and hard-linked into place, so an existing snapshot is never overwritten.
+import Foundation
+import PDETCore
+import PDETRender
+
+public enum SnapshotFormat: String, CaseIterable, Sendable {
+    case txt, ansi
+}
+
+public struct SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Header lines (each ending in "\n") then the frame at `state.size`. The .txt form draws heatmaps
+/// with glyphs (no colour to carry them); `number` nil for the headless command.
+public func snapshotText(_ state: ExplorerState, number: Int?, format: SnapshotFormat,
+                         colorMode: ColorMode, ascii: Bool) -> String {
+    let options = format == .txt ? RenderOptions(colorMode: .mono, ascii: ascii) : RenderOptions(colorMode: colorMode, ascii: ascii)
+    let grid = renderScreen(state, width: state.size.width, height: state.size.height, options: options)
+    let body = format == .txt ? grid.plainText() : grid.ansiText(options)
+    return snapshotHeader(state, number: number) + body
+}
+
+public func snapshotHeader(_ state: ExplorerState, number: Int?) -> String {
+    let title = "# pdet-tui \(explorerVersion) snapshot" + (number.map { " " + fourDigits($0) } ?? "")
+    let size = "\(state.size.width)x\(state.size.height)"
+    return [
+        title,
+        "# seed \(state.config.seed) step \(state.step) size \(size) layer \(state.layer + 1) head \(state.head + 1)",
+        "# config \(oneLineConfigJSON(state.config))",
+        "# reproduce: \(reproduceCommand(state))",
+    ].joined(separator: "\n") + "\n"
+}
+
+/// The `pdet-tui snapshot` command that redraws this frame (exact unless a toggle changed mid-run).
+public func reproduceCommand(_ state: ExplorerState) -> String {
+    let c = state.config
+    var args = ["pdet-tui", "snapshot"]
+    var steps = state.step
+    switch state.origin {
+    case .scratch:
+        args += ["--task", c.task.rawValue, "--seed", "\(c.seed)", "--layers", "\(c.layers)", "--d-model", "\(c.dModel)",
+                 "--heads", "\(c.heads)", "--d-ff", "\(c.dFF)", "--seq-len", "\(c.seqLen)", "--batch", "\(c.batch)",
+                 "--lr", "\(c.lr)", "--warmup", "\(c.warmup)", "--clip", "\(c.clip)", "--init-gain", "\(c.initGain)"]
+    case .checkpoint(let path, let step):
+        args += ["--checkpoint", shellQuoted(path)]
+        steps -= step
+    }
+    args += ["--residual", c.residual ? "on" : "off", "--norm", c.norm.rawValue, "--pos", c.pos.rawValue,
+             c.causal ? "--causal" : "--no-causal", "--pde", c.pde.rawValue, "--pde-scales", scalesText(c.pdeScales),
+             "--pde-alpha", "\(c.pdeAlpha)", "--pde-steps", "\(c.pdeSteps)", "--pde-clamp", c.pdeClamp ? "on" : "off",
+             "--steps", "\(max(0, steps))", "--layer", "\(state.layer + 1)", "--head", "\(state.head + 1)",
+             "--size", "\(state.size.width)x\(state.size.height)"]
+    var line = args.joined(separator: " ")
+    if state.toggledDuringRun { line += "   (approximate: toggles changed during the run)" }
+    return line
+}
+
+private func shellQuoted(_ s: String) -> String {
+    let safe = s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+,:=".contains($0) }
+    return safe && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
+
+/// The config as one line of JSON with sorted keys (the same bytes for the same config).
+func oneLineConfigJSON(_ c: ModelConfig) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+    guard let data = try? encoder.encode(c) else { return "{}" }
+    return String(decoding: data, as: UTF8.self)
+}
+
+func fourDigits(_ n: Int) -> String {
+    let s = String(n)
+    return s.count >= 4 ? s : String(repeating: "0", count: 4 - s.count) + s
+}
+
+// MARK: writing
+
+/// Writes `make(n).0` to `directory/NNNN.txt` and `make(n).1` to `directory/NNNN.ansi` for the first
+/// number n above every existing snapshot whose two names are both free. Creates `directory` (one
+/// level) when missing. Returns the number and both paths.
+@discardableResult
+public func writeSnapshotPair(directory: String, make: (Int) -> (txt: String, ansi: String))
+    throws(SnapshotError) -> (number: Int, txt: String, ansi: String) {
+    try ensureDirectory(directory)
+    var number = highestSnapshotNumber(in: directory) + 1
+    for _ in 0..<10_000 {
+        let txt = directory + "/" + fourDigits(number) + ".txt"
+        let ansi = directory + "/" + fourDigits(number) + ".ansi"
+        let (txtText, ansiText) = make(number)     // the header carries the number
+        guard try createExclusively(path: txt, text: txtText) else {
+            number += 1
+            continue
+        }
+        guard try createExclusively(path: ansi, text: ansiText) else {
+            unlink(txt)     // ours, made a moment ago: give the number up whole
+            number += 1
+            continue
+        }
+        return (number, txt, ansi)
+    }
+    throw SnapshotError("\(directory): no free snapshot number")
+}
+
+private func ensureDirectory(_ path: String) throws(SnapshotError) {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+        guard isDirectory.boolValue else { throw SnapshotError("'\(path)' exists and is not a folder") }
+        return
+    }
+    if mkdir(path, 0o755) != 0 && errno != EEXIST {
+        throw SnapshotError("cannot create folder '\(path)': \(String(cString: strerror(errno)))")
+    }
+}
+
+/// The largest NNNN among `NNNN.txt` / `NNNN.ansi` in `directory` (0 when none).
+func highestSnapshotNumber(in directory: String) -> Int {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return 0 }
+    var best = 0
+    for name in names {
+        let parts = name.split(separator: ".")
+        guard parts.count == 2, parts[1] == "txt" || parts[1] == "ansi", parts[0].count >= 4,
+              parts[0].allSatisfy(\.isASCII), let n = Int(parts[0]) else { continue }
+        best = max(best, n)
+    }
+    return best
+}
+
+/// Writes `text` to a temporary file and hard-links it to `path`; false when `path` already exists.
+private func createExclusively(path: String, text: String) throws(SnapshotError) -> Bool {
+    let temp = path + ".tmp-\(getpid())"
+    let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+    guard fd >= 0 else { throw SnapshotError("cannot write '\(temp)': \(String(cString: strerror(errno)))") }
+    defer { unlink(temp) }
+    let bytes = Array(text.utf8)
+    var done = 0
+    var failure: String?
+    bytes.withUnsafeBytes { raw in
+        while done < raw.count {
+            let n = write(fd, raw.baseAddress! + done, raw.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = String(cString: strerror(errno))
+                return
+            }
+            done += n
+        }
+    }
+    if close(fd) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
+    if let failure { throw SnapshotError("cannot write '\(path)': \(failure)") }
+    if link(temp, path) != 0 {
+        if errno == EEXIST { return false }
+        throw SnapshotError("cannot write '\(path)': \(String(cString: strerror(errno)))")
+    }
+    return true
+}

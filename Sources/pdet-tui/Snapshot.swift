@@ -1,0 +1,99 @@
+// `pdet-tui snapshot`: trains N steps and prints (or writes) the explorer's frame with no terminal.
+// The same inputs give the same bytes; stdout may be a pipe.
+import ArgumentParser
+import Foundation
+import PDETExplorer
+import PDETIO
+import PDETRender
+
+struct SnapshotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Train N steps and render the explorer's screen as text, without a terminal."
+    )
+
+    @OptionGroup(title: "Model")
+    var model: ModelOptions
+    @OptionGroup(title: "Display")
+    var display: DisplayOptions
+
+    @Option(help: "Training steps before the frame is drawn.")
+    var steps: Int = 0
+    @Option(help: "The layer shown (1-based).")
+    var layer: Int = 1
+    @Option(help: "The attention head shown (1-based).")
+    var head: Int = 1
+    @Option(help: "Screen size WxH (at least 80x24).", transform: parseSize)
+    var size: ScreenSize = .standard
+    @Option(help: "txt (plain UTF-8, glyph ramps) or ansi (with colour codes).")
+    var format: SnapshotFormat = .txt
+    @Option(help: "Write the frame to FILE instead of stdout.")
+    var out: String?
+    @Option(name: .customLong("metrics-json"), help: "Also write the frame's metrics as JSON to FILE.")
+    var metricsJSONPath: String?
+
+    func validate() throws {
+        guard steps >= 0, steps <= 1_000_000 else { throw ValidationError("--steps must be in 0...1000000 (got \(steps))") }
+        guard layer >= 1 else { throw ValidationError("--layer must be at least 1 (got \(layer))") }
+        guard head >= 1 else { throw ValidationError("--head must be at least 1 (got \(head))") }
+    }
+
+    func run() throws {
+        // Fail before training when an output folder is missing.
+        for path in [out, metricsJSONPath].compactMap({ $0 }) { try requireFolder(of: path) }
+        let session = try openSession(model, running: false)
+        let config = session.state.config
+        guard layer <= config.layers else { throw ValidationError("--layer \(layer): the model has \(config.layers) layers") }
+        guard head <= config.heads else { throw ValidationError("--head \(head): the model has \(config.heads) heads") }
+        let noColor = display.noColor || (ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false)
+        let text = headlessSnapshot(session: session, steps: steps, layer: layer - 1, head: head - 1, size: size,
+                                    format: format, colorMode: noColor ? .mono : .c256, ascii: display.ascii)
+        if let out {
+            try write(Array(text.utf8), to: out)
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        if let metricsJSONPath {
+            try write(Array((session.frameMetricsJSON + "\n").utf8), to: metricsJSONPath)
+        }
+    }
+
+    private func write(_ bytes: [UInt8], to path: String) throws {
+        do {
+            try writeFileAtomically(path: path, bytes: bytes)
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    private func requireFolder(of path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        let checked = folder.isEmpty ? "." : folder
+        guard FileManager.default.fileExists(atPath: checked, isDirectory: &isDirectory), isDirectory.boolValue else {
+            FileHandle.standardError.write(Data("Error: cannot save '\(path)': folder '\(checked)' does not exist\n".utf8))
+            throw ExitCode(1)
+        }
+        guard FileManager.default.isWritableFile(atPath: checked) else {
+            FileHandle.standardError.write(Data("Error: cannot save '\(path)': folder '\(checked)' is not writable\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension SnapshotFormat: ExpressibleByArgument {}
+
+/// "120x40" (or "120×40") → a size of at least 80×24 and at most 1000×1000.
+func parseSize(_ text: String) throws -> ScreenSize {
+    let parts = text.lowercased().replacingOccurrences(of: "×", with: "x").split(separator: "x", omittingEmptySubsequences: false)
+    guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]) else {
+        throw ValidationError("expected a size WxH such as 120x40 (got '\(text)')")
+    }
+    let minimum = ScreenSize.minimum
+    guard w >= minimum.width, h >= minimum.height else {
+        throw ValidationError("size \(w)x\(h) is smaller than the minimum \(minimum.width)x\(minimum.height)")
+    }
+    guard w <= 1000, h <= 1000 else { throw ValidationError("size \(w)x\(h) is larger than the maximum 1000x1000") }
+    return ScreenSize(width: w, height: h)
+}

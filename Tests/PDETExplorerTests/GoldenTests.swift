@@ -1,0 +1,102 @@
+// Golden text snapshots of whole screens, made by the same code path as `pdet-tui snapshot`
+// (headlessSnapshot) on tiny models, compared byte for byte. Re-record with PDET_RECORD_GOLDEN=1;
+// a missing file is recorded and the test fails so that it gets committed.
+import Foundation
+import PDETCore
+@testable import PDETExplorer
+import PDETRender
+import XCTest
+
+final class GoldenTests: XCTestCase {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    struct Case: Sendable {
+        var name: String
+        var size: ScreenSize
+        var steps: Int
+        var layer = 0
+        var head = 0
+        var ascii = false
+        var adjust: @Sendable (inout ModelConfig) -> Void = { _ in }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "default-120x40", size: ScreenSize(width: 120, height: 40), steps: 12),
+        Case(name: "default-80x24", size: ScreenSize(width: 80, height: 24), steps: 12),
+        Case(name: "no-residual-post-norm-between-layers-120x40", size: ScreenSize(width: 120, height: 40), steps: 8,
+             layer: 1, head: 2, adjust: { c in
+                 c.residual = false
+                 c.norm = .post
+                 c.pde = .betweenLayers
+                 c.pdeScales = [1, 2, 4]
+             }),
+        Case(name: "unstable-diffusion-ascii-80x24", size: ScreenSize(width: 80, height: 24), steps: 4, ascii: true, adjust: { c in
+            c.pde = .afterEmbedding
+            c.pdeClamp = false
+            c.pdeAlpha = 0.8
+        }),
+        Case(name: "sort-causal-no-norm-100x30", size: ScreenSize(width: 100, height: 30), steps: 6, adjust: { c in
+            c.task = .sort
+            c.causal = true
+            c.norm = .none
+            c.pos = .learned
+        }),
+    ]
+
+    func frame(_ c: Case) throws -> String {
+        let session = try tinySession(c.adjust)
+        return headlessSnapshot(session: session, steps: c.steps, layer: c.layer, head: c.head, size: c.size,
+                                format: .txt, colorMode: .c256, ascii: c.ascii)
+    }
+
+    func testGoldenScreens() throws {
+        let record = ProcessInfo.processInfo.environment["PDET_RECORD_GOLDEN"] == "1"
+        for c in Self.cases {
+            let actual = try frame(c)
+            let url = Self.folder.appendingPathComponent(c.name + ".txt")
+            guard !record, let expected = try? String(contentsOf: url, encoding: .utf8) else {
+                try FileManager.default.createDirectory(at: Self.folder, withIntermediateDirectories: true)
+                try actual.write(to: url, atomically: true, encoding: .utf8)
+                if !record { XCTFail("recorded missing golden file \(url.path): commit it") }
+                continue
+            }
+            if actual != expected { XCTFail("\(c.name): frame differs from \(url.lastPathComponent)\n" + lineDiff(expected, actual)) }
+        }
+    }
+
+    func testSameInputsGiveIdenticalBytes() throws {
+        let c = Self.cases[2]
+        XCTAssertEqual(try frame(c), try frame(c))
+        let a = try tinySession()
+        let b = try tinySession()
+        let ansiA = headlessSnapshot(session: a, steps: 3, size: ScreenSize(width: 90, height: 30), format: .ansi)
+        let ansiB = headlessSnapshot(session: b, steps: 3, size: ScreenSize(width: 90, height: 30), format: .ansi)
+        XCTAssertEqual(Array(ansiA.utf8), Array(ansiB.utf8))
+        XCTAssertEqual(a.frameMetricsJSON, b.frameMetricsJSON)
+    }
+
+    func testFramesDoNotDependOnHowStepsWereGrouped() throws {
+        let one = try tinySession()
+        one.train(steps: 6)
+        let grouped = try tinySession()
+        grouped.handle(.char(" "))
+        for _ in 0..<3 { grouped.handle(.char("+")) }   // 10 per frame, stopped early by the yield below
+        var left = 6
+        while left > 0 { left -= grouped.tick(shouldYield: { true }) }
+        grouped.handle(.char(" "))
+        XCTAssertEqual(one.state.history, grouped.state.history)
+        XCTAssertEqual(one.state.metrics, grouped.state.metrics)
+    }
+}
+
+/// The first differing lines of two texts, numbered, expected then actual.
+func lineDiff(_ expected: String, _ actual: String) -> String {
+    let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+    let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+    var out: [String] = []
+    for i in 0..<max(e.count, a.count) where (i < e.count ? e[i] : "<none>") != (i < a.count ? a[i] : "<none>") {
+        out.append("line \(i + 1):\n  expected: \(i < e.count ? String(e[i]) : "<none>")\n  actual:   \(i < a.count ? String(a[i]) : "<none>")")
+        if out.count == 8 { out.append("…"); break }
+    }
+    return out.joined(separator: "\n") + "\n(re-record with PDET_RECORD_GOLDEN=1 if the change is intended)"
+}

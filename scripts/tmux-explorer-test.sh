@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Real-terminal test of the explorer: runs `pdet-tui` (no arguments) inside tmux at 120×40 in a
+# scratch working directory, presses r, l, p, s, ?, Esc, q and checks the screen after each (header
+# toggles, snapshot files, help overlay), that q exits 0 with the terminal restored; then a second
+# run resizes to 40×10 ("Terminal too small") and back (panels return) and quits with Ctrl-C.
+# Uses $PDET_TUI, else the release build, else the debug build. Every wait has a timeout, the whole
+# test is limited to 180 s, and the tmux server is killed on every exit path.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/tmux-lib.sh
+
+BIN="${PDET_TUI:-}"
+if [ -z "$BIN" ]; then
+    for candidate in .build/release/pdet-tui .build/debug/pdet-tui; do
+        if [ -x "$candidate" ]; then BIN="$candidate"; break; fi
+    done
+fi
+if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
+    echo "tmux-explorer-test: no pdet-tui binary (run: swift build --product pdet-tui, or set PDET_TUI)" >&2
+    exit 1
+fi
+BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
+
+if [ -z "${TL_UNDER_TIMEOUT:-}" ]; then
+    TL_UNDER_TIMEOUT=1 exec timeout -k 5 180 bash "$0" "$@"
+fi
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/pdet-explorer-test.XXXXXX")"
+cleanup() { tl_stop; rm -rf "$WORK"; }
+trap cleanup EXIT
+trap 'echo "tmux-explorer-test: interrupted (timeout?)" >&2; exit 1' TERM INT
+TL_TIMEOUT=30     # the first frame may need a model built and a checkpoint read on a busy machine
+
+step() { echo "· $1"; }
+# header_has TEXT: the two header rows (the top of the screen) contain TEXT.
+header_has() { tl_capture | head -n 3 | grep -qF -- "$1"; }
+wait_header() {
+    local deadline=$((SECONDS + TL_TIMEOUT))
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        if header_has "$1"; then return 0; fi
+        sleep 0.1
+    done
+    echo "tmux-explorer-test: header never showed '$1'; the pane shows:" >&2
+    tl_capture | sed 's/^/  | /' >&2
+    return 1
+}
+
+# MARK: run 1 — toggles, snapshot, help, quit
+tl_start 120 40 || tl_fail "could not start tmux"
+tl_run "cd '$WORK' && '$BIN'"
+step "opens with the header and the five panels"
+wait_header "Residual ON" || tl_fail "no header"
+for title in Attention Norms Drift Diffusion Training; do
+    tl_wait_for "┌ $title " || tl_fail "panel $title missing"
+done
+tl_wait_for "? help" || tl_fail "no key bar"
+[ "$(tl_format '#{alternate_on}')" = 1 ] || tl_fail "not on the alternate screen"
+
+step "r: residual off"
+tl_keys r; wait_header "Residual OFF" || tl_fail "r did not turn residuals off"
+step "l: norm pre → post"
+tl_keys l; wait_header "Norm post" || tl_fail "l did not move the norm to post"
+step "p: diffusion site after-embedding"
+tl_keys p; wait_header "PDE after-embedding" || tl_fail "p did not choose after-embedding"
+tl_wait_gone "diffusion off" || tl_fail "the Diffusion panel still says off"
+tl_wait_for "|H(k)|" || tl_fail "the Diffusion panel shows no filter"
+
+step "s: snapshot files"
+tl_keys s
+tl_wait_for "snapshot saved: snapshots/0001.txt" || tl_fail "no 'snapshot saved' status"
+[ -s "$WORK/snapshots/0001.txt" ] || tl_fail "snapshots/0001.txt missing"
+[ -s "$WORK/snapshots/0001.ansi" ] || tl_fail "snapshots/0001.ansi missing"
+head -n 1 "$WORK/snapshots/0001.txt" | grep -q "^# pdet-tui .* snapshot 0001$" || tl_fail "snapshot header line 1 wrong"
+grep -q "^# reproduce: pdet-tui snapshot " "$WORK/snapshots/0001.txt" || tl_fail "no reproduce line"
+grep -q "Residual OFF  Norm post  PDE after-embedding" "$WORK/snapshots/0001.txt" || tl_fail "snapshot lacks the header toggles"
+grep -q $'\e' "$WORK/snapshots/0001.txt" && tl_fail "escape codes in the .txt snapshot"
+grep -q $'\e\\[' "$WORK/snapshots/0001.ansi" || tl_fail "no colour codes in the .ansi snapshot"
+
+step "?: help overlay, Esc closes it"
+tl_keys '?'; tl_wait_for "┏ Help " || tl_fail "no help overlay"
+tl_wait_for "Esc closes" || tl_fail "help overlay lacks its footer"
+tl_keys Escape; tl_wait_gone "┏ Help " || tl_fail "Esc did not close the help"
+tl_wait_for "┌ Attention " || tl_fail "panels not back after the help"
+
+step "q quits with the terminal restored"
+tl_keys q
+status="$(tl_wait_exit)" || tl_fail "q did not quit"
+[ "$status" = 0 ] || tl_fail "exit status $status after q (want 0)"
+tl_check_restored || tl_fail "terminal not restored after q"
+tl_stop
+
+# MARK: run 2 — resize below the minimum and back, Ctrl-C
+tl_start 120 40 || tl_fail "could not start tmux"
+tl_run "cd '$WORK' && '$BIN'"
+wait_header "Residual ON" || tl_fail "no header (run 2)"
+step "resize to 40×10: 'Terminal too small'"
+tl_resize 40 10
+tl_wait_for "Terminal too small: 40×10, need 80×24" || tl_fail "no 'Terminal too small' at 40×10"
+step "resize back to 120×40: panels return"
+tl_resize 120 40
+tl_wait_gone "Terminal too small" || tl_fail "'Terminal too small' left on screen"
+for title in Attention Norms Drift Diffusion Training; do
+    tl_wait_for "┌ $title " || tl_fail "panel $title did not come back"
+done
+step "Ctrl-C quits with the terminal restored"
+tl_keys C-c
+status="$(tl_wait_exit)" || tl_fail "Ctrl-C did not quit"
+[ "$status" = 0 ] || tl_fail "exit status $status after Ctrl-C (want 0)"
+tl_check_restored || tl_fail "terminal not restored after Ctrl-C"
+
+echo "tmux-explorer-test: all checks passed"
