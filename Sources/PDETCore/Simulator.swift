@@ -76,6 +76,13 @@ public struct SimulatorConfig: Equatable, Sendable {
 
     public var finalTime: Float { dt * Float(steps) }
 
+    /// One line for the explorer's header, e.g. "simulator rk4 dt 0.25 × 24 per-layer residual LN D 0".
+    public var summary: String {
+        let weights = weightTied ? "tied" : (stepsPerBlock == 1 ? "per-layer" : "per-layer/\(stepsPerBlock)")
+        let update = residual ? "\(integrator.rawValue) dt \(dt) × \(steps)" : "x←F(x) × \(steps)"
+        return "simulator \(update) \(weights) \(residual ? "residual" : "no-residual") \(layerNorm ? "LN" : "no-LN") D \(diffusion)"
+    }
+
     /// The block whose weights step n (0-based, from x_n to x_{n+1}) uses, for a model of L blocks.
     public func block(step n: Int, layers L: Int) -> Int {
         weightTied ? 0 : (n / max(1, stepsPerBlock)) % max(1, L)
@@ -135,6 +142,9 @@ public struct SimulatorTrajectory: Equatable, Sendable {
     public var times: [Float] { points.map(\.time) }
     public var rms: [Float] { points.map(\.metrics.rms) }
     public var drift: [Float] { points.map(\.metrics.drift) }
+    /// The metrics in time order, shaped like ForwardMetrics.layers (index n instead of layer l),
+    /// so the layer panels can show the trajectory unchanged.
+    public var layers: [LayerMetrics] { points.map(\.metrics) }
 }
 
 /// Simulates the model's blocks as a continuous-time system from the embedding of `tokens`

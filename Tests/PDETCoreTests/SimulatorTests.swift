@@ -169,6 +169,8 @@ final class SimulatorTests: XCTestCase {
             XCTAssertEqual(t.points[0].metrics.updateRatio, 0)
             XCTAssertGreaterThan(t.points[1].metrics.updateRatio, 0)
             XCTAssertEqual(t.finalState.count, 2 * 12 * 16)
+            XCTAssertEqual(t.layers.count, 9)
+            XCTAssertEqual(t.rms, t.layers.map(\.rms))
         }
         let zero = try simulate(m, tokens: tokens, config: SimulatorConfig(steps: 0))
         XCTAssertEqual(zero.points.count, 1)
@@ -215,6 +217,9 @@ final class SimulatorTests: XCTestCase {
         XCTAssertFalse(s.residual)
         XCTAssertFalse(s.layerNorm)
         XCTAssertEqual(s.block(step: 5, layers: 3), 1)
+        XCTAssertEqual(s.summary, "simulator x←F(x) × 12 per-layer/4 no-residual no-LN D 0.0")
+        XCTAssertEqual(SimulatorConfig(weightTied: true, dt: 0.25, steps: 24, integrator: .rk4).summary,
+                       "simulator rk4 dt 0.25 × 24 tied residual LN D 0.0")
     }
 
     func testBadOptionsAndTokensThrowOneLineErrors() throws {
