@@ -234,6 +234,9 @@ final class SimulatorTests: XCTestCase {
         let wrongT = randomBatch(B: 2, T: 8, V: 10, K: 10, head: .perToken, seed: 1)
         XCTAssertThrowsError(try simulate(m, tokens: wrongT, config: SimulatorConfig()))
         XCTAssertThrowsError(try simulatorConvergence(m, tokens: wrongT, config: SimulatorConfig()))
+        XCTAssertThrowsError(try simulatorConvergence(m, tokens: tokens, config: SimulatorConfig(steps: 20_000))) { e in
+            XCTAssertTrue("\(e)".hasPrefix("simulator convergence needs steps"), "\(e)")
+        }
         let ragged = Batch(tokens: [1, 2, 3], targets: [], batchSize: 2, seqLen: 12)
         XCTAssertThrowsError(try simulate(m, tokens: ragged, config: SimulatorConfig()))
     }
