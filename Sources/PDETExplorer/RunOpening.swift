@@ -49,31 +49,24 @@ public struct OpenError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// A run with the checkpoint's weights and step. `adjust` changes the checkpoint's config (the
-/// command-line toggles); a change of shape is refused.
+/// command-line toggles, a --config file); a change of shape is refused with a message naming the
+/// flag and the checkpoint's value (PDETIO's `loadModel`, which checks every tensor first).
 public func openCheckpointRun(path: String, adjust: (ModelConfig) throws -> ModelConfig = { $0 }) throws -> TrainingRun {
     let ck: Checkpoint
     do { ck = try loadCheckpoint(path: path) } catch { throw OpenError(error.message) }
+    let wanted = try adjust(ck.config)
     let task: any TaskDataset
     do {
-        task = try makeTask(ck.config.task, seqLen: ck.config.seqLen, seed: ck.config.seed, dataDirectory: nil)
+        task = try makeTask(wanted.task, seqLen: wanted.seqLen, seed: wanted.seed, dataDirectory: nil)
     } catch { throw OpenError("\(path): \(error.description)") }
     guard task.vocabSize == ck.vocabSize, task.outputs == ck.outputs, task.head == ck.head else {
-        throw OpenError("\(path): the checkpoint's vocabulary/outputs (\(ck.vocabSize)/\(ck.outputs)) do not match task \(ck.config.task.rawValue) (\(task.vocabSize)/\(task.outputs))")
+        throw OpenError("\(path): the checkpoint's vocabulary/outputs (\(ck.vocabSize)/\(ck.outputs)) do not match task \(wanted.task.rawValue) (\(task.vocabSize)/\(task.outputs))")
     }
-    let model: Transformer
     do {
-        model = try Transformer(config: ck.config, vocabSize: ck.vocabSize, outputs: ck.outputs, head: ck.head)
-        let values = try flatParameters(ck, layout: model.tensors, count: model.params.count)
-        try model.loadParameters(values)
+        return TrainingRun(task: task, model: try loadModel(from: ck, config: wanted))
     } catch let error as CheckpointError {
         throw OpenError(error.message)
     } catch let error as ConfigError {
         throw OpenError("\(path): \(error.message)")
     }
-    model.setStep(ck.step)
-    let wanted = try adjust(ck.config)
-    if wanted != ck.config {
-        do { try model.apply(wanted) } catch { throw OpenError("\(path): \(error.message)") }
-    }
-    return TrainingRun(task: task, model: model)
 }

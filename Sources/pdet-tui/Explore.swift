@@ -80,21 +80,18 @@ func colorMode(_ colors: TerminalColors) -> ColorMode {
 func openSession(_ model: ModelOptions, running: Bool) throws -> ExplorerSession {
     do {
         if let path = model.checkpoint {
-            let run = try openCheckpointRun(path: path) { try model.resolved(over: $0) }
+            let run = try model.makeRun()
             return ExplorerSession(run: run, origin: .checkpoint(path: path, step: run.model.step), running: running,
                                    status: "opened \(path) at step \(run.model.step)")
         }
         let picksModel = model.task != nil || model.seed != nil || model.layers != nil || model.dModel != nil
             || model.heads != nil || model.dFF != nil || model.seqLen != nil || model.configFile != nil
         if !picksModel, let path = locateDefaultCheckpoint() {
-            let run = try openCheckpointRun(path: path) { try model.resolved(over: $0) }
+            let run = try openCheckpointRun(path: path) { try model.overlay($0) }
             return ExplorerSession(run: run, origin: .checkpoint(path: path, step: run.model.step), running: running,
                                    status: "opened the default checkpoint \(path) at step \(run.model.step) (R: start from scratch)")
         }
-        var base = ModelConfig()
-        if let file = model.configFile { base = try loadConfigFile(path: file, base: base) }
-        let config = try model.resolved(over: base)
-        let run = try TrainingRun(config: config)
+        let run = try model.makeRun()
         let note = picksModel ? "new model" : "no default checkpoint (assets/\(defaultCheckpointName)): new model"
         return ExplorerSession(run: run, origin: .scratch, running: running, status: note)
     } catch let error as ValidationError {

@@ -3,6 +3,7 @@
 import ArgumentParser
 import PDETCore
 import PDETIO
+import PDETExplorer
 import PDETTasks
 
 /// An error the user caused, reported as one line.
@@ -12,34 +13,24 @@ struct UserError: Error, CustomStringConvertible {
 }
 
 extension ModelOptions {
-    /// The configuration these flags describe (reads --config and --checkpoint's metadata).
-    func resolvedConfig() throws -> (config: ModelConfig, checkpoint: Checkpoint?) {
-        var base = ModelConfig()
-        if let configFile {
-            do { base = try loadConfigFile(path: configFile, base: base) } catch { throw UserError("\(error)") }
-        }
-        var ck: Checkpoint?
-        if let checkpoint {
-            do { ck = try loadCheckpoint(path: checkpoint) } catch { throw UserError("\(error)") }
-            base = ck!.config
-        }
+    /// `base` with a --config file and then the flags laid over it; every problem in one line.
+    /// The order is defaults (or a checkpoint's config) ← --config ← flags.
+    func overlay(_ base: ModelConfig) throws -> ModelConfig {
         var config = base
+        if let configFile {
+            do { config = try loadConfigFile(path: configFile, base: config) } catch { throw UserError("\(error)") }
+        }
         apply(to: &config)
         let problems = config.problems()
         guard problems.isEmpty else { throw UserError(problems.joined(separator: "; ")) }
-        return (config, ck)
+        return config
     }
 
     /// A training run: a new model, or the checkpoint's weights with the flags' toggles applied.
     func makeRun() throws -> TrainingRun {
-        let (config, ck) = try resolvedConfig()
         do {
-            guard let ck else { return try TrainingRun(config: config) }
-            let task = try makeTask(config.task, seqLen: config.seqLen, seed: config.seed, dataDirectory: nil)
-            guard task.vocabSize == ck.vocabSize, task.outputs == ck.outputs, task.head == ck.head else {
-                throw UserError("checkpoint \(checkpoint ?? "") does not fit task \(config.task.rawValue): vocabulary \(ck.vocabSize)/\(task.vocabSize), outputs \(ck.outputs)/\(task.outputs)")
-            }
-            return TrainingRun(task: task, model: try loadModel(from: ck, config: config))
+            if let checkpoint { return try openCheckpointRun(path: checkpoint) { try overlay($0) } }
+            return try TrainingRun(config: overlay(ModelConfig()))
         } catch let e as UserError {
             throw e
         } catch {

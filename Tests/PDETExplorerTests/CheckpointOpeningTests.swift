@@ -36,7 +36,7 @@ final class CheckpointOpeningTests: XCTestCase {
             var c = c
             c.layers = 3
             return c
-        }) { error in XCTAssertTrue("\(error)".contains("start a new model"), "\(error)") }
+        }) { error in XCTAssertTrue("\(error)".contains("--layers 3 contradicts the checkpoint, which has layers 2"), "\(error)") }
         XCTAssertThrowsError(try openCheckpointRun(path: folder + "/missing.safetensors"))
     }
 
