@@ -88,7 +88,9 @@ func afterEmbeddingBest(_ ix: RowIndex) -> ClaimVerdict {
     switch (isBest, significant) {
     case (true, true): why = "It is the best site and its gain over the baseline is clear of zero."
     case (true, false): why = "It is the best site, but its gain over the baseline is within the noise (the CI includes zero)."
-    case (false, _): why = "Another site, \(best.0.rawValue), gains more."
+    case (false, _):
+        why = best.1.lower > 0 ? "Another site, \(best.0.rawValue), gains more, and clearly."
+            : "Another site, \(best.0.rawValue), gains more on average, though no site's gain is clear of the noise."
     }
     return ClaimVerdict(claim: claim, holds: isBest && significant, detail: numbers + " " + why)
 }

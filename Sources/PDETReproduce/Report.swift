@@ -45,6 +45,13 @@ public func buildReport(_ file: ResultsFile, context: ReportContext) -> String {
 
     out.append("## Claims")
     out.append("")
+    let unlearned = nearChanceTasks(ix)
+    if !unlearned.isEmpty {
+        out.append("**Caution:** the baseline is within \(Int(nearChanceMargin * 100)) pp of chance (1/K) on \(unlearned.map(\.rawValue).joined(separator: ", ")): "
+                   + "at this size and number of steps the models have not learned \(unlearned.count == 1 ? "that task" : "those tasks"), "
+                   + "so accuracy differences there are noise and the accuracy verdicts say little. The default grid (more steps, a bigger model) is the real test.")
+        out.append("")
+    }
     for (i, c) in evaluateClaims(file.rows).enumerated() {
         out.append("\(i + 1). **\(c.claim)**: **\(c.verdict)**. \(c.detail)")
     }
@@ -64,6 +71,7 @@ private func accuracySection(_ ix: RowIndex) -> [String] {
     for task in ix.tasks {
         out.append("### \(task.rawValue)")
         out.append("")
+        if let chance = chanceAccuracy(task) { out.append(String(format: "Chance (1/K): %.1f%%.", chance * 100)); out.append("") }
         out.append("| variant | accuracy % | Δ pp | 95% CI pp | seeds |")
         out.append("|---|---|---|---|---|")
         for v in ix.variants {
@@ -92,6 +100,27 @@ private func accuracySection(_ ix: RowIndex) -> [String] {
         out.append("")
     }
     return out
+}
+
+/// Accuracy of a uniform guess (1/K) on the classification tasks; nil for the per-token tasks.
+public func chanceAccuracy(_ task: TaskKind) -> Double? {
+    switch task {
+    case .listops, .digits: return 0.1        // K = 10
+    case .pathfinder: return 0.5              // K = 2
+    case .reverse, .sort, .copy: return nil
+    }
+}
+
+/// How close to chance a baseline may be and still count as "not learned".
+let nearChanceMargin = 0.05
+
+/// Tasks whose baseline mean accuracy is at most chance + `nearChanceMargin`.
+func nearChanceTasks(_ ix: RowIndex) -> [TaskKind] {
+    ix.tasks.filter { t in
+        guard let chance = chanceAccuracy(t) else { return false }
+        let base = Summary(ix.seeds.compactMap { ix.row(t, .baseline, $0).map { Double($0.accuracy) } })
+        return base.n > 0 && base.mean <= chance + nearChanceMargin
+    }
 }
 
 private func stabiliserSection(_ ix: RowIndex) -> [String] {

@@ -71,7 +71,7 @@ final class ReportTests: XCTestCase {
     func testAnotherSiteBestOrNoGainMeansDoesNotHold() {
         let beaten = evaluateClaims(RowMaker.sites(embed: 0.04, attention: 0.01, others: 0.0, best: .beforeHead, bestGain: 0.06).rows)
         XCTAssertEqual(beaten[0].holds, false)
-        XCTAssertTrue(beaten[0].detail.contains("before-head"), beaten[0].detail)
+        XCTAssertTrue(beaten[0].detail.contains("Another site, before-head, gains more, and clearly."), beaten[0].detail)
         XCTAssertEqual(beaten[1].holds, false, "after-attention above the baseline")
         // Best site, but the gain is noise: per-seed differences +0.02, −0.02, 0.
         var m = RowMaker()
@@ -81,6 +81,11 @@ final class ReportTests: XCTestCase {
         let noisy = evaluateClaims(m.rows)
         XCTAssertEqual(noisy[0].holds, false)
         XCTAssertTrue(noisy[0].detail.contains("CI includes zero"), noisy[0].detail)
+        // Another site ahead, but nothing clear of the noise.
+        m.add(.listops, .pde(.beforeHead, multiScale: false), acc: [0.53, 0.51, 0.49])
+        let noisyOther = evaluateClaims(m.rows)[0]
+        XCTAssertEqual(noisyOther.holds, false)
+        XCTAssertTrue(noisyOther.detail.contains("no site's gain is clear of the noise"), noisyOther.detail)
     }
 
     func testMultiScaleDriftExplosionAndAttentionVerdicts() {
@@ -132,6 +137,13 @@ final class ReportTests: XCTestCase {
                        "## Stabilisers", "| listops | no-norm |"] {
             XCTAssertTrue(report.contains(needle), "missing \(needle)\n\(report)")
         }
+        XCTAssertFalse(report.contains("**Caution:**"), "baseline 50% on listops is far above chance 10%")
+        var chance = m
+        for i in chance.rows.indices { chance.rows[i].accuracy = 0.11 }
+        let flat = buildReport(ResultsFile(gridID: "00000000000000ab", gridSummary: "h", gridCells: 30, shard: "all",
+                                           computeSeconds: 1, rows: chance.rows), context: context)
+        XCTAssertTrue(flat.contains("**Caution:** the baseline is within 5 pp of chance (1/K) on listops"), flat)
+        XCTAssertTrue(flat.contains("Chance (1/K): 10.0%."), flat)
         // Attention cosine 0.9 in these rows: the only claim that fails.
         XCTAssertEqual(report.components(separatedBy: "does not hold here").count, 2, report)
         XCTAssertTrue(report.contains("heat kernel: cosine > 0.98, and better than the uniform baseline**: **does not hold here**"), report)
