@@ -8,11 +8,25 @@ import PDETCore
 import PDETReproduce
 
 struct Reproduce: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Re-run the papers' experiments on the offline tasks and report which claims hold here.",
-        subcommands: [ReproduceRun.self, ReproduceMerge.self],
-        defaultSubcommand: ReproduceRun.self
-    )
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            abstract: "Re-run the papers' experiments on the offline tasks and report which claims hold here.",
+            discussion: "`pdet-tui reproduce [options]` runs `reproduce run`. Its options:\n\n" + runOptionsHelp,
+            subcommands: [ReproduceRun.self, ReproduceMerge.self],
+            defaultSubcommand: ReproduceRun.self
+        )
+    }
+
+    /// The option lines of `reproduce run` (generated, so they cannot drift from the flags).
+    static var runOptionsHelp: String {
+        let help = ReproduceRun.helpMessage(columns: 80)
+        guard let start = help.range(of: "OPTIONS:\n") else { return help }
+        return help[start.upperBound...]
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.contains("--help") && !$0.contains("Show help information") && !$0.contains("--version") && !$0.contains("Show the version") }
+            .joined(separator: "\n")
+            .trimmingCharacters(in: .newlines)
+    }
 }
 
 struct ReproduceRun: ParsableCommand {

@@ -103,6 +103,11 @@ final class TinyRunTests: XCTestCase {
         func rows(_ s: String) -> [Substring] { s.split(separator: "\n").filter { !$0.hasPrefix("# compute-seconds") } }
         XCTAssertEqual(rows(mergedCSV), rows(csv))
 
+        let help = try run(["reproduce", "--help"])
+        for flag in ["--quick", "--tasks", "--seeds", "--steps", "--shard", "--out", "merge"] {
+            XCTAssertTrue(help.stdout.contains(flag), "reproduce --help lacks \(flag): \(help.stdout)")
+        }
+
         // Bad input: one line, exit status 1.
         let other = try run(["reproduce"] + tinyFlags + ["--steps", "1", "--shard", "1/2", "--out", dir.appendingPathComponent("o.md").path])
         XCTAssertEqual(other.status, 0, other.stderr)
