@@ -43,6 +43,7 @@ let package = Package(
         // MARK: screen (pure: state → grid of cells)
         .target(name: "PDETRender"),
         .target(name: "PDETScript", dependencies: ["PDETCore", "PDETRender"]),
+        .target(name: "PDETReproduce", dependencies: ["PDETCore", "PDETTasks", "PDETIO"]),
         .target(name: "PDETExplorer", dependencies: ["PDETCore", "PDETTasks", "PDETIO", "PDETRender"]),
 
         // MARK: terminal backend (the only code that knows ncurses)
@@ -51,7 +52,7 @@ let package = Package(
 
         // MARK: command line
         .executableTarget(name: "pdet-tui", dependencies: [
-            "PDETCore", "PDETTasks", "PDETIO", "PDETRender", "PDETExplorer", "PDETTerminal", "PDETBert",
+            "PDETCore", "PDETTasks", "PDETIO", "PDETRender", "PDETExplorer", "PDETTerminal", "PDETBert", "PDETReproduce",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -65,6 +66,7 @@ let package = Package(
                     exclude: ["Golden"]),
         .testTarget(name: "PDETScriptTests", dependencies: ["PDETScript", "PDETCore", "PDETRender"]),
         .testTarget(name: "PDETTerminalTests", dependencies: ["PDETTerminal", "PDETRender", "CNcurses"]),
+        .testTarget(name: "PDETReproduceTests", dependencies: ["PDETReproduce", "PDETCore", "PDETTasks"]),
         .testTarget(name: "CLITests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]
