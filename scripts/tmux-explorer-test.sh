@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Real-terminal test of the explorer: runs `pdet-tui` (no arguments) inside tmux at 120×40 in a
 # scratch working directory, presses r, l, p, s, ?, Esc, q and checks the screen after each (header
-# toggles, snapshot files, help overlay), that q exits 0 with the terminal restored; then a second
-# run resizes to 40×10 ("Terminal too small") and back (panels return) and quits with Ctrl-C.
+# toggles, snapshot files, help overlay), that q exits 0 with the terminal restored; a second run
+# resizes to 40×10 ("Terminal too small") and back (panels return) and quits with Ctrl-C; a third
+# runs under NO_COLOR with --ascii, suspends with Ctrl-Z, resumes with fg and ends with SIGTERM.
 # Uses $PDET_TUI, else the release build, else the debug build. Every wait has a timeout, the whole
 # test is limited to 180 s, and the tmux server is killed on every exit path.
 set -uo pipefail
@@ -106,5 +107,28 @@ tl_keys C-c
 status="$(tl_wait_exit)" || tl_fail "Ctrl-C did not quit"
 [ "$status" = 0 ] || tl_fail "exit status $status after Ctrl-C (want 0)"
 tl_check_restored || tl_fail "terminal not restored after Ctrl-C"
+
+tl_stop
+
+# MARK: run 3 — NO_COLOR and --ascii, Ctrl-Z / fg, SIGTERM
+tl_start 100 30 || tl_fail "could not start tmux"
+tl_run "cd '$WORK' && NO_COLOR=1 '$BIN' --ascii"
+step "NO_COLOR and --ascii: ASCII borders, no colour escapes"
+tl_wait_for "+ Attention " || tl_fail "--ascii borders not drawn"
+tl_tmux capture-pane -e -p -t "$TL_TARGET" | grep -qE $'\e\\[([34][0-7]|[34]8;|9[0-7]|10[0-7])' && tl_fail "colour escapes drawn under NO_COLOR"
+tl_capture | LC_ALL=C grep -q '[^ -~]' && tl_fail "non-ASCII glyphs under --ascii"
+step "Ctrl-Z suspends with the terminal restored, fg repaints and keys work"
+tl_keys C-z
+tl_wait_for "Stopped" || tl_fail "Ctrl-Z did not stop the explorer"
+[ "$(tl_format '#{alternate_on}')" = 0 ] || tl_fail "still on the alternate screen while stopped"
+tl_keys -l fg; tl_keys Enter
+tl_wait_for "+ Attention " || tl_fail "not repainted after fg"
+tl_keys r; wait_header "Residual OFF" || tl_fail "keys do not work after fg"
+step "SIGTERM quits with the terminal restored"
+tl_wait_app || tl_fail "no explorer process"
+kill -TERM "$(tl_app_pid)"
+status="$(tl_wait_exit)" || tl_fail "SIGTERM did not end the explorer"
+[ "$status" = 0 ] || tl_fail "exit status $status after SIGTERM (want 0: a clean shutdown)"
+tl_check_restored || tl_fail "terminal not restored after SIGTERM"
 
 echo "tmux-explorer-test: all checks passed"

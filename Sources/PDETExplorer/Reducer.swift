@@ -110,7 +110,14 @@ public func reduce(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEffect]
 
 private func toggled(_ state: inout ExplorerState, _ message: String) -> [ExplorerEffect] {
     state.status = message
-    if state.step > 0 { state.toggledDuringRun = true }
+    // Toggling before any training (from scratch or right after loading a checkpoint) keeps the
+    // reproduce line exact: the flags then describe the whole run.
+    let startStep: Int
+    switch state.origin {
+    case .scratch: startStep = 0
+    case .checkpoint(_, let step): startStep = step
+    }
+    if state.step > startStep { state.toggledDuringRun = true }
     return [.applyConfig]
 }
 

@@ -86,13 +86,18 @@ func openSession(_ model: ModelOptions, running: Bool) throws -> ExplorerSession
         }
         let picksModel = model.task != nil || model.seed != nil || model.layers != nil || model.dModel != nil
             || model.heads != nil || model.dFF != nil || model.seqLen != nil || model.configFile != nil
+        var note = picksModel ? "new model" : "no default checkpoint (assets/\(defaultCheckpointName)): new model"
         if !picksModel, let path = locateDefaultCheckpoint() {
-            let run = try openCheckpointRun(path: path) { try model.overlay($0) }
-            return ExplorerSession(run: run, origin: .checkpoint(path: path, step: run.model.step), running: running,
-                                   status: "opened the default checkpoint \(path) at step \(run.model.step) (R: start from scratch)")
+            do {
+                let run = try openCheckpointRun(path: path) { try model.overlay($0) }
+                return ExplorerSession(run: run, origin: .checkpoint(path: path, step: run.model.step), running: running,
+                                       status: "opened the default checkpoint \(path) at step \(run.model.step) (R: start from scratch)")
+            } catch let error as OpenError {
+                // A broken or unusable shipped checkpoint must not keep the explorer from starting.
+                note = "default checkpoint unusable (\(error.message)): new model"
+            }
         }
         let run = try model.makeRun()
-        let note = picksModel ? "new model" : "no default checkpoint (assets/\(defaultCheckpointName)): new model"
         return ExplorerSession(run: run, origin: .scratch, running: running, status: note)
     } catch let error as ValidationError {
         throw error

@@ -23,13 +23,13 @@ struct SnapshotCommand: ParsableCommand {
     var layer: Int = 1
     @Option(help: "The attention head shown (1-based).")
     var head: Int = 1
-    @Option(help: "Screen size WxH (at least 80x24).", transform: parseSize)
+    @Option(help: ArgumentHelp("Screen size WxH, at least 80x24. (default: 120x40)", valueName: "WxH"), transform: parseSize)
     var size: ScreenSize = .standard
     @Option(help: "txt (plain UTF-8, glyph ramps) or ansi (with colour codes).")
     var format: SnapshotFormat = .txt
-    @Option(help: "Write the frame to FILE instead of stdout.")
+    @Option(help: ArgumentHelp("Write the frame to FILE instead of stdout.", valueName: "file"))
     var out: String?
-    @Option(name: .customLong("metrics-json"), help: "Also write the frame's metrics as JSON to FILE.")
+    @Option(name: .customLong("metrics-json"), help: ArgumentHelp("Also write the frame's metrics as JSON to FILE.", valueName: "file"))
     var metricsJSONPath: String?
 
     func validate() throws {

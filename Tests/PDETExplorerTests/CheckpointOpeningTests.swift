@@ -78,5 +78,22 @@ final class CheckpointOpeningTests: XCTestCase {
         XCTAssertTrue(text.contains("--steps 2 "), text)
         XCTAssertTrue(text.contains("opened the default checkpoint"), text)
         XCTAssertTrue(text.contains("Residual OFF"))
+
+        // A corrupt default checkpoint: a new model and a note, not a refusal.
+        try "not a checkpoint".write(toFile: folder + "/" + defaultCheckpointName, atomically: true, encoding: .utf8)
+        let broken = Process()
+        broken.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        broken.arguments = ["60", url.path, "snapshot", "--size", "120x40", "--residual", "on"]
+        broken.currentDirectoryURL = URL(fileURLWithPath: folder)
+        broken.environment = environment
+        let out2 = Pipe()
+        broken.standardOutput = out2
+        broken.standardError = FileHandle.nullDevice
+        try broken.run()
+        let text2 = String(decoding: out2.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        broken.waitUntilExit()
+        XCTAssertEqual(broken.terminationStatus, 0)
+        XCTAssertTrue(text2.contains(" default checkpoint unusable ("), text2)
+        XCTAssertTrue(text2.contains("# seed 1 step 0 "), text2)
     }
 }

@@ -94,7 +94,11 @@ final class ReducerTests: XCTestCase {
 
     func testToggleAfterTrainingMarksTheRunApproximate() {
         var s = state()
+        s.origin = .checkpoint(path: "x.safetensors", step: 5)
         s.step = 5
+        _ = reduce(&s, .char("r"))
+        XCTAssertFalse(s.toggledDuringRun, "toggled right after loading: the flags still describe the run")
+        s.step = 6
         _ = reduce(&s, .char("r"))
         XCTAssertTrue(s.toggledDuringRun)
     }
