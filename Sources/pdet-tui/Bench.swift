@@ -3,7 +3,9 @@
 // embedding at scales 1,2,4; median milliseconds over repeated runs after a warm-up.
 import ArgumentParser
 import Foundation
+import PDETBert
 import PDETCore
+import PDETExplorer
 import PDETTasks
 
 struct BenchResult: Codable {
@@ -23,6 +25,10 @@ struct Bench: ParsableCommand {
     var iterations: Int = 20
     @Option(help: "Untimed warm-up iterations per measurement.")
     var warmup: Int = 3
+    @Option(help: "Also time a 12-token sentence through this MiniLM folder (scripts/fetch-minilm.sh).")
+    var minilm: String?
+    @Flag(help: "Also time the explorer: frame compose/export at 200x60, key press to new frame.")
+    var explorer = false
 
     func validate() throws {
         guard iterations >= 1 && iterations <= 100_000 else { throw ValidationError("--iterations must be in 1...100000") }
@@ -59,6 +65,20 @@ struct Bench: ParsableCommand {
         results.append(BenchResult(name: "forward_b32", medianMs: median { _ = run.model.loss(batch) }, iterations: iterations))
         results.append(BenchResult(name: "forward_1seq", medianMs: median { _ = run.model.loss(one) }, iterations: iterations))
         results.append(BenchResult(name: "forward_1seq_with_metrics", medianMs: median { run.model.forward(one) }, iterations: iterations))
+        if let minilm {
+            let text = "The quick brown fox jumps over the lazy dog near the river."
+            do {
+                let ms = try benchmarkForward(modelDirectory: minilm, text: text, iterations: max(iterations, 20))
+                results.append(BenchResult(name: "minilm_forward_12tok", medianMs: ms, iterations: max(iterations, 20)))
+            } catch { throw UserError("\(error)") }
+        }
+        if explorer {
+            let t = try measureExplorer(config: ModelConfig(), repeats: max(5, iterations / 2))
+            results.append(BenchResult(name: "explorer_compose_200x60", medianMs: t.composeMilliseconds, iterations: iterations))
+            results.append(BenchResult(name: "explorer_ansi_200x60", medianMs: t.exportMilliseconds, iterations: iterations))
+            results.append(BenchResult(name: "explorer_key_to_preview", medianMs: t.keyToPreviewMilliseconds, iterations: iterations))
+            results.append(BenchResult(name: "explorer_key_to_frame", medianMs: t.keyToFrameMilliseconds, iterations: iterations))
+        }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let rssMB = Double(usage.ru_maxrss) / 1024
