@@ -1,0 +1,204 @@
+// The pretrained-model explorer: the pure reducer (every key), and, when .cache/minilm exists
+// (scripts/fetch-minilm.sh), the rendered MiniLM frame and the damage it reports.
+import Foundation
+import PDETBert
+import PDETCore
+import PDETRender
+import XCTest
+@testable import PDETExplorer
+
+final class BertExplorerTests: XCTestCase {
+    private func fresh() -> BertExplorerState {
+        var s = BertExplorerState(modelName: "test", layers: 6, heads: 12, sentence: "hello world")
+        s.tokens = ["[CLS]", "hello", "world", "[SEP]"]
+        return s
+    }
+
+    private func type(_ text: String, into state: inout BertExplorerState) {
+        for c in text { _ = reduceBert(&state, .char(c)) }
+    }
+
+    // MARK: reducer
+
+    func testResidualCyclesOnOffOffAtSelectedLayer() {
+        var s = fresh()
+        _ = reduceBert(&s, .char("]"))
+        _ = reduceBert(&s, .char("]"))
+        XCTAssertEqual(reduceBert(&s, .char("r")), .recompute)
+        XCTAssertEqual(s.residual, .off)
+        XCTAssertEqual(reduceBert(&s, .char("r")), .recompute)
+        XCTAssertEqual(s.residual, .offAtLayer(2))
+        // The single cut layer follows the selection.
+        XCTAssertEqual(reduceBert(&s, .char("[")), .recompute)
+        XCTAssertEqual(s.residual, .offAtLayer(1))
+        XCTAssertEqual(reduceBert(&s, .char("r")), .recompute)
+        XCTAssertEqual(s.residual, .on)
+        XCTAssertEqual(s.ablation, .intact)
+    }
+
+    func testNormSiteAlphaScales() {
+        var s = fresh()
+        XCTAssertEqual(reduceBert(&s, .char("l")), .recompute)
+        XCTAssertFalse(s.layerNorm)
+        XCTAssertEqual(s.ablation.layerNorm, .off)
+        // alpha and scales do nothing to the model while the site is off.
+        XCTAssertEqual(reduceBert(&s, .char("A")), .none)
+        XCTAssertEqual(s.alpha, 0.15, accuracy: 1e-6)
+        XCTAssertEqual(reduceBert(&s, .char("p")), .recompute)
+        XCTAssertEqual(s.site, DiffusionSite.allCases[1])
+        XCTAssertEqual(reduceBert(&s, .char("P")), .recompute)
+        XCTAssertEqual(s.site, .off)
+        _ = reduceBert(&s, .char("P"))
+        XCTAssertEqual(s.site, DiffusionSite.allCases.last)
+        XCTAssertEqual(reduceBert(&s, .char("a")), .recompute)
+        XCTAssertEqual(s.alpha, 0.1, accuracy: 1e-6)
+        for _ in 0..<10 { _ = reduceBert(&s, .char("a")) }
+        XCTAssertEqual(s.alpha, 0)
+        XCTAssertEqual(reduceBert(&s, .char("m")), .recompute)
+        XCTAssertEqual(s.scales, [1, 2, 4])
+        XCTAssertEqual(s.ablation.diffusion.scales, [1, 2, 4])
+        XCTAssertEqual(s.ablation.diffusion.site, DiffusionSite.allCases.last)
+    }
+
+    func testLayerAndHeadWrap() {
+        var s = fresh()
+        XCTAssertEqual(reduceBert(&s, .char("[")), .none)
+        XCTAssertEqual(s.layer, 5)
+        _ = reduceBert(&s, .right)
+        XCTAssertEqual(s.layer, 0)
+        _ = reduceBert(&s, .char("H"))
+        XCTAssertEqual(s.head, 11)
+        _ = reduceBert(&s, .char("h"))
+        XCTAssertEqual(s.head, 0)
+    }
+
+    func testTrainingKeysAreDisabledWithAMessage() {
+        for key in [" ", "n", "t", "R", "+", "-"] {
+            var s = fresh()
+            XCTAssertEqual(reduceBert(&s, .char(Character(key))), .none, key)
+            XCTAssertEqual(s.status, bertTrainingDisabledMessage, key)
+            XCTAssertEqual(s.ablation, .intact)
+        }
+    }
+
+    func testTextInputEditing() {
+        var s = fresh()
+        XCTAssertEqual(reduceBert(&s, .char("i")), .none)
+        XCTAssertEqual(s.editing, "hello world")
+        for _ in 0..<5 { _ = reduceBert(&s, .backspace) }
+        type("there q", into: &s)       // q types, it does not quit
+        XCTAssertFalse(s.quit)
+        XCTAssertEqual(s.editing, "hello there q")
+        XCTAssertEqual(reduceBert(&s, .enter), .recompute)
+        XCTAssertNil(s.editing)
+        XCTAssertEqual(s.sentence, "hello there q")
+        // Esc keeps the old sentence; an empty one is refused.
+        _ = reduceBert(&s, .char("i"))
+        type("xyz", into: &s)
+        XCTAssertEqual(reduceBert(&s, .escape), .none)
+        XCTAssertEqual(s.sentence, "hello there q")
+        _ = reduceBert(&s, .char("i"))
+        for _ in 0..<40 { _ = reduceBert(&s, .backspace) }
+        type("  ", into: &s)
+        XCTAssertEqual(reduceBert(&s, .enter), .none)
+        XCTAssertNotNil(s.editing)
+        XCTAssertEqual(reduceBert(&s, .ctrl("c")), .quit)
+    }
+
+    func testHelpQuitAndSnapshotKeys() {
+        var s = fresh()
+        _ = reduceBert(&s, .char("?"))
+        XCTAssertTrue(s.showHelp)
+        XCTAssertEqual(reduceBert(&s, .char("r")), .none)     // the overlay takes the keys
+        XCTAssertEqual(s.residual, .on)
+        _ = reduceBert(&s, .escape)
+        XCTAssertFalse(s.showHelp)
+        XCTAssertEqual(reduceBert(&s, .char("s")), .snapshot)
+        XCTAssertEqual(reduceBert(&s, .char("q")), .quit)
+        XCTAssertTrue(s.quit)
+    }
+
+    // MARK: with the model
+
+    private func minilm() throws -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        let dir = root + "/.cache/minilm"
+        guard FileManager.default.fileExists(atPath: dir + "/model.safetensors") else {
+            throw XCTSkip("no \(dir) (run scripts/fetch-minilm.sh)")
+        }
+        return dir
+    }
+
+    private func text(_ session: BertExplorerSession, _ w: Int, _ h: Int) -> String {
+        session.render(width: w, height: h, options: RenderOptions(colorMode: .mono, ascii: false)).plainText()
+    }
+
+    func testFrameShowsPanelsAndWordPieces() throws {
+        let session = try BertExplorerSession(modelDirectory: try minilm(), text: "The cafés were closed.")
+        XCTAssertEqual(session.state.tokens, ["[CLS]", "the", "cafes", "were", "closed", ".", "[SEP]"])
+        for (w, h) in [(120, 40), (80, 24)] {
+            let frame = text(session, w, h)
+            for title in [PanelTitle.attention, PanelTitle.norms, PanelTitle.drift, PanelTitle.damage] {
+                XCTAssertTrue(frame.contains(title), "\(title) at \(w)x\(h)")
+            }
+            XCTAssertTrue(frame.contains("cafes"), "word piece at \(w)x\(h)")
+            XCTAssertTrue(frame.contains("[CLS]"), "\(w)x\(h)")
+            XCTAssertTrue(frame.contains("Residual ON"), "\(w)x\(h)")
+            XCTAssertTrue(frame.contains("cos(ablated, intact) = 1.0000"), "\(w)x\(h)")
+        }
+        XCTAssertTrue(text(session, 120, 40).contains("MiniLM all-MiniLM-L6-v2"))
+    }
+
+    func testResidualOffLowersTheCosine() throws {
+        let session = try BertExplorerSession(modelDirectory: try minilm(), text: "A man is playing a guitar.")
+        XCTAssertEqual(session.frame?.cosine ?? 0, 1, accuracy: 1e-5)
+        session.handle(.char("r"))
+        let off = try XCTUnwrap(session.frame?.cosine)
+        XCTAssertLessThan(off, 0.95)
+        XCTAssertTrue(text(session, 120, 40).contains("Residual OFF"))
+        XCTAssertTrue(text(session, 120, 40).contains("cos(ablated, intact) = " + tableNumber(off, digits: 4)))
+        session.handle(.char("r"))     // off at layer 1 only: less damage than everywhere
+        let one = try XCTUnwrap(session.frame?.cosine)
+        XCTAssertGreaterThan(one, off)
+        XCTAssertLessThan(one, 1)
+        XCTAssertTrue(text(session, 120, 40).contains("OFF@L1"))
+        session.handle(.char("r"))
+        session.handle(.char("p"))     // a diffusion layer also moves the embedding
+        XCTAssertLessThan(try XCTUnwrap(session.frame?.cosine), 1)
+    }
+
+    func testTypingANewSentenceRecomputes() throws {
+        let session = try BertExplorerSession(modelDirectory: try minilm(), text: "hello")
+        session.handle(.char("i"))
+        for _ in 0..<5 { session.handle(.backspace) }
+        for c in "good morning" { session.handle(.char(c)) }
+        XCTAssertTrue(text(session, 120, 40).contains("sentence> good morning_"))
+        session.handle(.enter)
+        XCTAssertEqual(session.state.tokens, ["[CLS]", "good", "morning", "[SEP]"])
+        XCTAssertEqual(session.frame?.ablated.attention.first?.first?.count, 16)
+        session.handle(.char(" "))
+        XCTAssertTrue(text(session, 120, 40).contains(bertTrainingDisabledMessage))
+    }
+
+    func testHeadlessSnapshotIsDeterministic() throws {
+        let dir = try minilm()
+        func make() throws -> String {
+            let session = try BertExplorerSession(modelDirectory: dir, text: "Deterministic frames, please.")
+            session.configure(residual: .off, layer: 2, head: 3)
+            return session.snapshotText(size: .standard, number: nil, format: .txt)
+        }
+        let a = try make(), b = try make()
+        XCTAssertEqual(a, b)
+        XCTAssertTrue(a.contains("--residual off"))
+        XCTAssertTrue(a.contains("L3 H4"))
+    }
+
+    func testBadModelFolderThrowsOneLine() {
+        XCTAssertThrowsError(try BertExplorerSession(modelDirectory: "/nonexistent/model")) { error in
+            let message = (error as? BertError)?.message ?? ""
+            XCTAssertTrue(message.contains("/nonexistent/model"))
+            XCTAssertFalse(message.contains("\n"))
+        }
+    }
+}
