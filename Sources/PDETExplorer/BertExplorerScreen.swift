@@ -123,10 +123,11 @@ func drawBertNorms(_ state: BertExplorerState, _ frame: BertFrame?, into grid: i
     let inner = drawPanel(into: &grid, rect: rect, title: PanelTitle.norms, options: options)
     guard inner.height >= 1, inner.width >= 8, let f = frame else { return }
     let labels = stateLabels(f.ablated.layers.count - 1)
+    let showIntact = inner.width >= 34    // "0.567/0.567" needs room; narrower shows the ablated rms only
     let rows = f.ablated.layers.enumerated().map { i, l in
-        BarRow(labels[i], l.rms, second: i < f.intact.layers.count ? f.intact.layers[i].rms : nil)
+        BarRow(labels[i], l.rms, second: showIntact && i < f.intact.layers.count ? f.intact.layers[i].rms : nil)
     }
-    let legend = inner.height >= rows.count + 2 ? 1 : 0
+    let legend = showIntact && inner.height >= rows.count + 2 ? 1 : 0
     let all = (f.ablated.layers + f.intact.layers).map(\.rms).filter { $0.isFinite && $0 > 0 }
     BarChart(rows: rows, minValue: all.min().map { $0 / 10 }, logScale: true, highlightRow: state.layer + 1)
         .render(into: &grid, rect: Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - legend),
@@ -149,7 +150,7 @@ func drawBertDrift(_ state: BertExplorerState, _ frame: BertFrame?, into grid: i
                 tableNumber(l.drift - intact, digits: digits)]
     }
     let legend = inner.height >= rows.count + 3 ? 1 : 0
-    let columns = [TableColumn("", width: 4), TableColumn("drift", align: .right), TableColumn("intact", align: .right),
+    let columns = [TableColumn("", width: 4), TableColumn("drift", align: .right), TableColumn(digits == 2 ? "int" : "intact", align: .right),
                    TableColumn("Δ", align: .right)]
     Table(columns: columns.map { var c = $0; c.title = displayed(c.title, options); return c }, rows: rows,
           highlightRow: state.layer + 1)

@@ -31,8 +31,8 @@ func openBertSession(_ options: BertModelOptions, directory: String) throws -> B
 
 /// The interactive loop: draw, read a key, apply it (recomputing synchronously), until q.
 func runBertExplorer(_ options: BertModelOptions, directory: String, display: DisplayOptions) throws {
+    let session = try openBertSession(options, directory: directory)     // a bad folder fails first, TTY or not
     try requireTerminal()
-    let session = try openBertSession(options, directory: directory)
     let screen: TerminalScreen
     do {
         screen = try TerminalScreen(noColor: display.noColor)

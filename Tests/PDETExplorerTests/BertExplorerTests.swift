@@ -155,13 +155,13 @@ final class BertExplorerTests: XCTestCase {
         XCTAssertEqual(session.frame?.cosine ?? 0, 1, accuracy: 1e-5)
         session.handle(.char("r"))
         let off = try XCTUnwrap(session.frame?.cosine)
-        XCTAssertLessThan(off, 0.95)
+        XCTAssertLessThan(off, 0.5)       // MiniLM does not survive without its skip paths (≈ 0)
         XCTAssertTrue(text(session, 120, 40).contains("Residual OFF"))
         XCTAssertTrue(text(session, 120, 40).contains("cos(ablated, intact) = " + tableNumber(off, digits: 4)))
-        session.handle(.char("r"))     // off at layer 1 only: less damage than everywhere
+        session.handle(.char("r"))     // off at layer 1 only: a different ablation, still ruinous in post-LN BERT
         let one = try XCTUnwrap(session.frame?.cosine)
-        XCTAssertGreaterThan(one, off)
-        XCTAssertLessThan(one, 1)
+        XCTAssertNotEqual(one, off)
+        XCTAssertLessThan(one, 0.5)
         XCTAssertTrue(text(session, 120, 40).contains("OFF@L1"))
         session.handle(.char("r"))
         session.handle(.char("p"))     // a diffusion layer also moves the embedding
