@@ -201,4 +201,48 @@ final class BertExplorerTests: XCTestCase {
             XCTAssertFalse(message.contains("\n"))
         }
     }
+
+    // MARK: the command, as a user runs it
+
+    /// `pdet-tui snapshot <arguments>` (the built binary next to this bundle) under a 60 s timeout.
+    private func snapshotCommand(_ arguments: [String]) throws -> (status: Int32, stdout: [UInt8], stderr: String) {
+        let binary = Bundle.main.bundleURL.appendingPathComponent("pdet-tui")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw XCTSkip("pdet-tui is not built at \(binary.path)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments = ["60", binary.path, "snapshot"] + arguments
+        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, Array(stdout), String(decoding: stderr, as: UTF8.self))
+    }
+
+    func testSnapshotCommandDrawsMiniLMTheSameTwice() throws {
+        let args = ["--model", try minilm(), "--text", "The cafés were closed.", "--size", "120x40",
+                    "--residual-off-layer", "2", "--layer", "2"]
+        let a = try snapshotCommand(args)
+        XCTAssertEqual(a.status, 0, a.stderr)
+        let text = String(decoding: a.stdout, as: UTF8.self)
+        XCTAssertTrue(text.hasPrefix("# pdet-tui 0.1.0 snapshot\n# model MiniLM all-MiniLM-L6-v2 layer 2"), text)
+        XCTAssertEqual(text.filter { $0 == "\n" }.count, 3 + 40, "3 header lines and 40 screen rows")
+        for needle in ["Attention", "Damage", "cafes", "Residual OFF@L2", "--residual-off-layer 2"] {
+            XCTAssertTrue(text.contains(needle), needle)
+        }
+        let b = try snapshotCommand(args)
+        XCTAssertEqual(a.stdout, b.stdout, "same inputs, same bytes")
+    }
+
+    func testSnapshotCommandRefusesABadModelFolder() throws {
+        let r = try snapshotCommand(["--model", "/nonexistent/minilm", "--text", "hi"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stderr, "Error: /nonexistent/minilm: no such model folder (run scripts/fetch-minilm.sh for MiniLM)\n")
+        XCTAssertTrue(r.stdout.isEmpty)
+    }
 }
