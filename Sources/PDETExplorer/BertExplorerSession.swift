@@ -20,6 +20,10 @@ public final class BertExplorerSession {
     public let modelDirectory: String
     private let encoder: SentenceEncoder
     private var intactCache: (sentence: String, result: BertForwardResult)?
+    /// Where `s` writes NNNN.txt / NNNN.ansi (relative to the working folder).
+    public var snapshotDirectory = "snapshots"
+    /// The size last drawn: `s` saves the frame the user sees.
+    public private(set) var lastSize = ScreenSize.standard
 
     public static let defaultSentence = "The quick brown fox jumps over the lazy dog."
 
@@ -63,7 +67,10 @@ public final class BertExplorerSession {
     }
 
     public func render(width: Int, height: Int, options: RenderOptions) -> Grid {
-        renderBertScreen(state, frame: frame, width: width, height: height, options: options)
+        if width >= ScreenSize.minimum.width, height >= ScreenSize.minimum.height {
+            lastSize = ScreenSize(width: width, height: height)
+        }
+        return renderBertScreen(state, frame: frame, width: width, height: height, options: options)
     }
 
     /// Runs the intact model (cached per sentence) and the ablated one.
@@ -124,9 +131,9 @@ public final class BertExplorerSession {
     }
 
     private func writeSnapshot() {
-        let size = ScreenSize.standard
+        let size = lastSize
         do {
-            let written = try writeSnapshotPair(directory: "snapshots") { n in
+            let written = try writeSnapshotPair(directory: snapshotDirectory) { n in
                 (snapshotText(size: size, number: n, format: .txt), snapshotText(size: size, number: n, format: .ansi))
             }
             state.status = "snapshot \(written.txt) and \(written.ansi)"

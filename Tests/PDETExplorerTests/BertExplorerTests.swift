@@ -245,4 +245,21 @@ final class BertExplorerTests: XCTestCase {
         XCTAssertEqual(r.stderr, "Error: /nonexistent/minilm: no such model folder (run scripts/fetch-minilm.sh for MiniLM)\n")
         XCTAssertTrue(r.stdout.isEmpty)
     }
+
+    func testSKeyWritesTheFrameAtTheDrawnSize() throws {
+        let session = try BertExplorerSession(modelDirectory: try minilm(), text: "snap this")
+        let dir = NSTemporaryDirectory() + "bertx-snap-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        session.snapshotDirectory = dir
+        _ = session.render(width: 100, height: 30, options: RenderOptions(colorMode: .mono))
+        session.handle(.char("l"))
+        session.handle(.char("s"))
+        XCTAssertTrue(session.state.status.hasPrefix("snapshot \(dir)/0001.txt"), session.state.status)
+        let text = try String(contentsOfFile: dir + "/0001.txt", encoding: .utf8)
+        XCTAssertTrue(text.hasPrefix("# pdet-tui 0.1.0 snapshot 0001\n"), text)
+        XCTAssertTrue(text.contains("--norm none"))
+        XCTAssertTrue(text.contains("Norm off"))
+        XCTAssertEqual(text.split(separator: "\n", omittingEmptySubsequences: false).count, 3 + 30 + 1)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/0001.ansi"))
+    }
 }
