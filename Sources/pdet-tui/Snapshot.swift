@@ -63,6 +63,8 @@ struct SnapshotCommand: ParsableCommand {
 
     /// `--model DIR`: the MiniLM frame (no training; --steps and --metrics-json do not apply).
     private func runBertSnapshot(_ directory: String) throws {
+        if steps != 0 { throw ValidationError("--steps does not apply with --model (a pretrained model does not train)") }
+        if metricsJSONPath != nil { throw ValidationError("--metrics-json does not apply with --model") }
         let noColor = display.noColor || (ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false)
         let text = try bertSnapshot(bert, directory: directory, model: model, layer: layer, head: head, size: size,
                                     format: format, colorMode: noColor ? .mono : .c256, ascii: display.ascii)

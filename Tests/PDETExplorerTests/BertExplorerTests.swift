@@ -244,6 +244,9 @@ final class BertExplorerTests: XCTestCase {
         XCTAssertEqual(r.status, 1)
         XCTAssertEqual(r.stderr, "Error: /nonexistent/minilm: no such model folder (run scripts/fetch-minilm.sh for MiniLM)\n")
         XCTAssertTrue(r.stdout.isEmpty)
+        let steps = try snapshotCommand(["--model", "/nonexistent/minilm", "--steps", "3"])
+        XCTAssertNotEqual(steps.status, 0)
+        XCTAssertTrue(steps.stderr.contains("--steps does not apply with --model"), steps.stderr)
     }
 
     func testSKeyWritesTheFrameAtTheDrawnSize() throws {
