@@ -18,8 +18,11 @@ struct Explore: ParsableCommand {
     var model: ModelOptions
     @OptionGroup(title: "Display")
     var display: DisplayOptions
+    @OptionGroup(title: "Pretrained model")
+    var bert: BertModelOptions
 
     func run() throws {
+        if let directory = bert.directory { return try runBertExplorer(bert, directory: directory, display: display) }
         try requireTerminal()
         let session = try openSession(model, running: true)
         let screen: TerminalScreen

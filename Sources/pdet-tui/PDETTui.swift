@@ -27,5 +27,6 @@ struct PDETTui: ParsableCommand {
                 .trimmingCharacters(in: .newlines)
         }
         return "MODEL:\n" + optionLines(ModelOptions.self) + "\n\nDISPLAY:\n" + optionLines(DisplayOptions.self)
+            + "\n\nPRETRAINED MODEL:\n" + optionLines(BertModelOptions.self)
     }
 }

@@ -16,6 +16,8 @@ struct SnapshotCommand: ParsableCommand {
     var model: ModelOptions
     @OptionGroup(title: "Display")
     var display: DisplayOptions
+    @OptionGroup(title: "Pretrained model")
+    var bert: BertModelOptions
 
     @Option(help: "Training steps before the frame is drawn.")
     var steps: Int = 0
@@ -41,6 +43,7 @@ struct SnapshotCommand: ParsableCommand {
     func run() throws {
         // Fail before training when an output folder is missing.
         for path in [out, metricsJSONPath].compactMap({ $0 }) { try requireFolder(of: path) }
+        if let directory = bert.directory { return try runBertSnapshot(directory) }
         let session = try openSession(model, running: false)
         let config = session.state.config
         guard layer <= config.layers else { throw ValidationError("--layer \(layer): the model has \(config.layers) layers") }
@@ -56,6 +59,16 @@ struct SnapshotCommand: ParsableCommand {
         if let metricsJSONPath {
             try write(Array((session.frameMetricsJSON + "\n").utf8), to: metricsJSONPath)
         }
+    }
+
+    /// `--model DIR`: the MiniLM frame (no training; --steps and --metrics-json do not apply).
+    private func runBertSnapshot(_ directory: String) throws {
+        if steps != 0 { throw ValidationError("--steps does not apply with --model (a pretrained model does not train)") }
+        if metricsJSONPath != nil { throw ValidationError("--metrics-json does not apply with --model") }
+        let noColor = display.noColor || (ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false)
+        let text = try bertSnapshot(bert, directory: directory, model: model, layer: layer, head: head, size: size,
+                                    format: format, colorMode: noColor ? .mono : .c256, ascii: display.ascii)
+        if let out { try write(Array(text.utf8), to: out) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
     }
 
     private func write(_ bytes: [UInt8], to path: String) throws {
