@@ -18,8 +18,11 @@ struct Explore: ParsableCommand {
     var model: ModelOptions
     @OptionGroup(title: "Display")
     var display: DisplayOptions
+    @OptionGroup(title: "Lessons, scripts, recording")
+    var lessonScript: LessonScriptOptions
 
     func run() throws {
+        if lessonScript.isActive { return try runInteractiveLessonOrScript(lessonScript, model: model, display: display) }
         try requireTerminal()
         let session = try openSession(model, running: true)
         let screen: TerminalScreen
