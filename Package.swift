@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "PDETRender"),
         .target(name: "PDETScript", dependencies: ["PDETCore", "PDETRender"]),
         .target(name: "PDETReproduce", dependencies: ["PDETCore", "PDETTasks", "PDETIO"]),
-        .target(name: "PDETExplorer", dependencies: ["PDETCore", "PDETTasks", "PDETIO", "PDETRender", "PDETBert"]),
+        .target(name: "PDETExplorer", dependencies: ["PDETCore", "PDETTasks", "PDETIO", "PDETRender", "PDETBert", "PDETScript"]),
 
         // MARK: terminal backend (the only code that knows ncurses)
         .systemLibrary(name: "CNcurses"),
@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "PDETIOTests", dependencies: ["PDETIO", "PDETCore"]),
         .testTarget(name: "PDETBertTests", dependencies: ["PDETBert", "PDETCore", "PDETIO"], exclude: ["Resources"]),
         .testTarget(name: "PDETRenderTests", dependencies: ["PDETRender"]),
-        .testTarget(name: "PDETExplorerTests", dependencies: ["PDETExplorer", "PDETRender", "PDETCore", "PDETIO", "PDETTasks", "PDETBert"],
+        .testTarget(name: "PDETExplorerTests", dependencies: ["PDETExplorer", "PDETRender", "PDETCore", "PDETIO", "PDETTasks", "PDETBert", "PDETScript"],
                     exclude: ["Golden"]),
         .testTarget(name: "PDETScriptTests", dependencies: ["PDETScript", "PDETCore", "PDETRender"]),
         .testTarget(name: "PDETTerminalTests", dependencies: ["PDETTerminal", "PDETRender", "CNcurses"]),

@@ -20,9 +20,12 @@ struct Explore: ParsableCommand {
     var display: DisplayOptions
     @OptionGroup(title: "Pretrained model")
     var bert: BertModelOptions
+    @OptionGroup(title: "Lessons, scripts, recording")
+    var lessonScript: LessonScriptOptions
 
     func run() throws {
         if let directory = bert.directory { return try runBertExplorer(bert, directory: directory, display: display) }
+        if lessonScript.isActive { return try runInteractiveLessonOrScript(lessonScript, model: model, display: display) }
         try requireTerminal()
         let session = try openSession(model, running: true)
         let screen: TerminalScreen

@@ -33,6 +33,8 @@ struct SnapshotCommand: ParsableCommand {
     var out: String?
     @Option(name: .customLong("metrics-json"), help: ArgumentHelp("Also write the frame's metrics as JSON to FILE.", valueName: "file"))
     var metricsJSONPath: String?
+    @OptionGroup(title: "Lessons, scripts, recording")
+    var lessonScript: LessonScriptOptions
 
     func validate() throws {
         guard steps >= 0, steps <= 1_000_000 else { throw ValidationError("--steps must be in 0...1000000 (got \(steps))") }
@@ -44,6 +46,10 @@ struct SnapshotCommand: ParsableCommand {
         // Fail before training when an output folder is missing.
         for path in [out, metricsJSONPath].compactMap({ $0 }) { try requireFolder(of: path) }
         if let directory = bert.directory { return try runBertSnapshot(directory) }
+        if let text = try headlessLessonOrScript(lessonScript, model: model, steps: steps, size: size, ascii: display.ascii) {
+            if let out { try write(Array(text.utf8), to: out) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
+            return
+        }
         let session = try openSession(model, running: false)
         let config = session.state.config
         guard layer <= config.layers else { throw ValidationError("--layer \(layer): the model has \(config.layers) layers") }

@@ -1,0 +1,128 @@
+// Script replay (`--script FILE`) and asciicast recording (`--record FILE.cast`).
+//
+// A ScriptRunner applies a script's actions to an ExplorerSession in order: keys go through the
+// explorer's normal key handling, `steps N` trains synchronously, `snapshot FILE` writes the current
+// frame as plain text (never over an existing file). Headless, `wait` is skipped and a virtual clock
+// advances `secondsPerAction` per action (plus each wait's duration), so the same script gives the
+// same snapshots and the same recording, byte for byte. Interactive callers pass `sleep` to really wait.
+import Foundation
+import PDETRender
+import PDETScript
+
+/// A script that cannot go on (a snapshot that cannot be written): one line.
+public struct ScriptRunError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The frame as a terminal receives it for a full repaint: clear, home, then the ANSI text with
+/// CR LF line ends (a raw terminal does not return the carriage on LF).
+public func fullRepaint(_ grid: Grid, options: RenderOptions) -> String {
+    "\u{1B}[2J\u{1B}[H" + grid.ansiText(options).replacingOccurrences(of: "\n", with: "\r\n")
+}
+
+/// Writes one full-repaint event per frame (AsciicastWriter does the format).
+public final class FrameRecorder {
+    private var writer: AsciicastWriter
+    public let options: RenderOptions
+
+    public init(path: String, size: ScreenSize, options: RenderOptions) throws(AsciicastError) {
+        writer = try AsciicastWriter(path: path, width: size.width, height: size.height, timestamp: 0)
+        self.options = options
+    }
+
+    public func record(_ grid: Grid, at time: Double) throws(AsciicastError) {
+        try writer.write(fullRepaint(grid, options: options), at: max(time, writer.lastTime))
+    }
+
+    public var eventCount: Int { writer.eventCount }
+    public func close() { writer.close() }
+}
+
+public final class ScriptRunner {
+    public let session: ExplorerSession
+    public var size: ScreenSize
+    public var options: RenderOptions
+    public var recorder: FrameRecorder?
+    /// Seconds since the start: virtual (headless) or given by the caller (interactive).
+    public private(set) var clock = 0.0
+    public static let secondsPerAction = 0.1
+    /// Where relative `snapshot` paths are resolved (nil: the working directory).
+    public var baseDirectory: String?
+
+    public init(session: ExplorerSession, size: ScreenSize, options: RenderOptions, recorder: FrameRecorder? = nil) {
+        self.session = session
+        self.size = size
+        self.options = options
+        self.recorder = recorder
+    }
+
+    /// The current frame (no caption bar).
+    public func frame() -> Grid {
+        session.render(width: size.width, height: size.height, options: options)
+    }
+
+    /// Records the current frame at the current clock (a no-op without a recorder).
+    public func recordFrame() throws {
+        try recorder?.record(frame(), at: clock)
+    }
+
+    /// Runs every action; stops at `quit` (returns false) or the first error. `sleep` (milliseconds)
+    /// is called for `wait` in interactive mode; nil means headless (waits only move the clock).
+    @discardableResult
+    public func run(_ actions: [ScriptAction], sleep: ((Int) -> Void)? = nil) throws -> Bool {
+        if recorder != nil && recorder!.eventCount == 0 { try recordFrame() }
+        for action in actions {
+            if try !perform(action, sleep: sleep) { return false }
+        }
+        return true
+    }
+
+    /// One action; false for `quit`.
+    public func perform(_ action: ScriptAction, sleep: ((Int) -> Void)? = nil) throws -> Bool {
+        switch action {
+        case .quit:
+            return false
+        case .wait(let ms):
+            sleep?(ms)
+            clock += Double(ms) / 1000
+            return true
+        case .snapshot(let path):
+            try writeScriptSnapshot(path: path)
+        case .resize(let w, let h):
+            size = ScreenSize(width: w, height: h)
+            session.handle(.resize(width: w, height: h))
+        case .key(let key):
+            if !session.handle(key) { return false }
+        case .steps, .layer, .head:
+            applyLessonAction(action, to: session)
+        }
+        clock += Self.secondsPerAction
+        try recordFrame()
+        return true
+    }
+
+    /// The current frame as plain text (the snapshot header, then the grid) to `path`: creates the
+    /// folder, refuses an existing file.
+    func writeScriptSnapshot(path: String) throws {
+        let full = path.hasPrefix("/") || baseDirectory == nil ? path : baseDirectory! + "/" + path
+        _ = frame()
+        let text = snapshotText(session.state, number: nil, format: .txt, colorMode: .mono, ascii: options.ascii)
+        let folder = (full as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                throw ScriptRunError("snapshot \(path): cannot create folder '\(folder)'")
+            }
+        }
+        let fd = open(full, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else {
+            let reason = errno == EEXIST ? "file exists (snapshots never overwrite)" : String(cString: strerror(errno))
+            throw ScriptRunError("snapshot \(path): \(reason)")
+        }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard written == bytes.count else { throw ScriptRunError("snapshot \(path): write failed") }
+    }
+}

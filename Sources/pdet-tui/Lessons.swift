@@ -1,0 +1,196 @@
+// Lessons, scripts and recordings on the command line:
+//   pdet-tui lessons                                  list the shipped lessons (number, title, summary)
+//   pdet-tui --lesson N [--beat K]                    play lesson N; ← / → move between beats
+//   pdet-tui --script FILE [--record FILE.cast]       replay a script, then keep exploring
+//   pdet-tui snapshot --lesson N --beat K             the beat's frame, headless
+//   pdet-tui snapshot --script FILE [--record F.cast] replay headless (virtual clock), print the last frame
+// Every error is one line on stderr and exit status 1.
+import ArgumentParser
+import Foundation
+import PDETCore
+import PDETExplorer
+import PDETIO
+import PDETRender
+import PDETScript
+import PDETTerminal
+
+struct LessonsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lessons",
+        abstract: "List the guided lessons (open one with `pdet-tui --lesson N`)."
+    )
+
+    @Option(help: ArgumentHelp("The lessons folder (default: assets/lessons, found like the default checkpoint).", valueName: "dir"))
+    var directory: String?
+
+    func run() throws {
+        let lessons = try failing { try loadNumberedLessons(directory: directory) }
+        var out = ""
+        for (number, lesson) in lessons {
+            out += "\(number)  \(lesson.title)  (\(lesson.beats.count) beats)\n    \(lesson.summary)\n"
+        }
+        out += "Open one with: pdet-tui --lesson N   (snapshot --lesson N --beat K renders a beat headless)\n"
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
+/// The options Explore and snapshot share for lessons, scripts and recordings.
+struct LessonScriptOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Play lesson N (see `pdet-tui lessons`); ← / → move between beats.", valueName: "n"))
+    var lesson: Int?
+    @Option(help: ArgumentHelp("The lesson's beat to open (1-based).", valueName: "k"))
+    var beat: Int = 1
+    @Option(help: ArgumentHelp("Replay a script file (docs/scripts.md).", valueName: "file"))
+    var script: String?
+    @Option(help: ArgumentHelp("Record the session as an asciicast v2 file.", valueName: "file.cast"))
+    var record: String?
+
+    func validate() throws {
+        if lesson != nil && script != nil { throw ValidationError("--lesson and --script cannot be combined") }
+        guard beat >= 1 else { throw ValidationError("--beat must be at least 1 (got \(beat))") }
+    }
+
+    var isActive: Bool { lesson != nil || script != nil || record != nil }
+}
+
+/// Runs `body`; any error becomes "Error: message" (or the script's "FILE:LINE: message") and exit 1.
+func failing<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch let error as ScriptError {
+        FileHandle.standardError.write(Data((error.description + "\n").utf8))
+        throw ExitCode(1)
+    } catch {
+        let text = String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+        FileHandle.standardError.write(Data(("Error: " + text + "\n").utf8))
+        throw ExitCode(1)
+    }
+}
+
+/// Lesson N of the shipped folder, or a one-line error naming the numbers there are.
+func openLessonPlayer(number: Int, beat: Int) throws -> LessonPlayer {
+    let lessons = try loadNumberedLessons()
+    guard let hit = lessons.first(where: { $0.number == number }) else {
+        let numbers = lessons.map { String($0.number) }.joined(separator: ", ")
+        throw LessonError("lesson \(number) does not exist (lessons: \(numbers); `pdet-tui lessons` lists them)")
+    }
+    let lesson = hit.lesson
+    if let checkpoint = lesson.checkpoint {
+        return try LessonPlayer(lesson: lesson, number: number, beat: beat - 1) {
+            let run = try openCheckpointRun(path: checkpoint) { base in
+                do { return try lesson.config(base: base) } catch { throw LessonError("preset: \(error)") }
+            }
+            return ExplorerSession(run: run, origin: .checkpoint(path: checkpoint, step: run.model.step),
+                                   status: "lesson \(number): \(lesson.title)")
+        }
+    }
+    return try LessonPlayer(lesson: lesson, number: number, beat: beat - 1)
+}
+
+// MARK: headless (snapshot)
+
+/// The `snapshot` command's frame for --lesson / --script (nil when neither is given).
+func headlessLessonOrScript(_ options: LessonScriptOptions, model: ModelOptions, steps: Int, size: ScreenSize,
+                            ascii: Bool) throws -> String? {
+    if let number = options.lesson {
+        if options.record != nil { throw ValidationError("--record with --lesson needs the interactive explorer") }
+        return try failing {
+            let player = try openLessonPlayer(number: number, beat: options.beat)
+            _ = player.session.render(width: size.width, height: size.height, options: RenderOptions(colorMode: .mono, ascii: ascii))
+            return player.snapshotText(size: size)
+        }
+    }
+    guard let path = options.script else {
+        if options.record != nil { throw ValidationError("--record in snapshot mode needs --script") }
+        return nil
+    }
+    let actions = try failing { try loadScript(path: path) }
+    let session = try openSession(model, running: false)
+    return try failing {
+        session.train(steps: steps)
+        let renderOptions = RenderOptions(colorMode: .c256, ascii: ascii)
+        let recorder = try options.record.map { try FrameRecorder(path: $0, size: size, options: renderOptions) }
+        defer { recorder?.close() }
+        let runner = ScriptRunner(session: session, size: size, options: renderOptions, recorder: recorder)
+        try runner.run(actions)
+        _ = runner.frame()
+        return snapshotText(session.state, number: nil, format: .txt, colorMode: .mono, ascii: ascii)
+    }
+}
+
+// MARK: interactive (explore)
+
+/// The explorer with --lesson, --script or --record: a synchronous loop (training happens between
+/// key reads, one frame of steps at a time), recording every drawn frame when asked.
+func runInteractiveLessonOrScript(_ options: LessonScriptOptions, model: ModelOptions, display: DisplayOptions) throws {
+    try requireTerminal()
+    let actions = try options.script.map { path in try failing { try loadScript(path: path) } }
+    var player: LessonPlayer?
+    let session: ExplorerSession
+    if let number = options.lesson {
+        let opened = try failing { try openLessonPlayer(number: number, beat: options.beat) }
+        player = opened
+        session = opened.session
+    } else {
+        session = try openSession(model, running: actions == nil)
+    }
+    let screen: TerminalScreen
+    do { screen = try TerminalScreen(noColor: display.noColor) } catch {
+        FileHandle.standardError.write(Data((error.message + "\n").utf8))
+        throw ExitCode(1)
+    }
+    var failure: String?
+    do {
+        defer { screen.shutdown() }
+        let renderOptions = RenderOptions(colorMode: colorMode(screen.colors), ascii: display.ascii || !screen.unicode)
+        let start = ContinuousClock.now
+        func elapsed() -> Double {
+            let d = ContinuousClock.now - start
+            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
+        let first = ScreenSize(width: screen.size.width, height: screen.size.height)
+        let recorder = try options.record.map { try FrameRecorder(path: $0, size: first, options: renderOptions) }
+        defer { recorder?.close() }
+        func current() -> ExplorerSession { player?.session ?? session }
+        func draw() throws {
+            let size = screen.size
+            let grid = player?.render(width: size.width, height: size.height, options: renderOptions)
+                ?? current().render(width: size.width, height: size.height, options: renderOptions)
+            screen.draw(grid)
+            try recorder?.record(grid, at: elapsed())
+        }
+        try draw()
+        if let actions {
+            let runner = ScriptRunner(session: session, size: first, options: renderOptions)
+            for action in actions {
+                if screen.quitRequested { return }
+                if case .resize = action { continue }          // the real terminal decides its size
+                if try !runner.perform(action, sleep: { ms in usleep(UInt32(ms) * 1000) }) { return }
+                try draw()
+            }
+        }
+        while !screen.quitRequested {
+            if current().state.running {
+                current().tick(shouldYield: { false })
+                try draw()
+            }
+            guard let key = screen.readKey(timeoutMilliseconds: current().state.running ? 0 : 50) else { continue }
+            if let p = player, key == .left || key == .right {
+                _ = try (key == .left ? p.previous() : p.next())
+            } else if !current().handle(key) {
+                return
+            }
+            try draw()
+        }
+    } catch {
+        failure = String(describing: error)
+    }
+    if let failure {
+        FileHandle.standardError.write(Data(("Error: " + failure + "\n").utf8))
+        throw ExitCode(1)
+    }
+}
