@@ -44,7 +44,7 @@ public func renderBertScreen(_ state: BertExplorerState, frame: BertFrame?, widt
     drawBertDamage(state, frame, into: &grid, rect: right[1], options: options)
     drawBertStatus(state, into: &grid, y: height - 2, options: options)
     drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1), hints: bertKeyHints, options: options)
-    if state.showHelp { drawBertHelp(into: &grid, options: options) }
+    if state.showHelp { drawHelp(bertHelpLines, into: &grid, options: options) }
     return grid
 }
 
@@ -236,18 +236,4 @@ private func drawBertStatus(_ state: BertExplorerState, into grid: inout Grid, y
     let isError = text.hasPrefix("error") || text.hasPrefix("cannot") || text == bertTrainingDisabledMessage
     let style = isError ? Style(fg: Palette.alarm, bold: true) : Style()
     grid.put(displayed(" " + text, options), in: line, style: style.downgraded(to: options.colorMode))
-}
-
-private func drawBertHelp(into grid: inout Grid, options: RenderOptions) {
-    let keyWidth = bertHelpLines.map(\.key.count).max() ?? 0
-    let textWidth = bertHelpLines.map(\.text.count).max() ?? 0
-    let box = Layout.centered(grid.bounds, width: keyWidth + textWidth + 7, height: bertHelpLines.count + 4)
-    let inner = drawPanel(into: &grid, rect: box, title: PanelTitle.help, focused: true, options: options)
-    for (i, line) in bertHelpLines.enumerated() {
-        grid.put(displayed(line.key, options), in: Rect(x: inner.x + 1, y: inner.y + i, width: keyWidth, height: 1),
-                 style: Style(bold: true))
-        grid.put(displayed(line.text, options),
-                 in: Rect(x: inner.x + keyWidth + 3, y: inner.y + i, width: inner.width - keyWidth - 3, height: 1))
-    }
-    grid.put("Esc closes", in: inner, row: inner.height - 1, align: .center, style: Style(dim: true))
 }

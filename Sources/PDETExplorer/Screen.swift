@@ -40,7 +40,7 @@ public func renderScreen(_ state: ExplorerState, width: Int, height: Int, option
     drawTrainingPanel(state, into: &grid, rect: rects.training, options: options)
     drawStatus(state, into: &grid, y: height - 2, options: options)
     drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1), hints: keyHints, options: options)
-    if state.overlay == .help { drawHelp(into: &grid, options: options) }
+    if state.overlay == .help { drawHelp(helpLines, into: &grid, options: options) }
     return grid
 }
 
@@ -161,12 +161,13 @@ private func drawStatus(_ state: ExplorerState, into grid: inout Grid, y: Int, o
              clip: Rect(x: 0, y: y, width: grid.width, height: 1))
 }
 
-private func drawHelp(into grid: inout Grid, options: RenderOptions) {
-    let keyWidth = helpLines.map(\.key.count).max() ?? 0
-    let textWidth = helpLines.map(\.text.count).max() ?? 0
-    let box = Layout.centered(grid.bounds, width: keyWidth + textWidth + 7, height: helpLines.count + 4)
+/// The `?` overlay: one key and its meaning per line, centred (shared by the toy-model and MiniLM screens).
+func drawHelp(_ lines: [(key: String, text: String)], into grid: inout Grid, options: RenderOptions) {
+    let keyWidth = lines.map(\.key.count).max() ?? 0
+    let textWidth = lines.map(\.text.count).max() ?? 0
+    let box = Layout.centered(grid.bounds, width: keyWidth + textWidth + 7, height: lines.count + 4)
     let inner = drawPanel(into: &grid, rect: box, title: PanelTitle.help, focused: true, options: options)
-    for (i, line) in helpLines.enumerated() {
+    for (i, line) in lines.enumerated() {
         grid.put(displayed(line.key, options), in: Rect(x: inner.x + 1, y: inner.y + i, width: keyWidth, height: 1),
                  style: Style(bold: true))
         grid.put(displayed(line.text, options),
