@@ -16,3 +16,14 @@ public struct Batch: Equatable, Sendable {
         self.seqLen = seqLen
     }
 }
+
+extension Batch {
+    /// The first `rows` rows (clamped to 1…B): tokens (rows, T); targets cut to match when they are
+    /// per token (B·T) or per row (B).
+    public func firstRows(_ rows: Int) -> Batch {
+        let r = min(max(1, rows), batchSize)
+        let targetCut = targets.count == batchSize * seqLen ? r * seqLen : (targets.count == batchSize ? r : targets.count)
+        return Batch(tokens: Array(tokens.prefix(r * seqLen)), targets: Array(targets.prefix(targetCut)),
+                     batchSize: r, seqLen: seqLen)
+    }
+}

@@ -108,11 +108,15 @@ public struct SimulatorPoint: Equatable, Sendable {
     public var step: Int             // n
     public var time: Float           // n · dt
     public var metrics: LayerMetrics // x_n against x_0 (drift) and x_{n−1} (update ratio; 0 at n = 0)
+    /// (T) rms over channels of each token of batch row 0: the state along the sequence at time n,
+    /// one row of the space-time picture a PDE simulation is drawn as.
+    public var tokenRms: [Float]
 
-    public init(step: Int, time: Float, metrics: LayerMetrics) {
+    public init(step: Int, time: Float, metrics: LayerMetrics, tokenRms: [Float] = []) {
         self.step = step
         self.time = time
         self.metrics = metrics
+        self.tokenRms = tokenRms
     }
 }
 

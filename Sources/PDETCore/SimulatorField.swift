@@ -128,7 +128,7 @@ extension Transformer {
         if metrics {
             points.reserveCapacity(c.steps + 1)
             let m0 = layerMetrics(states: [w.x0], B: w.B, T: w.T, C: w.C)[0]
-            points.append(SimulatorPoint(step: 0, time: 0, metrics: m0))
+            points.append(SimulatorPoint(step: 0, time: 0, metrics: m0, tokenRms: rowZeroTokenRms(w.x0, w.T, w.C)))
         }
         if hasNonFinite(w.x, w.BTC) { return (points, 0, 0) }
         var evaluations = 0
@@ -137,10 +137,23 @@ extension Transformer {
             evaluations += simulatorStep(n, c, w)
             if metrics {
                 let m = layerMetrics(states: [w.x0, w.prev, w.x], B: w.B, T: w.T, C: w.C)[2]
-                points.append(SimulatorPoint(step: n + 1, time: Float(n + 1) * c.dt, metrics: m))
+                points.append(SimulatorPoint(step: n + 1, time: Float(n + 1) * c.dt, metrics: m,
+                                             tokenRms: rowZeroTokenRms(w.x, w.T, w.C)))
             }
             if hasNonFinite(w.x, w.BTC) { return (points, n + 1, evaluations) }
         }
         return (points, nil, evaluations)
+    }
+}
+
+/// (T) sqrt(mean_c x[0, t, c]²) of batch row 0 of x (B, T, C), in Double (NaN/Inf pass through).
+func rowZeroTokenRms(_ x: FloatPtr, _ T: Int, _ C: Int) -> [Float] {
+    (0..<T).map { t in
+        var sum = 0.0
+        for c in 0..<C {
+            let v = Double(x[t * C + c])
+            sum += v * v
+        }
+        return Float((sum / Double(max(1, C))).squareRoot())
     }
 }

@@ -20,6 +20,10 @@ public final class ExplorerSession {
     public static let evaluateEvery = 100
     public static let evaluateLimit = 256
     public static let displayRows = 4
+    /// Simulator mode: batch rows the trajectory runs on (its cost is linear in them; the
+    /// convergence study uses the first row only) and how often training refreshes it.
+    public static let simulationRows = 2
+    public static let simulateEvery = 10
 
     public init(run: TrainingRun, origin: RunOrigin = .scratch, running: Bool = false, status: String = "") {
         self.run = run
@@ -46,6 +50,9 @@ public final class ExplorerSession {
         for effect in effects {
             if !execute(effect) { return false }
         }
+        // A key is a moment to bring the simulator up to date (pausing after a run, say); it is
+        // a no-op when nothing it depends on changed.
+        if state.mode == .simulator { updateSimulation(convergence: .ifCheap) }
         return true
     }
 
@@ -73,6 +80,10 @@ public final class ExplorerSession {
             switchTask()
         case .snapshot:
             saveSnapshot()
+        case .simulate:
+            updateSimulation(convergence: .ifCheap)
+        case .convergence:
+            updateSimulation(convergence: .always)
         }
         return true
     }
@@ -82,6 +93,7 @@ public final class ExplorerSession {
     /// Trains `steps` steps (each followed by a forward pass of the displayed batch).
     public func train(steps: Int) {
         for _ in 0..<max(0, steps) { trainOneStep() }
+        if state.mode == .simulator { updateSimulation(convergence: .never) }
     }
 
     /// While running: trains up to `stepsPerFrame` steps, asking `shouldYield` between steps so that
@@ -109,6 +121,7 @@ public final class ExplorerSession {
         }
         refresh()
         state.history.append(m, maxRms: largestRms(state.metrics))
+        if state.mode == .simulator && state.step % Self.simulateEvery == 0 { updateSimulation(convergence: .never) }
     }
 
     /// A fresh forward pass of the displayed batch with the current toggles and selection.
@@ -123,6 +136,39 @@ public final class ExplorerSession {
         if state.layer < m.attention.count, state.head < m.attention[state.layer].count {
             let fit = fitDiffusionKernel(attention: m.attention[state.layer][state.head], T: T, causal: state.config.causal)
             state.attentionFit = AttentionFitResult(layer: state.layer, head: state.head, fit: fit)
+        }
+    }
+
+    // MARK: simulator mode
+
+    public enum ConvergencePolicy { case never, ifCheap, always }
+
+    /// Simulator mode: a fresh trajectory when the simulator's options, the weights (step) or the
+    /// model's toggles changed since the last one; the convergence study too when `policy` allows
+    /// (`ifCheap`: at most `convergenceAutoBudget` evaluations). Errors go to the status line.
+    public func updateSimulation(convergence policy: ConvergencePolicy) {
+        guard state.mode == .simulator, let c = state.simulator else { return }
+        let modelConfig = run.config
+        if state.simulation.map({ $0.config != c || $0.modelStep != state.step || $0.modelConfig != modelConfig }) ?? true {
+            let rows = min(Self.simulationRows, displayBatch.batchSize)
+            do {
+                let trajectory = try simulate(run.model, tokens: displayBatch.firstRows(rows), config: c)
+                state.simulation = SimulationView(config: c, modelStep: state.step, modelConfig: modelConfig,
+                                                  rows: rows, trajectory: trajectory)
+            } catch {
+                state.simulation = nil
+                state.status = "cannot simulate: \(error.message)"
+                return
+            }
+        }
+        let stale = state.convergence.map { $0.config != c || $0.modelStep != state.step || $0.modelConfig != modelConfig } ?? true
+        guard stale, policy == .always || (policy == .ifCheap && convergenceCost(c) <= convergenceAutoBudget) else { return }
+        do {
+            let rows = try simulatorConvergence(run.model, tokens: displayBatch.firstRows(1), config: c)
+            state.convergence = ConvergenceView(config: c, modelStep: state.step, modelConfig: modelConfig,
+                                                rows: rows.map { ConvergenceRow(dt: $0.dt, difference: $0.difference) })
+        } catch {
+            state.status = "cannot study convergence: \(error.message)"
         }
     }
 
@@ -181,7 +227,10 @@ public final class ExplorerSession {
         state.layer = min(keep.layer, fresh.config.layers - 1)
         state.head = min(keep.head, fresh.config.heads - 1)
         state.step = fresh.model.step
+        state.mode = keep.mode
+        state.simulator = keep.simulator
         refresh()
+        updateSimulation(convergence: .ifCheap)
     }
 
     // MARK: rendering and snapshots

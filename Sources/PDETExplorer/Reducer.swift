@@ -11,6 +11,8 @@ public enum ExplorerEffect: Equatable, Sendable {
     case reset                  // new weights from state.config (seed already changed by the reducer)
     case switchTask             // a new run for state.config.task (same toggles)
     case snapshot               // write snapshots/NNNN.txt and .ansi
+    case simulate               // simulator mode: a fresh trajectory (and a cheap convergence study)
+    case convergence            // simulator mode: the convergence study, whatever it costs
     case quit
 }
 
@@ -24,6 +26,7 @@ let alphaLimit: Float = 2
 
 /// Applies `key` to `state` and returns what the session must do. Keys that mean nothing leave a hint.
 public func reduce(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEffect] {
+    if let effects = reduceSimulatorKey(&state, key) { return effects }
     switch key {
     case .resize(let w, let h):
         state.size = ScreenSize(width: max(0, w), height: max(0, h))

@@ -33,13 +33,21 @@ public func renderScreen(_ state: ExplorerState, width: Int, height: Int, option
     for (i, line) in headerLines.enumerated() { drawHeaderLine(line, into: &grid, y: i, options: options) }
     let body = Rect(x: 0, y: headerLines.count, width: width, height: height - headerLines.count - 2)
     let rects = panelRects(body)
-    drawAttentionPanel(state, into: &grid, rect: rects.attention, options: options)
-    drawNormsPanel(state, into: &grid, rect: rects.norms, options: options)
-    drawDriftPanel(state, into: &grid, rect: rects.drift, options: options)
-    drawDiffusionPanel(state, into: &grid, rect: rects.diffusion, options: options)
+    if state.mode == .simulator {
+        drawTrajectoryPanel(state, into: &grid, rect: rects.attention, options: options)
+        drawSimulatorNormsPanel(state, into: &grid, rect: rects.norms, options: options)
+        drawSimulatorDriftPanel(state, into: &grid, rect: rects.drift, options: options)
+        drawConvergencePanel(state, into: &grid, rect: rects.diffusion, options: options)
+    } else {
+        drawAttentionPanel(state, into: &grid, rect: rects.attention, options: options)
+        drawNormsPanel(state, into: &grid, rect: rects.norms, options: options)
+        drawDriftPanel(state, into: &grid, rect: rects.drift, options: options)
+        drawDiffusionPanel(state, into: &grid, rect: rects.diffusion, options: options)
+    }
     drawTrainingPanel(state, into: &grid, rect: rects.training, options: options)
     drawStatus(state, into: &grid, y: height - 2, options: options)
-    drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1), hints: keyHints, options: options)
+    drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1),
+               hints: state.mode == .simulator ? simulatorKeyHints : keyHints, options: options)
     if state.overlay == .help { drawHelp(helpLines, into: &grid, options: options) }
     return grid
 }
@@ -91,7 +99,8 @@ func headerRows(_ state: ExplorerState, width: Int, options: RenderOptions) -> [
         HeaderItem(text: "causal \(c.causal ? "on" : "off")"),
     ]
     var rows = wrapItems(run, width: width)
-    rows += wrapItems(toggles, width: width)
+    rows += wrapItems(state.mode == .simulator ? simulatorHeaderItems(state) : [HeaderItem(text: "discrete")] + toggles,
+                      width: width)
     return Array(rows.prefix(3))
 }
 
@@ -130,7 +139,14 @@ let keyHints: [KeyHint] = [
     KeyHint("?", "help"), KeyHint("q", "quit"), KeyHint("Space", "run"), KeyHint("n", "step"),
     KeyHint("r", "resid"), KeyHint("l", "norm"), KeyHint("p/P", "pde"), KeyHint("m", "scale"),
     KeyHint("a/A", "alpha"), KeyHint("c", "clamp"), KeyHint("[/]", "layer"), KeyHint("h/H", "head"),
-    KeyHint("t", "task"), KeyHint("R", "reset"), KeyHint("s", "snap"), KeyHint("+/-", "speed"),
+    KeyHint("t", "task"), KeyHint("R", "reset"), KeyHint("s", "snap"), KeyHint("+/-", "speed"), KeyHint("M", "sim"),
+]
+
+/// In simulator mode r and l toggle the simulator's stabilisers; the other keys are its options.
+let simulatorKeyHints: [KeyHint] = [
+    KeyHint("?", "help"), KeyHint("q", "quit"), KeyHint("M", "model"), KeyHint("i", "integrator"), KeyHint("d/D", "dt"),
+    KeyHint("</>", "steps"), KeyHint("w", "tied"), KeyHint("r", "resid"), KeyHint("l", "LN"), KeyHint("k/K", "D"),
+    KeyHint("v", "converge"), KeyHint("Space", "train"), KeyHint("n", "step"), KeyHint("s", "snap"),
 ]
 
 /// Every key with what it does: the help overlay and docs/explorer.md list these.
@@ -149,6 +165,14 @@ public let helpLines: [(key: String, text: String)] = [
     ("R", "re-seed and start from scratch"),
     ("s", "snapshot to snapshots/NNNN.txt and .ansi"),
     ("+  -", "more / fewer training steps per frame"),
+    ("M", "PDE simulator (depth as time) / discrete model"),
+    ("  i", "simulator: integrator Euler → Heun → RK4"),
+    ("  d  D", "simulator: halve / double dt (same final time)"),
+    ("  <  >", "simulator: fewer / more steps (final time changes)"),
+    ("  w", "simulator: weight-tied (block 1 always) / per-layer"),
+    ("  r  l", "simulator: residual / LayerNorm on / off"),
+    ("  k  K", "simulator: diffusion D down / up by 0.05"),
+    ("  v", "simulator: convergence study as dt shrinks"),
     ("?", "this help (Esc closes)"),
     ("q  Ctrl-C", "quit"),
 ]
@@ -207,6 +231,9 @@ func displayed(_ text: String, _ options: RenderOptions) -> String {
         case "…": out += "..."
         case "α": out += "a"
         case "·": out += "-"
+        case "‖": out += "|"
+        case "≈": out += "~"
+        case "−": out += "-"
         case "–", "—": out += "-"
         case "|": out += "|"
         default: out.append(ch.isASCII ? ch : "?")

@@ -1,0 +1,180 @@
+// The panels in simulator mode. The layout is the discrete model's: the left panel becomes the
+// Trajectory (the space-time picture of a PDE simulation: time down, tokens across, each token's
+// rms), Norms draws the rms over time, Drift tabulates drift / update / rank / uniformity over time
+// (the layer table with time instead of depth), and the Diffusion panel becomes Convergence (the
+// difference between the trajectory at dt and at dt/2, and its ratio against 2^order).
+import Foundation
+import PDETCore
+import PDETRender
+
+extension PanelTitle {
+    public static let trajectory = "Trajectory"
+    public static let convergence = "Convergence"
+}
+
+/// "t 0.25" labels for the points' times.
+private func timeLabel(_ t: Float) -> String { formatCompact(Double(t)) }
+
+/// At most `count` indices of 0..<n spread evenly, always with the first and the last; `keep` too.
+func evenlySpaced(_ n: Int, count: Int, keep: Int? = nil) -> [Int] {
+    guard n > 0, count > 0 else { return [] }
+    guard n > count else { return Array(0..<n) }
+    guard count > 1 else { return [n - 1] }
+    var picked = Set((0..<count).map { Int((Double($0) * Double(n - 1) / Double(count - 1)).rounded()) })
+    if let keep, keep >= 0, keep < n, !picked.contains(keep) {
+        // Replace the nearest pick that is not an end point, so the count stays.
+        if let drop = picked.filter({ $0 != 0 && $0 != n - 1 }).min(by: { abs($0 - keep) < abs($1 - keep) }) {
+            picked.remove(drop)
+        }
+        picked.insert(keep)
+    }
+    return picked.sorted()
+}
+
+private func noSimulation(_ state: ExplorerState, into grid: inout Grid, inner: Rect) {
+    grid.put("no simulation yet", in: inner, row: inner.height / 2, align: .center, style: Style(dim: true))
+}
+
+private func nonFiniteText(_ sim: SimulationView) -> String? {
+    guard let n = sim.nonFiniteStep else { return nil }
+    return "! non-finite at t = \(timeLabel(Float(n) * sim.config.dt)) (step \(n))"
+}
+
+func drawTrajectoryPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
+    let inner = drawPanel(into: &grid, rect: rect, title: PanelTitle.trajectory, options: options)
+    guard inner.height >= 4, inner.width >= 8 else { return }
+    guard let sim = state.simulation, let first = sim.points.first, !first.tokenRms.isEmpty else {
+        noSimulation(state, into: &grid, inner: inner)
+        return
+    }
+    let T = first.tokenRms.count
+    grid.put(displayed("row 1, rms of each token: time ↓  tokens →", options), in: inner, row: 0, style: Style(bold: true))
+    var top = 1
+    if let bad = nonFiniteText(sim) {
+        grid.put(displayed(bad, options), in: inner, row: 1, style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode))
+        top = 2
+    }
+    // log10 so that a blow-up and a quiet start share one picture; rows past a non-finite state are absent.
+    let values = sim.points.flatMap { p in
+        (0..<T).map { t -> Float in
+            let v = t < p.tokenRms.count ? p.tokenRms[t] : .nan
+            return v.isFinite && v > 0 ? Float(log10(Double(v))) : (v == 0 ? -30 : v)
+        }
+    }
+    let rowLabels = sim.points.map { "t " + timeLabel($0.time) }
+    let colLabels = (0..<T).map { $0 < state.tokenLabels.count ? state.tokenLabels[$0] : "" }
+    let map = Heatmap(rows: sim.points.count, cols: T, values: values, scale: .sequential, reduce: .max,
+                      rowLabels: rowLabels, colLabels: colLabels, highlightRow: sim.nonFiniteStep,
+                      maxColumnLabelRows: 2, squareCells: false)
+    map.render(into: &grid, rect: Rect(x: inner.x, y: inner.y + top, width: inner.width, height: inner.height - top - 1),
+               options: options)
+    let legend = Rect(x: inner.x, y: inner.maxY - 1, width: min(inner.width, 40), height: 1)
+    drawColorBar(into: &grid, rect: legend, normalizer: map.normalizer, options: options)
+    let unit = " log10 rms"
+    if inner.width - legend.width >= unit.count {
+        grid.put(unit, in: Rect(x: legend.maxX, y: legend.y, width: inner.width - legend.width, height: 1), style: Style(dim: true))
+    }
+}
+
+func drawSimulatorNormsPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
+    let inner = drawPanel(into: &grid, rect: rect, title: PanelTitle.norms, options: options)
+    guard inner.height >= 3, inner.width >= 8 else { return }
+    guard let sim = state.simulation, let first = sim.points.first, let last = sim.points.last else {
+        noSimulation(state, into: &grid, inner: inner)
+        return
+    }
+    let growth = last.metrics.rms / first.metrics.rms
+    let head = "rms \(formatCompact(Double(first.metrics.rms))) → \(formatCompact(Double(last.metrics.rms)))"
+        + " (×\(formatCompact(Double(growth)))) by t \(timeLabel(last.time))"
+    grid.put(displayed(head, options), in: inner, row: 0, style: Style(bold: true))
+    let footer = Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: 1)
+    if let bad = nonFiniteText(sim) {
+        grid.put(displayed(bad, options), in: footer, style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode))
+    } else {
+        let long = "x: step n (t = n·dt)  \(sim.evaluations) evals of F, \(sim.rows) rows"
+        let cost = long.count <= inner.width ? long : "x: step n (t = n·dt)"
+        grid.put(displayed(cost, options), in: footer, style: Style(dim: true))
+    }
+    guard inner.height >= 5 else { return }
+    let chart = LineChart(series: [Series("rms", sim.points.map(\.metrics.rms), style: Style(fg: .indexed(214)), glyph: "*")],
+                          logY: true)
+    chart.render(into: &grid, rect: Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 2), options: options)
+}
+
+func drawSimulatorDriftPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
+    let inner = drawPanel(into: &grid, rect: rect, title: PanelTitle.drift, options: options)
+    guard inner.height >= 2, inner.width >= 8 else { return }
+    guard let sim = state.simulation, !sim.points.isEmpty else {
+        noSimulation(state, into: &grid, inner: inner)
+        return
+    }
+    let legendRows = inner.height >= 6 ? 1 : 0
+    let shown = evenlySpaced(sim.points.count, count: inner.height - 1 - legendRows, keep: sim.nonFiniteStep)
+    let narrow = inner.width < 36
+    let digits = narrow ? 2 : 3
+    let rows = shown.map { n -> [String] in
+        let p = sim.points[n]
+        let m = p.metrics
+        let rank = tableNumber(m.rankCollapse, digits: digits) + (m.rankCollapse < 0.05 ? "!" : "")
+        return [timeLabel(p.time), tableNumber(m.drift, digits: digits), tableNumber(m.updateRatio, digits: digits), rank,
+                tableNumber(m.uniformity, digits: digits)]
+    }
+    var columns = [TableColumn("t", width: 6), TableColumn("drift", align: .right), TableColumn("update", align: .right),
+                   TableColumn("rank", align: .right), TableColumn("unif", align: .right)]
+    if narrow {
+        columns.removeLast()
+        columns[2].title = "upd"
+    }
+    let highlight = sim.nonFiniteStep.flatMap { shown.firstIndex(of: $0) }
+    Table(columns: columns, rows: rows, highlightRow: highlight)
+        .render(into: &grid, rect: Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - legendRows), options: options)
+    if legendRows > 0 {
+        let long = "drift = 1−cos(x(t), x(0))  update per step"
+        grid.put(displayed(long.count <= inner.width ? long : "drift vs x(0)", options), in: inner, row: inner.height - 1,
+                 style: Style(dim: true))
+    }
+}
+
+func drawConvergencePanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
+    let inner = drawPanel(into: &grid, rect: rect, title: PanelTitle.convergence, options: options)
+    guard inner.height >= 3, inner.width >= 8, let c = state.simulator else { return }
+    let alarm = Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode)
+    var row = 0
+    func line(_ text: String, _ style: Style = .plain) {
+        guard row < inner.height else { return }
+        grid.put(displayed(text, options), in: inner, row: row, style: style)
+        row += 1
+    }
+    let title = "‖x(dt) − x(dt/2)‖ rel. at t \(timeLabel(c.finalTime))"
+    line(title.count <= inner.width ? title : "x(dt) vs x(dt/2) at t \(timeLabel(c.finalTime))", Style(bold: true))
+    let current = state.convergence.map { $0.config == c && $0.modelStep == state.step } ?? false
+    if let conv = state.convergence, conv.config == c {
+        let ratios = conv.ratios
+        for (i, r) in conv.rows.enumerated() {
+            let ratio = i < ratios.count ? "  ratio \(formatCompact(Double(ratios[i])))" : ""
+            line("  dt \(formatCompact(Double(r.dt)))".padding(toLength: 12, withPad: " ", startingAt: 0)
+                 + "diff \(formatCompact(Double(r.difference)))" + ratio)
+        }
+        let expected = 1 << c.integrator.order
+        if !c.residual {
+            line("residual off: x ← F(x) has no dt, no limit", Style(bold: true))
+        } else if let r = ratios.last, r.isFinite, r > 0 {
+            let order = log2(Double(r))
+            let ok = abs(order - Double(c.integrator.order)) < 0.5
+            line("order ≈ \(formatCompact(order)) (\(c.integrator.rawValue): \(c.integrator.order), ratio \(expected))",
+                 ok ? Style(bold: true) : alarm)
+        } else {
+            line("no convergence (non-finite or zero)", alarm)
+        }
+        if !current { line("from step \(conv.modelStep); v recomputes", Style(dim: true)) }
+    } else {
+        line("v: compute (\(convergenceCost(c)) evaluations)", Style(dim: true))
+    }
+    let courant = c.dt * c.diffusion
+    if c.diffusion > 0 {
+        line("dt·D \(formatCompact(Double(courant))) " + (courant > 0.5 ? "> 1/2: Euler on D·Δx unstable" : "≤ 1/2: diffusion stable"),
+             courant > 0.5 ? alarm : Style(dim: true))
+    } else if row < inner.height {
+        line("D 0: no diffusion term (k / K)", Style(dim: true))
+    }
+}
