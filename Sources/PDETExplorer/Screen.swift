@@ -131,6 +131,7 @@ let keyHints: [KeyHint] = [
     KeyHint("r", "resid"), KeyHint("l", "norm"), KeyHint("p/P", "pde"), KeyHint("m", "scale"),
     KeyHint("a/A", "alpha"), KeyHint("c", "clamp"), KeyHint("[/]", "layer"), KeyHint("h/H", "head"),
     KeyHint("t", "task"), KeyHint("R", "reset"), KeyHint("s", "snap"), KeyHint("+/-", "speed"),
+    KeyHint("b", "A/B"),
 ]
 
 /// Every key with what it does: the help overlay and docs/explorer.md list these.
@@ -149,6 +150,8 @@ public let helpLines: [(key: String, text: String)] = [
     ("R", "re-seed and start from scratch"),
     ("s", "snapshot to snapshots/NNNN.txt and .ansi"),
     ("+  -", "more / fewer training steps per frame"),
+    ("b", "A/B split: B = copy of A (same seed, data, batch); b again closes"),
+    ("Tab", "A/B: focus the other pane (toggles go to the focused one)"),
     ("?", "this help (Esc closes)"),
     ("q  Ctrl-C", "quit"),
 ]
