@@ -15,6 +15,8 @@ public final class ComparisonSession {
     /// The split view's status line.
     public private(set) var status = ""
     public private(set) var snapshotsSaved = 0
+    /// A's run before its R / t: when it is still A's run afterwards (the task could not switch), B is kept.
+    private var aRunBeforeRenewal: TrainingRun?
     /// Folder `s` writes into; both panes share it.
     public var snapshotDirectory: String {
         didSet {
@@ -71,6 +73,7 @@ public final class ComparisonSession {
             return false
         case .pane(let pane, let e):
             guard let session = pane == .a ? a : b else { return true }
+            if pane == .a && (e == .reset || e == .switchTask) { aRunBeforeRenewal = a.run }
             let before = session.state.status
             if !session.execute(e) { return false }
             if isSplit, session.state.status != before { status = "\(pane.rawValue): \(session.state.status)" }
@@ -104,8 +107,15 @@ public final class ComparisonSession {
     /// After A got new weights or a new task: B := a copy of A's new run with B's own toggles.
     private func resyncB() {
         guard let old = b else { return }
-        var bConfig = old.state.config
+        defer { aRunBeforeRenewal = nil }
         let ac = a.state.config
+        if let previous = aRunBeforeRenewal, previous === a.run {
+            // A kept its run (no new weights or task): B keeps its own, and its seed and task stay A's.
+            old.state.config.seed = ac.seed
+            old.state.config.task = ac.task
+            return
+        }
+        var bConfig = old.state.config
         bConfig.seed = ac.seed
         bConfig.task = ac.task
         do {
