@@ -160,7 +160,7 @@ private func drawDifferenceTable(_ ab: SplitState, wide: Bool, into grid: inout 
     }
     let extra = [
         "grad norm   A \(value(a.lastStep?.gradNorm))  B \(value(b.lastStep?.gradNorm))",
-        "max rms     A \(value(a.history.maxRms.last))  B \(value(b.history.maxRms.last))",
+        "max rms     A \(value(largestRms(a.metrics)))  B \(value(largestRms(b.metrics)))",
         "held-out    A \(held(a))  B \(held(b))",
         "NaN/Inf     A \(bad(a))  B \(bad(b))",
     ]

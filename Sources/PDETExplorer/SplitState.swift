@@ -4,6 +4,7 @@
 // The split reducer (SplitReducer.swift) changes it; ComparisonSession fills in the numbers;
 // renderSplitScreen (SplitScreen.swift) draws it, and draws exactly renderScreen(a) when single.
 import PDETCore
+import PDETRender
 
 public enum Pane: String, Equatable, Sendable, CaseIterable {
     case a = "A"
@@ -81,7 +82,7 @@ public func configDifferences(_ a: ModelConfig, _ b: ModelConfig) -> [String] {
     add("norm", a.norm.rawValue, b.norm.rawValue)
     add("pde", a.pde.rawValue, b.pde.rawValue)
     add("scales", scalesText(a.pdeScales), scalesText(b.pdeScales))
-    add("alpha", "\(a.pdeAlpha)", "\(b.pdeAlpha)")
+    add("alpha", formatCompact(Double(a.pdeAlpha)), formatCompact(Double(b.pdeAlpha)))
     add("clamp", a.pdeClamp ? "on" : "off", b.pdeClamp ? "on" : "off")
     add("pos", a.pos.rawValue, b.pos.rawValue)
     add("causal", a.causal ? "on" : "off", b.causal ? "on" : "off")
