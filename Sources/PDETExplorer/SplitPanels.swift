@@ -6,7 +6,8 @@ import PDETCore
 import PDETRender
 
 /// The pane's toggles, compact; a "*" marks one that differs from the other pane (visible in plain text).
-func paneToggleItems(_ s: ExplorerState, other: ExplorerState) -> [HeaderItem] {
+/// `full`: also the diffusion details (scales, alpha, clamp) when no site is on.
+func paneToggleItems(_ s: ExplorerState, other: ExplorerState, full: Bool = false) -> [HeaderItem] {
     let c = s.config, o = other.config
     var items: [HeaderItem] = []
     func add(_ text: String, differs: Bool) {
@@ -16,15 +17,17 @@ func paneToggleItems(_ s: ExplorerState, other: ExplorerState) -> [HeaderItem] {
     add("norm \(c.norm.rawValue)", differs: c.norm != o.norm)
     add("pde \(c.pde.rawValue)", differs: c.pde != o.pde)
     // The diffusion details matter only with a site on (or when they are what differs).
-    let pdeOn = c.pde != .off || o.pde != .off
+    let pdeOn = full || c.pde != .off || o.pde != .off
     if pdeOn || c.pdeScales != o.pdeScales { add("scales \(scalesText(c.pdeScales))", differs: c.pdeScales != o.pdeScales) }
     if pdeOn || c.pdeAlpha != o.pdeAlpha { add("α \(formatCompact(Double(c.pdeAlpha)))", differs: c.pdeAlpha != o.pdeAlpha) }
     if pdeOn || c.pdeClamp != o.pdeClamp { add("clamp \(c.pdeClamp ? "on" : "off")", differs: c.pdeClamp != o.pdeClamp) }
     if c.pos != o.pos { add("pos \(c.pos.rawValue)", differs: true) }
     if c.causal != o.causal { add("causal \(c.causal ? "on" : "off")", differs: true) }
-    items.append(HeaderItem(text: "L\(s.layer + 1) H\(s.head + 1)"))
-    if s.firstNonFinite != nil { items.append(HeaderItem(text: "NaN/Inf", style: Style(fg: Palette.alarm, bold: true))) }
-    return items
+    // What differs comes first, so that a narrow pane that cuts the rest still shows it (the layer and
+    // head are on the attention title line).
+    let differing = items.filter { $0.text.hasPrefix("*") }, same = items.filter { !$0.text.hasPrefix("*") }
+    let alarm = s.firstNonFinite != nil ? [HeaderItem(text: "NaN/Inf", style: Style(fg: Palette.alarm, bold: true))] : []
+    return alarm + differing + same
 }
 
 /// Items wrapped greedily into rows of `width` (two spaces apart).
@@ -56,7 +59,7 @@ func drawPane(_ s: ExplorerState, other: ExplorerState, pane: Pane, focused: Boo
     let inner = drawPanel(into: &grid, rect: rect, title: paneTitle(pane, focused: focused, options: options),
                           focused: focused, options: options)
     guard inner.height >= 3, inner.width >= 10 else { return }
-    let toggleRows = Array(wrapSplitItems(paneToggleItems(s, other: other), width: inner.width, options: options).prefix(2))
+    let toggleRows = Array(wrapSplitItems(paneToggleItems(s, other: other, full: inner.width >= 56), width: inner.width, options: options).prefix(2))
     for (i, row) in toggleRows.enumerated() {
         var x = inner.x
         for item in row {
