@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real-terminal test of the explorer: runs `pdet-tui` (no arguments) inside tmux at 120×40 in a
-# scratch working directory, presses r, l, p, s, ?, Esc, q and checks the screen after each (header
-# toggles, snapshot files, help overlay), that q exits 0 with the terminal restored; a second run
+# scratch working directory, presses r, l, p, s, ?, Esc, then b, r, Tab, s, b (the A/B split) and q,
+# and checks the screen after each (header toggles, snapshot files, help overlay, split panes), that q exits 0 with the terminal restored; a second run
 # resizes to 40×10 ("Terminal too small") and back (panels return) and quits with Ctrl-C; a third
 # runs under NO_COLOR with --ascii, suspends with Ctrl-Z, resumes with fg and ends with SIGTERM.
 # Uses $PDET_TUI, else the release build, else the debug build. Every wait has a timeout, the whole
@@ -81,6 +81,26 @@ tl_keys '?'; tl_wait_for "┏ Help " || tl_fail "no help overlay"
 tl_wait_for "Esc closes" || tl_fail "help overlay lacks its footer"
 tl_keys Escape; tl_wait_gone "┏ Help " || tl_fail "Esc did not close the help"
 tl_wait_for "┌ Attention " || tl_fail "panels not back after the help"
+
+step "b: the A/B split (B a copy of A, focused)"
+tl_keys b
+tl_wait_for "┏ B ▸ focused " || tl_fail "b did not open pane B with the focus"
+tl_wait_for "A/B differences" || tl_fail "no A/B differences panel"
+tl_wait_for "o B loss" || tl_fail "no B loss legend"
+step "r in B only: the differences title names it"
+tl_keys r
+tl_wait_for "B: residual on (A off)" || tl_fail "r did not toggle residuals in B only"
+step "Tab: focus A"
+tl_keys Tab
+tl_wait_for "┏ A ▸ focused " || tl_fail "Tab did not move the focus to A"
+step "s in the split: an A/B snapshot"
+tl_keys s
+tl_wait_for "snapshot saved: snapshots/0002.txt" || tl_fail "no split snapshot"
+head -n 1 "$WORK/snapshots/0002.txt" | grep -q "snapshot 0002 A/B split$" || tl_fail "split snapshot header wrong"
+step "b again: back to the single view"
+tl_keys b
+tl_wait_gone "A/B differences" || tl_fail "b did not close the split"
+tl_wait_for "┌ Attention " || tl_fail "single view not back"
 
 step "q quits with the terminal restored"
 tl_keys q

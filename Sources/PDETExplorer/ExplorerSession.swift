@@ -8,7 +8,7 @@ import PDETRender
 import PDETTasks
 
 public final class ExplorerSession {
-    public private(set) var state: ExplorerState
+    public internal(set) var state: ExplorerState     // internal set: ComparisonSession adopts reduced states
     public private(set) var run: TrainingRun
     private var displayBatch: Batch
     /// Folder `s` writes into (relative to the working directory).

@@ -4,9 +4,11 @@
 // The UI thread hands each key over (`send`) and draws `preview()`: the state the worker last
 // published with the keys it has not finished yet applied by the pure reducer, so a toggle shows in
 // the header at once and its numbers follow when the step in flight ends. The worker applies keys
-// to the ExplorerSession in order, then, while running, trains frames of `stepsPerFrame` steps
+// to the ComparisonSession in order, then, while running, trains frames of `stepsPerFrame` steps
 // (one frame per `frameMilliseconds` at most: the speed keys set steps per frame) and publishes its
-// state after every key batch and every step. The session is touched by the worker thread only.
+// state after every key batch and every step. The sessions are touched by the worker thread only.
+// The same holds in the A/B split (`b`): the preview reduces keys with `reduceSplit`, and a frame's
+// steps are lockstep steps of both panes.
 import Foundation
 import PDETRender
 
@@ -14,19 +16,24 @@ public final class LiveExplorer: @unchecked Sendable {
     private let condition = NSCondition()        // guards every field below
     private var pending: [Key] = []              // sent, not yet taken by the worker
     private var inFlight: [Key] = []             // taken, not yet reflected in `published`
-    private var published: ExplorerState
+    private var published: SplitState
     private var publishedVersion = 0
     private var stopped = false
     private var finished = false
-    private let session: ExplorerSession
+    private let comparison: ComparisonSession
     public let frameMilliseconds: Int
 
     /// `options` are what `s` writes the .ansi snapshot with; `size` the terminal's size at start.
-    public init(session: ExplorerSession, options: RenderOptions, size: ScreenSize, frameMilliseconds: Int = 50) {
-        session.setDisplay(options: options, size: size)
-        self.session = session
+    public convenience init(session: ExplorerSession, options: RenderOptions, size: ScreenSize, frameMilliseconds: Int = 50) {
+        self.init(comparison: ComparisonSession(session), options: options, size: size, frameMilliseconds: frameMilliseconds)
+    }
+
+    /// Drives a ComparisonSession (single view until `b`, or already split).
+    public init(comparison: ComparisonSession, options: RenderOptions, size: ScreenSize, frameMilliseconds: Int = 50) {
+        comparison.setDisplay(options: options, size: size)
+        self.comparison = comparison
         self.frameMilliseconds = frameMilliseconds
-        published = session.state
+        published = comparison.state
     }
 
     /// Starts the worker thread (once).
@@ -42,7 +49,7 @@ public final class LiveExplorer: @unchecked Sendable {
         condition.lock()
         var scratch = published
         condition.unlock()
-        if reduce(&scratch, key).contains(.quit) { return false }
+        if reduceSplit(&scratch, key).contains(.quit) { return false }
         condition.lock()
         pending.append(key)
         condition.signal()
@@ -57,18 +64,23 @@ public final class LiveExplorer: @unchecked Sendable {
         return publishedVersion
     }
 
-    /// The last published state with the keys still in the worker's hands applied by the reducer.
+    /// The focused pane of `previewSplit()` (pane A in the single view).
     public func preview() -> ExplorerState {
+        previewSplit().focused
+    }
+
+    /// The last published state with the keys still in the worker's hands applied by the reducer.
+    public func previewSplit() -> SplitState {
         condition.lock()
         var state = published
         let keys = inFlight + pending
         condition.unlock()
-        for key in keys { _ = reduce(&state, key) }
+        for key in keys { _ = reduceSplit(&state, key) }
         return state
     }
 
     public func render(width: Int, height: Int, options: RenderOptions) -> Grid {
-        renderScreen(preview(), width: width, height: height, options: options)
+        renderSplitScreen(previewSplit(), width: width, height: height, options: options)
     }
 
     /// Asks the worker to stop and waits up to `timeoutSeconds` for the step in flight to end.
@@ -107,7 +119,7 @@ public final class LiveExplorer: @unchecked Sendable {
             condition.lock()
             // Sleep until a key arrives, or until the next frame is due while running.
             while pending.isEmpty && !stopped {
-                if session.state.running {
+                if comparison.a.state.running {
                     let due = frameStart.advanced(by: .milliseconds(frameMilliseconds))
                     let wait = ContinuousClock.now.duration(to: due)
                     if wait <= .zero { break }
@@ -128,13 +140,13 @@ public final class LiveExplorer: @unchecked Sendable {
             inFlight = keys
             condition.unlock()
 
-            for key in keys { session.handle(key) }
+            for key in keys { comparison.handle(key) }
             if !keys.isEmpty { publish(clearingInFlight: true) }
-            guard session.state.running, keys.isEmpty else { continue }
+            guard comparison.a.state.running, keys.isEmpty else { continue }
             frameStart = ContinuousClock.now
             var taken = 0
-            while taken < session.state.stepsPerFrame && !hasPendingWork() {
-                _ = session.tick(shouldYield: { true })   // one step
+            while taken < comparison.a.state.stepsPerFrame && !hasPendingWork() {
+                _ = comparison.tick(shouldYield: { true })   // one step (of both panes when split)
                 taken += 1
                 publish(clearingInFlight: false)
             }
@@ -148,7 +160,7 @@ public final class LiveExplorer: @unchecked Sendable {
     }
 
     private func publish(clearingInFlight: Bool) {
-        let state = session.state
+        let state = comparison.state
         condition.lock()
         published = state
         publishedVersion += 1

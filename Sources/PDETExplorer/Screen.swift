@@ -48,7 +48,9 @@ public func renderScreen(_ state: ExplorerState, width: Int, height: Int, option
     drawStatus(state, into: &grid, y: height - 2, options: options)
     drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1),
                hints: state.mode == .simulator ? simulatorKeyHints : keyHints, options: options)
-    if state.overlay == .help { drawHelp(helpLines, into: &grid, options: options) }
+    if state.overlay == .help {
+        drawHelp(state.mode == .simulator ? simulatorHelpLines : helpLines, into: &grid, options: options)
+    }
     return grid
 }
 
@@ -138,8 +140,8 @@ func diffusionAlphaSum(_ state: ExplorerState) -> Float {
 let keyHints: [KeyHint] = [
     KeyHint("?", "help"), KeyHint("q", "quit"), KeyHint("Space", "run"), KeyHint("n", "step"),
     KeyHint("r", "resid"), KeyHint("l", "norm"), KeyHint("p/P", "pde"), KeyHint("m", "scale"),
-    KeyHint("a/A", "alpha"), KeyHint("c", "clamp"), KeyHint("[/]", "layer"), KeyHint("h/H", "head"),
-    KeyHint("t", "task"), KeyHint("R", "reset"), KeyHint("s", "snap"), KeyHint("+/-", "speed"), KeyHint("M", "sim"),
+    KeyHint("a/A", "alpha"), KeyHint("c", "clamp"), KeyHint("M", "sim"), KeyHint("b", "A/B"), KeyHint("s", "snap"),
+    KeyHint("[/]", "layer"), KeyHint("h/H", "head"), KeyHint("t", "task"), KeyHint("R", "reset"), KeyHint("+/-", "speed"),
 ]
 
 /// In simulator mode r and l toggle the simulator's stabilisers; the other keys are its options.
@@ -165,14 +167,29 @@ public let helpLines: [(key: String, text: String)] = [
     ("R", "re-seed and start from scratch"),
     ("s", "snapshot to snapshots/NNNN.txt and .ansi"),
     ("+  -", "more / fewer training steps per frame"),
-    ("M", "PDE simulator (depth as time) / discrete model"),
-    ("  i", "simulator: integrator Euler → Heun → RK4"),
-    ("  d  D", "simulator: halve / double dt (same final time)"),
-    ("  <  >", "simulator: fewer / more steps (final time changes)"),
-    ("  w", "simulator: weight-tied (block 1 always) / per-layer"),
-    ("  r  l", "simulator: residual / LayerNorm on / off"),
-    ("  k  K", "simulator: diffusion D down / up by 0.05"),
-    ("  v", "simulator: convergence study as dt shrinks"),
+    ("b", "A/B split: B = copy of A (same seed, data, batch); b again closes"),
+    ("Tab", "A/B: focus the other pane (toggles go to the focused one)"),
+    ("M", "PDE simulator: depth read as time (its keys: M then ?)"),
+    ("?", "this help (Esc closes)"),
+    ("q  Ctrl-C", "quit"),
+]
+
+/// The help in simulator mode: its own keys first, then the ones that still act on the model.
+public let simulatorHelpLines: [(key: String, text: String)] = [
+    ("M", "back to the discrete model"),
+    ("i", "integrator Euler → Heun → RK4"),
+    ("d  D", "halve / double dt (same final time)"),
+    ("<  >", "fewer / more steps (the final time changes)"),
+    ("w", "weight-tied (block 1 at every step) / per-layer"),
+    ("r", "simulator residual on / off (off: x ← F(x))"),
+    ("l", "simulator LayerNorm inside F on / off"),
+    ("k  K", "diffusion D down / up by 0.05 (dt·D ≤ 1/2)"),
+    ("v", "convergence study as dt shrinks, whatever it costs"),
+    ("Space  n", "train the model (the simulation follows)"),
+    ("p a c m", "the model's diffusion keys (not simulated)"),
+    ("[ ] h H", "layer / head (the Attention panel)"),
+    ("s", "snapshot to snapshots/NNNN.txt and .ansi"),
+    ("b  Tab", "A/B split / focus the other pane"),
     ("?", "this help (Esc closes)"),
     ("q  Ctrl-C", "quit"),
 ]

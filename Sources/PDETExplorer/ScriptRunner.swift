@@ -1,7 +1,7 @@
 // Script replay (`--script FILE`) and asciicast recording (`--record FILE.cast`).
 //
-// A ScriptRunner applies a script's actions to an ExplorerSession in order: keys go through the
-// explorer's normal key handling, `steps N` trains synchronously, `snapshot FILE` writes the current
+// A ScriptRunner applies a script's actions to a ComparisonSession in order: keys go through the
+// explorer's normal key handling (so `key b` opens the A/B split and `key tab` moves its focus), `steps N` trains synchronously, `snapshot FILE` writes the current
 // frame as plain text (never over an existing file). Headless, `wait` is skipped and a virtual clock
 // advances `secondsPerAction` per action (plus each wait's duration), so the same script gives the
 // same snapshots and the same recording, byte for byte. Interactive callers pass `sleep` to really wait.
@@ -41,7 +41,9 @@ public final class FrameRecorder {
 }
 
 public final class ScriptRunner {
-    public let session: ExplorerSession
+    public let comparison: ComparisonSession
+    /// Pane A's session (the only one outside the A/B split).
+    public var session: ExplorerSession { comparison.a }
     public var size: ScreenSize
     public var options: RenderOptions
     public var recorder: FrameRecorder?
@@ -51,8 +53,12 @@ public final class ScriptRunner {
     /// Where relative `snapshot` paths are resolved (nil: the working directory).
     public var baseDirectory: String?
 
-    public init(session: ExplorerSession, size: ScreenSize, options: RenderOptions, recorder: FrameRecorder? = nil) {
-        self.session = session
+    public convenience init(session: ExplorerSession, size: ScreenSize, options: RenderOptions, recorder: FrameRecorder? = nil) {
+        self.init(comparison: ComparisonSession(session), size: size, options: options, recorder: recorder)
+    }
+
+    public init(comparison: ComparisonSession, size: ScreenSize, options: RenderOptions, recorder: FrameRecorder? = nil) {
+        self.comparison = comparison
         self.size = size
         self.options = options
         self.recorder = recorder
@@ -60,7 +66,7 @@ public final class ScriptRunner {
 
     /// The current frame (no caption bar).
     public func frame() -> Grid {
-        session.render(width: size.width, height: size.height, options: options)
+        comparison.render(width: size.width, height: size.height, options: options)
     }
 
     /// Records the current frame at the current clock (a no-op without a recorder).
@@ -92,11 +98,15 @@ public final class ScriptRunner {
             try writeScriptSnapshot(path: path)
         case .resize(let w, let h):
             size = ScreenSize(width: w, height: h)
-            session.handle(.resize(width: w, height: h))
+            comparison.handle(.resize(width: w, height: h))
         case .key(let key):
-            if !session.handle(key) { return false }
-        case .steps, .layer, .head:
-            applyLessonAction(action, to: session)
+            if !comparison.handle(key) { return false }
+        case .steps(let n):
+            comparison.train(steps: n)              // both panes when split (lockstep)
+        case .layer(let l):
+            comparison.select(layer: l, head: comparison.focusedSession.state.head)
+        case .head(let h):
+            comparison.select(layer: comparison.focusedSession.state.layer, head: h)
         }
         clock += Self.secondsPerAction
         try recordFrame()
@@ -108,7 +118,7 @@ public final class ScriptRunner {
     func writeScriptSnapshot(path: String) throws {
         let full = path.hasPrefix("/") || baseDirectory == nil ? path : baseDirectory! + "/" + path
         _ = frame()
-        let text = snapshotText(session.state, number: nil, format: .txt, colorMode: .mono, ascii: options.ascii)
+        let text = comparison.snapshotText(number: nil, format: .txt, colorMode: .mono, ascii: options.ascii)
         let folder = (full as NSString).deletingLastPathComponent
         if !folder.isEmpty {
             do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {

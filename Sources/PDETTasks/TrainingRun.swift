@@ -58,6 +58,15 @@ public final class TrainingRun {
         return acc
     }
 
+    /// An exact twin (same task, weights, AdamW state, step and history) that trains independently:
+    /// the explorer's A/B split. The task is shared (it is an immutable, Sendable dataset).
+    public func copy() throws(ConfigError) -> TrainingRun {
+        let twin = TrainingRun(task: task, model: try model.copy())
+        twin.history = history
+        twin.heldOut = heldOut
+        return twin
+    }
+
     /// Applies new toggles to the model (see Transformer.apply).
     public func apply(_ config: ModelConfig) throws(ConfigError) { try model.apply(config) }
 }

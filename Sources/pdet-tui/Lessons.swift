@@ -118,7 +118,7 @@ func headlessLessonOrScript(_ options: LessonScriptOptions, model: ModelOptions,
         let runner = ScriptRunner(session: session, size: size, options: renderOptions, recorder: recorder)
         try runner.run(actions)
         _ = runner.frame()
-        return snapshotText(session.state, number: nil, format: .txt, colorMode: .mono, ascii: ascii)
+        return runner.comparison.snapshotText(number: nil, format: .txt, colorMode: .mono, ascii: ascii)
     }
 }
 
@@ -155,17 +155,19 @@ func runInteractiveLessonOrScript(_ options: LessonScriptOptions, model: ModelOp
         let first = ScreenSize(width: screen.size.width, height: screen.size.height)
         let recorder = try options.record.map { try FrameRecorder(path: $0, size: first, options: renderOptions) }
         defer { recorder?.close() }
-        func current() -> ExplorerSession { player?.session ?? session }
+        // Scripts and free exploring go through the A/B-capable session (`b`, Tab); lessons stay single.
+        let comparison = ComparisonSession(session)
+        func running() -> Bool { player?.session.state.running ?? comparison.a.state.running }
         func draw() throws {
             let size = screen.size
             let grid = player?.render(width: size.width, height: size.height, options: renderOptions)
-                ?? current().render(width: size.width, height: size.height, options: renderOptions)
+                ?? comparison.render(width: size.width, height: size.height, options: renderOptions)
             screen.draw(grid)
             try recorder?.record(grid, at: elapsed())
         }
         try draw()
         if let actions {
-            let runner = ScriptRunner(session: session, size: first, options: renderOptions)
+            let runner = ScriptRunner(comparison: comparison, size: first, options: renderOptions)
             for action in actions {
                 if screen.quitRequested { return }
                 if case .resize = action { continue }          // the real terminal decides its size
@@ -174,14 +176,18 @@ func runInteractiveLessonOrScript(_ options: LessonScriptOptions, model: ModelOp
             }
         }
         while !screen.quitRequested {
-            if current().state.running {
-                current().tick(shouldYield: { false })
+            if running() {
+                if let p = player { p.session.tick(shouldYield: { false }) } else { comparison.tick(shouldYield: { false }) }
                 try draw()
             }
-            guard let key = screen.readKey(timeoutMilliseconds: current().state.running ? 0 : 50) else { continue }
-            if let p = player, key == .left || key == .right {
-                _ = try (key == .left ? p.previous() : p.next())
-            } else if !current().handle(key) {
+            guard let key = screen.readKey(timeoutMilliseconds: running() ? 0 : 50) else { continue }
+            if let p = player {
+                if key == .left || key == .right {
+                    _ = try (key == .left ? p.previous() : p.next())
+                } else if !p.session.handle(key) {
+                    return
+                }
+            } else if !comparison.handle(key) {
                 return
             }
             try draw()

@@ -1,0 +1,90 @@
+// The A/B split screen's state as a value: pane A (always there), pane B (a twin of A made by `b`,
+// nil in the single view) and which pane the toggles go to. Each pane is a whole ExplorerState, so
+// everything the single view knows (toggles, selection, metrics, history) is known per pane.
+// The split reducer (SplitReducer.swift) changes it; ComparisonSession fills in the numbers;
+// renderSplitScreen (SplitScreen.swift) draws it, and draws exactly renderScreen(a) when single.
+import PDETCore
+import PDETRender
+
+public enum Pane: String, Equatable, Sendable, CaseIterable {
+    case a = "A"
+    case b = "B"
+
+    public var other: Pane { self == .a ? .b : .a }
+}
+
+public struct SplitState: Equatable, Sendable {
+    public var a: ExplorerState
+    public var b: ExplorerState?
+    /// The pane toggles and the layer/head selection go to (always .a in the single view).
+    public var focus: Pane = .a
+    /// The split view's status line (the single view shows `a.status`).
+    public var status: String = ""
+    public var snapshotsSaved = 0
+
+    public init(a: ExplorerState, b: ExplorerState? = nil, focus: Pane = .a) {
+        self.a = a
+        self.b = b
+        self.focus = b == nil ? .a : focus
+    }
+
+    public var isSplit: Bool { b != nil }
+
+    /// A pane's state (B falls back to A in the single view).
+    public subscript(pane: Pane) -> ExplorerState {
+        get { pane == .b ? (b ?? a) : a }
+        set {
+            if pane == .a { a = newValue } else if b != nil { b = newValue }
+        }
+    }
+
+    /// The focused pane's state.
+    public var focused: ExplorerState {
+        get { self[focus] }
+        set { self[focus] = newValue }
+    }
+
+    public var size: ScreenSize { a.size }
+    public var running: Bool { a.running }
+}
+
+/// One row of the differences table: state x_i (0 = embedding, i = output of block i) in A and B.
+public struct LayerDifference: Equatable, Sendable {
+    public var label: String            // "emb", "L1", …
+    public var rmsA: Float
+    public var rmsB: Float
+    public var driftA: Float
+    public var driftB: Float
+    public var deltaRms: Float { rmsB - rmsA }         // B − A
+    public var rmsRatio: Float { rmsB / rmsA }         // B / A (inf or nan when A's rms is 0)
+    public var deltaDrift: Float { driftB - driftA }   // B − A
+}
+
+/// Per token state, B against A from the last forward passes of the displayed batch (the same
+/// batch in both panes); empty while either pane has no forward pass or the depths differ.
+public func layerDifferences(_ ab: SplitState) -> [LayerDifference] {
+    guard let b = ab.b, let ma = ab.a.metrics, let mb = b.metrics else { return [] }
+    let n = min(ma.layers.count, mb.layers.count)
+    let labels = stateLabels(max(0, n - 1))
+    return (0..<n).map { i in
+        LayerDifference(label: i < labels.count ? labels[i] : "?", rmsA: ma.layers[i].rms, rmsB: mb.layers[i].rms,
+                        driftA: ma.layers[i].drift, driftB: mb.layers[i].drift)
+    }
+}
+
+/// The toggles in which B differs from A, as "residual off (A on)"; empty when they are the same.
+public func configDifferences(_ a: ModelConfig, _ b: ModelConfig) -> [String] {
+    var out: [String] = []
+    func add(_ name: String, _ va: String, _ vb: String) {
+        if va != vb { out.append("\(name) \(vb) (A \(va))") }
+    }
+    add("residual", a.residual ? "on" : "off", b.residual ? "on" : "off")
+    add("norm", a.norm.rawValue, b.norm.rawValue)
+    add("pde", a.pde.rawValue, b.pde.rawValue)
+    add("scales", scalesText(a.pdeScales), scalesText(b.pdeScales))
+    add("alpha", formatCompact(Double(a.pdeAlpha)), formatCompact(Double(b.pdeAlpha)))
+    add("clamp", a.pdeClamp ? "on" : "off", b.pdeClamp ? "on" : "off")
+    add("pos", a.pos.rawValue, b.pos.rawValue)
+    add("causal", a.causal ? "on" : "off", b.causal ? "on" : "off")
+    return out
+}
