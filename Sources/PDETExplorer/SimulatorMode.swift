@@ -175,3 +175,21 @@ func simulatorHeaderItems(_ state: ExplorerState) -> [HeaderItem] {
     }
     return items
 }
+
+/// How B's view differs from A's in mode and simulator options, as "sim residual off (A on)".
+public func simulatorDifferences(_ a: ExplorerState, _ b: ExplorerState) -> [String] {
+    if a.mode != b.mode { return ["view \(b.mode.rawValue) (A \(a.mode.rawValue))"] }
+    guard a.mode == .simulator, let ca = a.simulator, let cb = b.simulator else { return [] }
+    var out: [String] = []
+    func add(_ name: String, _ va: String, _ vb: String) {
+        if va != vb { out.append("sim \(name) \(vb) (A \(va))") }
+    }
+    add("integrator", ca.integrator.rawValue, cb.integrator.rawValue)
+    add("dt", formatCompact(Double(ca.dt)), formatCompact(Double(cb.dt)))
+    add("steps", "\(ca.steps)", "\(cb.steps)")
+    add("weights", ca.weightTied ? "tied" : "per-layer", cb.weightTied ? "tied" : "per-layer")
+    add("residual", ca.residual ? "on" : "off", cb.residual ? "on" : "off")
+    add("LN", ca.layerNorm ? "on" : "off", cb.layerNorm ? "on" : "off")
+    add("D", formatCompact(Double(ca.diffusion)), formatCompact(Double(cb.diffusion)))
+    return out
+}

@@ -47,25 +47,13 @@ func drawTrajectoryPanel(_ state: ExplorerState, into grid: inout Grid, rect: Re
         noSimulation(state, into: &grid, inner: inner)
         return
     }
-    let T = first.tokenRms.count
     grid.put(displayed("row 1, rms of each token: time ↓  tokens →", options), in: inner, row: 0, style: Style(bold: true))
     var top = 1
     if let bad = nonFiniteText(sim) {
         grid.put(displayed(bad, options), in: inner, row: 1, style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode))
         top = 2
     }
-    // log10 so that a blow-up and a quiet start share one picture; rows past a non-finite state are absent.
-    let values = sim.points.flatMap { p in
-        (0..<T).map { t -> Float in
-            let v = t < p.tokenRms.count ? p.tokenRms[t] : .nan
-            return v.isFinite && v > 0 ? Float(log10(Double(v))) : (v == 0 ? -30 : v)
-        }
-    }
-    let rowLabels = sim.points.map { "t " + timeLabel($0.time) }
-    let colLabels = (0..<T).map { $0 < state.tokenLabels.count ? state.tokenLabels[$0] : "" }
-    let map = Heatmap(rows: sim.points.count, cols: T, values: values, scale: .sequential, reduce: .max,
-                      rowLabels: rowLabels, colLabels: colLabels, highlightRow: sim.nonFiniteStep,
-                      maxColumnLabelRows: 2, squareCells: false)
+    let map = trajectoryHeatmap(sim, tokenLabels: state.tokenLabels)
     map.render(into: &grid, rect: Rect(x: inner.x, y: inner.y + top, width: inner.width, height: inner.height - top - 1),
                options: options)
     let legend = Rect(x: inner.x, y: inner.maxY - 1, width: min(inner.width, 40), height: 1)
@@ -74,6 +62,50 @@ func drawTrajectoryPanel(_ state: ExplorerState, into grid: inout Grid, rect: Re
     if inner.width - legend.width >= unit.count {
         grid.put(unit, in: Rect(x: legend.maxX, y: legend.y, width: inner.width - legend.width, height: 1), style: Style(dim: true))
     }
+}
+
+/// Time down, tokens across: log10 of each token's rms (row 1), so that a blow-up and a quiet start
+/// share one picture; the rows after a non-finite state are absent, its own row is marked.
+func trajectoryHeatmap(_ sim: SimulationView, tokenLabels: [String], columnLabelRows: Int = 2) -> Heatmap {
+    let T = sim.points.first?.tokenRms.count ?? 0
+    let values = sim.points.flatMap { p in
+        (0..<T).map { t -> Float in
+            let v = t < p.tokenRms.count ? p.tokenRms[t] : .nan
+            return v.isFinite && v > 0 ? Float(log10(Double(v))) : (v == 0 ? -30 : v)
+        }
+    }
+    return Heatmap(rows: sim.points.count, cols: T, values: values, scale: .sequential, reduce: .max,
+                   rowLabels: sim.points.map { "t " + timeLabel($0.time) },
+                   colLabels: (0..<T).map { $0 < tokenLabels.count ? tokenLabels[$0] : "" },
+                   highlightRow: sim.nonFiniteStep, maxColumnLabelRows: columnLabelRows, squareCells: false)
+}
+
+/// The split view's pane in simulator mode: the trajectory picture and its rms / drift over time.
+func drawPaneSimulation(_ s: ExplorerState, into grid: inout Grid, heat: Rect, table: Rect, options: RenderOptions) {
+    guard let sim = s.simulation, !sim.points.isEmpty, heat.height >= 2 else {
+        grid.put("no simulation yet", in: heat, row: 0, style: Style(dim: true))
+        return
+    }
+    let title = nonFiniteText(sim) ?? "trajectory: time ↓ tokens →, log10 rms"
+    grid.put(displayed(title, options), in: heat, row: 0,
+             style: sim.nonFiniteStep == nil ? Style(bold: true) : Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode))
+    trajectoryHeatmap(sim, tokenLabels: s.tokenLabels, columnLabelRows: 1)
+        .render(into: &grid, rect: Rect(x: heat.x, y: heat.y + 1, width: heat.width, height: heat.height - 1), options: options)
+    guard table.height >= 2, table.width >= 8 else { return }
+    let shown = evenlySpaced(sim.points.count, count: table.height - 1, keep: sim.nonFiniteStep)
+    let rows = shown.map { n -> [String] in
+        let p = sim.points[n]
+        return [timeLabel(p.time), tableNumber(p.metrics.rms, digits: 2), tableNumber(p.metrics.drift, digits: 3)]
+    }
+    Table(columns: [TableColumn("t", width: 5), TableColumn("rms", align: .right), TableColumn("drift", align: .right)],
+          rows: rows, highlightRow: sim.nonFiniteStep.flatMap { shown.firstIndex(of: $0) })
+        .render(into: &grid, rect: table, options: options)
+}
+
+/// A compact label of the simulator's options for the split view's pane header.
+func simulatorPaneLabel(_ c: SimulatorConfig) -> String {
+    "SIM \(c.integrator.rawValue) dt \(formatCompact(Double(c.dt)))×\(c.steps) \(c.weightTied ? "tied" : "per-layer")"
+        + " resid \(c.residual ? "on" : "OFF") LN \(c.layerNorm ? "on" : "OFF")" + (c.diffusion > 0 ? " D \(formatCompact(Double(c.diffusion)))" : "")
 }
 
 func drawSimulatorNormsPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {

@@ -40,7 +40,13 @@ public func snapshotHeader(_ state: ExplorerState, number: Int?) -> String {
         "# seed \(state.config.seed) step \(state.step) size \(size) layer \(state.layer + 1) head \(state.head + 1)",
         "# config \(oneLineConfigJSON(state.config))",
         "# reproduce: \(reproduceCommand(state))",
-    ].joined(separator: "\n") + "\n"
+    ].joined(separator: "\n") + "\n" + simulatorHeaderLine(state)
+}
+
+/// In simulator mode: its options (the reproduce line above covers the model; M and the simulator keys the rest).
+func simulatorHeaderLine(_ state: ExplorerState) -> String {
+    guard state.mode == .simulator, let c = state.simulator else { return "" }
+    return "# \(c.summary)\n"
 }
 
 /// The `pdet-tui snapshot` command that redraws this frame (exact unless a toggle changed mid-run).

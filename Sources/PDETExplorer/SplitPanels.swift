@@ -27,7 +27,8 @@ func paneToggleItems(_ s: ExplorerState, other: ExplorerState, full: Bool = fals
     // head are on the attention title line).
     let differing = items.filter { $0.text.hasPrefix("*") }, same = items.filter { !$0.text.hasPrefix("*") }
     let alarm = s.firstNonFinite != nil ? [HeaderItem(text: "NaN/Inf", style: Style(fg: Palette.alarm, bold: true))] : []
-    return alarm + differing + same
+    let mode = s.mode == .simulator ? s.simulator.map { [HeaderItem(text: simulatorPaneLabel($0), style: Style(bold: true, reverse: true))] } ?? [] : []
+    return alarm + mode + differing + same
 }
 
 /// Items wrapped greedily into rows of `width` (two spaces apart).
@@ -70,6 +71,10 @@ func drawPane(_ s: ExplorerState, other: ExplorerState, pane: Pane, focused: Boo
     let rest = Rect(x: inner.x, y: inner.y + toggleRows.count, width: inner.width, height: inner.height - toggleRows.count)
     let tableWidth = min(24, max(16, rest.width / 3))
     let columns = Layout.split(rest, .horizontal, [.fill(1), .length(1), .length(tableWidth)])
+    if s.mode == .simulator {
+        drawPaneSimulation(s, into: &grid, heat: columns[0], table: columns[2], options: options)
+        return
+    }
     drawPaneAttention(s, into: &grid, rect: columns[0], options: options)
     drawPaneLayers(s, into: &grid, rect: columns[2], options: options)
 }
@@ -111,7 +116,7 @@ private func drawPaneLayers(_ s: ExplorerState, into grid: inout Grid, rect: Rec
 }
 
 func drawDifferencesPanel(_ ab: SplitState, _ b: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
-    let diffs = configDifferences(ab.a.config, b.config)
+    let diffs = configDifferences(ab.a.config, b.config) + simulatorDifferences(ab.a, b)
     let title = SplitTitle.differences + " · B: " + (diffs.isEmpty ? "same toggles as A" : diffs.joined(separator: ", "))
     let inner = drawPanel(into: &grid, rect: rect, title: displayed(title, options), options: options)
     guard inner.height >= 3, inner.width >= 20 else { return }

@@ -63,7 +63,15 @@ public struct LayerDifference: Equatable, Sendable {
 /// Per token state, B against A from the last forward passes of the displayed batch (the same
 /// batch in both panes); empty while either pane has no forward pass or the depths differ.
 public func layerDifferences(_ ab: SplitState) -> [LayerDifference] {
-    guard let b = ab.b, let ma = ab.a.metrics, let mb = b.metrics else { return [] }
+    guard let b = ab.b else { return [] }
+    // Both panes simulating: compare the trajectories point by point (time instead of depth).
+    if ab.a.mode == .simulator, b.mode == .simulator, let sa = ab.a.simulation, let sb = b.simulation {
+        return zip(sa.points, sb.points).map { pa, pb in
+            LayerDifference(label: "t" + formatCompact(Double(pa.time)), rmsA: pa.metrics.rms, rmsB: pb.metrics.rms,
+                            driftA: pa.metrics.drift, driftB: pb.metrics.drift)
+        }
+    }
+    guard let ma = ab.a.metrics, let mb = b.metrics else { return [] }
     let n = min(ma.layers.count, mb.layers.count)
     let labels = stateLabels(max(0, n - 1))
     return (0..<n).map { i in
