@@ -12,6 +12,9 @@ extension PanelTitle {
     public static let convergence = "Convergence"
 }
 
+/// Below this relative difference the trajectories agree to Float32 rounding (B·T·C sums of ~1e-7 errors).
+let convergenceFloor: Float = 1e-5
+
 /// "t 0.25" labels for the points' times.
 private func timeLabel(_ t: Float) -> String { formatCompact(Double(t)) }
 
@@ -190,6 +193,9 @@ func drawConvergencePanel(_ state: ExplorerState, into grid: inout Grid, rect: R
         let expected = 1 << c.integrator.order
         if !c.residual {
             line("residual off: x ← F(x) has no dt, no limit", Style(bold: true))
+        } else if let finest = conv.rows.last?.difference, finest.isFinite, finest < convergenceFloor {
+            // Float32 states: differences below ~1e-5 are rounding, their ratios mean nothing.
+            line("converged to float rounding (< 1e-5)", Style(bold: true))
         } else if let r = ratios.last, r.isFinite, r > 0 {
             let order = log2(Double(r))
             let ok = abs(order - Double(c.integrator.order)) < 0.5
