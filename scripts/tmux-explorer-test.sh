@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Real-terminal test of the explorer: runs `pdet-tui` (no arguments) inside tmux at 120×40 in a
-# scratch working directory, presses r, l, p, s, ?, Esc, then b, r, Tab, s, b (the A/B split) and q,
+# scratch working directory, presses r, l, p, s, ?, Esc, then b, r, Tab, s, b (the A/B split), M, r, i, d, M (the simulator) and q,
 # and checks the screen after each (header toggles, snapshot files, help overlay, split panes), that q exits 0 with the terminal restored; a second run
 # resizes to 40×10 ("Terminal too small") and back (panels return) and quits with Ctrl-C; a third
 # runs under NO_COLOR with --ascii, suspends with Ctrl-Z, resumes with fg and ends with SIGTERM.
@@ -101,6 +101,23 @@ step "b again: back to the single view"
 tl_keys b
 tl_wait_gone "A/B differences" || tl_fail "b did not close the split"
 tl_wait_for "┌ Attention " || tl_fail "single view not back"
+
+step "M: the PDE simulator, header and panels say so"
+tl_keys M
+wait_header "PDE SIMULATOR" || tl_fail "M did not switch the header to the simulator"
+for title in Trajectory Convergence; do
+    tl_wait_for "┌ $title " || tl_fail "simulator panel $title missing"
+done
+tl_wait_for "diff " || tl_fail "the Convergence panel shows no differences"
+step "r, i and d in the simulator: residual on, Heun, dt halved"
+tl_keys r; wait_header "Residual ON" || tl_fail "r did not turn the simulator residual on"
+tl_keys i; wait_header "heun" || tl_fail "i did not switch to Heun"
+tl_keys d; wait_header "dt 0.5" || tl_fail "d did not halve dt"
+tl_wait_for "dt 0.125" || tl_fail "the Convergence panel shows no study at dt/4"
+step "M again: the discrete model"
+tl_keys M
+wait_header "discrete" || tl_fail "M did not switch back"
+tl_wait_for "┌ Attention " || tl_fail "Attention panel not back after M"
 
 step "q quits with the terminal restored"
 tl_keys q
