@@ -232,8 +232,6 @@ private func drawBertStatus(_ state: BertExplorerState, into grid: inout Grid, y
         grid.put(displayed(prompt + shown, options) + "_", in: line, style: Style(bold: true))
         return
     }
-    let text = state.status.isEmpty ? "ready" : state.status
-    let isError = text.hasPrefix("error") || text.hasPrefix("cannot") || text == bertTrainingDisabledMessage
-    let style = isError ? Style(fg: Palette.alarm, bold: true) : Style()
-    grid.put(displayed(" " + text, options), in: line, style: style.downgraded(to: options.colorMode))
+    drawStatusLine(state.status, isError: statusIsError(state.status) || state.status == bertTrainingDisabledMessage,
+                   into: &grid, y: y, options: options)
 }

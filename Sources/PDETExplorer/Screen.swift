@@ -195,11 +195,21 @@ public let simulatorHelpLines: [(key: String, text: String)] = [
 ]
 
 private func drawStatus(_ state: ExplorerState, into grid: inout Grid, y: Int, options: RenderOptions) {
-    let text = state.status.isEmpty ? "ready" : state.status
-    let isError = text.hasPrefix("error") || text.hasPrefix("cannot")
-    let style = isError ? Style(fg: Palette.alarm, bold: true) : Style(dim: false)
-    grid.put(displayed(" " + text, options), x: 0, y: y, style: style.downgraded(to: options.colorMode),
-             clip: Rect(x: 0, y: y, width: grid.width, height: 1))
+    drawStatusLine(state.status, into: &grid, y: y, options: options)
+}
+
+/// An error or refusal: shown in the alarm colour (a pane's "B: cannot …" too).
+func statusIsError(_ text: String) -> Bool {
+    text.hasPrefix("error") || text.hasPrefix("cannot") || text.contains(": cannot")
+}
+
+/// The status line of every screen (toy model, A/B split, MiniLM): "ready" when empty, errors in
+/// the alarm colour, clipped to the row.
+func drawStatusLine(_ status: String, isError: Bool? = nil, into grid: inout Grid, y: Int, options: RenderOptions) {
+    let text = status.isEmpty ? "ready" : status
+    let style = isError ?? statusIsError(text) ? Style(fg: Palette.alarm, bold: true) : .plain
+    grid.put(displayed(" " + text, options), in: Rect(x: 0, y: y, width: grid.width, height: 1),
+             style: style.downgraded(to: options.colorMode))
 }
 
 /// The `?` overlay: one key and its meaning per line, centred (shared by the toy-model and MiniLM screens).

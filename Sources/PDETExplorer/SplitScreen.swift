@@ -39,11 +39,7 @@ public func renderSplitScreen(_ ab: SplitState, width: Int, height: Int, options
     drawPane(ab.a, other: b, pane: .a, focused: ab.focus == .a, into: &grid, rect: panes[0], options: options)
     drawPane(b, other: ab.a, pane: .b, focused: ab.focus == .b, into: &grid, rect: panes[1], options: options)
     drawDifferencesPanel(ab, b, into: &grid, rect: rows[1], options: options)
-    let status = ab.status.isEmpty ? "ready" : ab.status
-    let isError = status.hasPrefix("cannot") || status.contains(": cannot")
-    grid.put(displayed(" " + status, options), x: 0, y: height - 2,
-             style: (isError ? Style(fg: Palette.alarm, bold: true) : .plain).downgraded(to: options.colorMode),
-             clip: Rect(x: 0, y: height - 2, width: width, height: 1))
+    drawStatusLine(ab.status, into: &grid, y: height - 2, options: options)
     drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1), hints: splitKeyHints, options: options)
     if ab.a.overlay == .help {
         drawHelp(ab.focused.mode == .simulator ? simulatorHelpLines : helpLines, into: &grid, options: options)
