@@ -63,4 +63,43 @@ final class FuzzTests: XCTestCase {
         XCTAssertGreaterThan(stepsTrained, 0)
         XCTAssertLessThanOrEqual(stepsTrained, count / 50)
     }
+
+    /// Simulator mode under random keys: options always valid and in range, the trajectory always the
+    /// options' own (or a NaN stop), every frame drawn, the model's config untouched by the mode's keys.
+    func testRandomKeysInSimulatorMode() throws {
+        #if DEBUG
+        let count = 300
+        #else
+        let count = 1_500
+        #endif
+        let session = try tinySession { $0.initGain = 8 }
+        session.handle(.char("M"))
+        let keys: [Key] = Array("MidD<>wrlkKKKvn[]?").map { Key.char($0) } + [.escape]
+        var rng = TestRandom(seed: 11)
+        var modeSwitches = 0, studies = 0
+        for i in 0..<count {
+            let key = keys[rng.int(0...(keys.count - 1))]
+            // The expensive ones (a training step, a forced convergence study) once per 10 keys at most.
+            if (key == .char("v") || key == .char("n")) && i % 10 != 0 { continue }
+            let modelConfig = session.state.config
+            let wasSimulating = session.state.mode == .simulator
+            session.handle(key)
+            if key == .char("M") { modeSwitches += 1 }
+            if key == .char("v") && session.state.mode == .simulator { studies += 1 }
+            if wasSimulating && key != .char("n") && key != .char("M") { XCTAssertEqual(session.state.config, modelConfig, "simulator keys never touch the model") }
+            if session.state.mode == .simulator, let c = session.state.simulator {
+                XCTAssertEqual(c.problems(), [], "the reducer never applies a rejected option")
+                XCTAssertLessThanOrEqual(c.steps, simulatorMaxSteps)
+                let sim = try XCTUnwrap(session.state.simulation)
+                XCTAssertEqual(sim.config, c, "the trajectory shown is the options' own")
+                XCTAssertEqual(sim.points.count, (sim.nonFiniteStep ?? c.steps) + 1)
+            }
+            guard i % 3 == 0 else { continue }
+            let size = i % 2 == 0 ? ScreenSize(width: 80, height: 24) : ScreenSize(width: 120, height: 40)
+            let grid = session.render(width: size.width, height: size.height, options: i % 4 == 0 ? .plain : .standard)
+            XCTAssertEqual(grid.cells.count, size.width * size.height)
+        }
+        XCTAssertGreaterThan(modeSwitches, 10)
+        XCTAssertGreaterThan(studies, 0)
+    }
 }
