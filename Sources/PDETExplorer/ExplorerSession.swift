@@ -143,6 +143,15 @@ public final class ExplorerSession {
 
     public enum ConvergencePolicy { case never, ifCheap, always }
 
+    /// Switches to simulator mode with `config` (the CLI's --simulator); throws its first problem.
+    public func enterSimulator(_ config: SimulatorConfig) throws(ConfigError) {
+        if let problem = config.problems().first { throw ConfigError(problem) }
+        state.mode = .simulator
+        state.simulator = config
+        state.status = simulatorEnteredMessage
+        updateSimulation(convergence: .ifCheap)
+    }
+
     /// Simulator mode: a fresh trajectory when the simulator's options, the weights (step) or the
     /// model's toggles changed since the last one; the convergence study too when `policy` allows
     /// (`ifCheap`: at most `convergenceAutoBudget` evaluations). Errors go to the status line.

@@ -77,6 +77,8 @@ public func initialSimulatorConfig(_ model: ModelConfig) -> SimulatorConfig {
     SimulatorConfig(matching: model, stepsPerBlock: 1)
 }
 
+let simulatorEnteredMessage = "PDE simulator: depth read as time, x += dt·F(x)  (M: back to the discrete model)"
+
 /// Evaluations of F a convergence study costs per batch row.
 public func convergenceCost(_ c: SimulatorConfig) -> Int {
     15 * c.steps * (c.residual ? c.integrator.stages : 1)
@@ -88,7 +90,7 @@ func reduceSimulatorKey(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEf
         if state.mode == .discrete {
             state.mode = .simulator
             if state.simulator == nil { state.simulator = initialSimulatorConfig(state.config) }
-            state.status = "PDE simulator: depth read as time, x += dt·F(x)  (M: back to the discrete model)"
+            state.status = simulatorEnteredMessage
         } else {
             state.mode = .discrete
             state.status = "discrete model"

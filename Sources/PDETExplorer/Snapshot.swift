@@ -68,6 +68,12 @@ public func reproduceCommand(_ state: ExplorerState) -> String {
              "--pde-alpha", "\(c.pdeAlpha)", "--pde-steps", "\(c.pdeSteps)", "--pde-clamp", c.pdeClamp ? "on" : "off",
              "--steps", "\(max(0, steps))", "--layer", "\(state.layer + 1)", "--head", "\(state.head + 1)",
              "--size", "\(state.size.width)x\(state.size.height)"]
+    if state.mode == .simulator, let sim = state.simulator {
+        args += ["--simulator", "--sim-integrator", sim.integrator.rawValue, "--sim-dt", "\(sim.dt)", "--sim-steps", "\(sim.steps)",
+                 "--sim-steps-per-block", "\(sim.stepsPerBlock)", "--sim-weights", sim.weightTied ? "tied" : "per-layer",
+                 "--sim-residual", sim.residual ? "on" : "off", "--sim-layernorm", sim.layerNorm ? "on" : "off",
+                 "--sim-diffusion", "\(sim.diffusion)"]
+    }
     var line = args.joined(separator: " ")
     if state.toggledDuringRun { line += "   (approximate: toggles changed during the run)" }
     return line

@@ -22,12 +22,18 @@ struct Explore: ParsableCommand {
     var bert: BertModelOptions
     @OptionGroup(title: "Lessons, scripts, recording")
     var lessonScript: LessonScriptOptions
+    @OptionGroup(title: "PDE simulator")
+    var simulator: SimulatorOptions
 
     func run() throws {
+        if simulator.enabled && (lessonScript.isActive || bert.directory != nil) {
+            throw ValidationError("--simulator applies to the toy model, not to --model, --lesson or --script (press M there)")
+        }
         if let directory = bert.directory { return try runBertExplorer(bert, directory: directory, display: display) }
         if lessonScript.isActive { return try runInteractiveLessonOrScript(lessonScript, model: model, display: display) }
         try requireTerminal()
         let session = try openSession(model, running: true)
+        try simulator.apply(to: session)
         let screen: TerminalScreen
         do {
             screen = try TerminalScreen(noColor: display.noColor)

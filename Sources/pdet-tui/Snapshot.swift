@@ -35,6 +35,8 @@ struct SnapshotCommand: ParsableCommand {
     var metricsJSONPath: String?
     @OptionGroup(title: "Lessons, scripts, recording")
     var lessonScript: LessonScriptOptions
+    @OptionGroup(title: "PDE simulator")
+    var simulator: SimulatorOptions
 
     func validate() throws {
         guard steps >= 0, steps <= 1_000_000 else { throw ValidationError("--steps must be in 0...1000000 (got \(steps))") }
@@ -50,12 +52,18 @@ struct SnapshotCommand: ParsableCommand {
             if let out { try write(Array(text.utf8), to: out) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
             return
         }
+        if simulator.enabled && (lessonScript.isActive || bert.directory != nil) {
+            throw ValidationError("--simulator applies to the toy model's frame, not to --model, --lesson or --script (press M there)")
+        }
         let session = try openSession(model, running: false)
         let config = session.state.config
         guard layer <= config.layers else { throw ValidationError("--layer \(layer): the model has \(config.layers) layers") }
         guard head <= config.heads else { throw ValidationError("--head \(head): the model has \(config.heads) heads") }
+        if simulator.enabled { _ = try simulator.config(for: config) }     // bad options fail before training
+        session.train(steps: steps)
+        try simulator.apply(to: session)
         let noColor = display.noColor || (ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false)
-        let text = headlessSnapshot(session: session, steps: steps, layer: layer - 1, head: head - 1, size: size,
+        let text = headlessSnapshot(session: session, steps: 0, layer: layer - 1, head: head - 1, size: size,
                                     format: format, colorMode: noColor ? .mono : .c256, ascii: display.ascii)
         if let out {
             try write(Array(text.utf8), to: out)
