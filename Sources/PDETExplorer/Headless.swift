@@ -11,6 +11,47 @@ public struct FrameMetrics: Codable, Equatable, Sendable {
     public var step: Int
     public var forward: ForwardMetrics?
     public var lastStep: StepMetrics?
+    public var simulation: SimulationMetrics?      // simulator mode only
+}
+
+/// Simulator mode's numbers as JSON (docs/metrics-schema.md, "SimulationMetrics").
+public struct SimulationMetrics: Codable, Equatable, Sendable {
+    public var integrator: SimulatorIntegrator
+    public var dt: Float
+    public var steps: Int
+    public var stepsPerBlock: Int
+    public var weightTied: Bool
+    public var residual: Bool
+    public var layerNorm: Bool
+    public var diffusion: Float
+    public var modelStep: Int                       // the training step the trajectory was simulated at
+    public var rows: Int                            // batch rows simulated
+    public var evaluations: Int
+    public var times: [Float]                       // (N + 1) n·dt
+    public var layers: [LayerMetrics]               // (N + 1) the state at each time, as ForwardMetrics.layers
+    public var tokenRms: [[Float]]                  // (N + 1, T) rms of each token of batch row 0
+    public var nonFiniteStep: Int?
+    public var convergence: [ConvergenceRow]?       // h = dt, dt/2, dt/4 (absent until studied for these options)
+
+    public init(_ sim: SimulationView, convergence: ConvergenceView?) {
+        let c = sim.config
+        integrator = c.integrator
+        dt = c.dt
+        steps = c.steps
+        stepsPerBlock = c.stepsPerBlock
+        weightTied = c.weightTied
+        residual = c.residual
+        layerNorm = c.layerNorm
+        diffusion = c.diffusion
+        modelStep = sim.modelStep
+        rows = sim.rows
+        evaluations = sim.evaluations
+        times = sim.points.map(\.time)
+        layers = sim.points.map(\.metrics)
+        tokenRms = sim.points.map(\.tokenRms)
+        nonFiniteStep = sim.nonFiniteStep
+        self.convergence = convergence.flatMap { $0.config == c && $0.modelStep == sim.modelStep ? $0.rows : nil }
+    }
 }
 
 /// Trains `steps` steps on `session`, selects `layer` / `head` (0-based), and returns the snapshot text.
@@ -26,6 +67,8 @@ public func headlessSnapshot(session: ExplorerSession, steps: Int, layer: Int = 
 extension ExplorerSession {
     /// The current frame's metrics as JSON (docs/metrics-schema.md types).
     public var frameMetricsJSON: String {
-        metricsJSON(FrameMetrics(step: state.step, forward: state.metrics, lastStep: state.lastStep), pretty: true)
+        let simulation = state.mode == .simulator ? state.simulation.map { SimulationMetrics($0, convergence: state.convergence) } : nil
+        return metricsJSON(FrameMetrics(step: state.step, forward: state.metrics, lastStep: state.lastStep, simulation: simulation),
+                           pretty: true)
     }
 }

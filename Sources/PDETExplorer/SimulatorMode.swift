@@ -33,7 +33,7 @@ public struct SimulationView: Equatable, Sendable {
 }
 
 /// ‖x_h(T_f) − x_{h/2}(T_f)‖ / ‖x_{h/2}(T_f)‖ at one step size h.
-public struct ConvergenceRow: Equatable, Sendable {
+public struct ConvergenceRow: Codable, Equatable, Sendable {
     public var dt: Float
     public var difference: Float
     public init(dt: Float, difference: Float) {

@@ -38,4 +38,27 @@ extension CLITests {
             XCTAssertTrue(first.hasPrefix("Error: ") && first.contains(message), "\(flags): \(r.stderr)")
         }
     }
+
+    func testMetricsJSONCarriesTheTrajectoryAndTheConvergenceStudy() throws {
+        let path = NSTemporaryDirectory() + "pdet-cli-sim-\(getpid())-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = try run(["snapshot"] + Self.tinyModelFlags + ["--simulator", "--sim-dt", "0.5", "--sim-steps", "4",
+                                                              "--metrics-json", path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        let sim = try XCTUnwrap(json["simulation"] as? [String: Any], "\(json.keys)")
+        XCTAssertEqual(sim["integrator"] as? String, "euler")
+        XCTAssertEqual((sim["times"] as? [Double]) ?? [], [0, 0.5, 1, 1.5, 2])
+        XCTAssertEqual((sim["layers"] as? [Any])?.count, 5)
+        XCTAssertEqual((sim["tokenRms"] as? [[Double]])?.map(\.count), [16, 16, 16, 16, 16])
+        let rows = try XCTUnwrap(sim["convergence"] as? [[String: Double]])
+        XCTAssertEqual(rows.compactMap { $0["dt"] }, [0.5, 0.25, 0.125])
+        let d = rows.compactMap { $0["difference"] }
+        XCTAssertEqual(d[0] / d[1], 2, accuracy: 0.3, "Euler halves its error with dt: \(d)")
+        // The discrete frame has no simulation entry.
+        let plain = try run(["snapshot"] + Self.tinyModelFlags + ["--metrics-json", path])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        let plainJSON = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        XCTAssertNil(plainJSON["simulation"])
+    }
 }
