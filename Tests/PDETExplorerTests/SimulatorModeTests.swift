@@ -215,4 +215,25 @@ final class SimulatorModeTests: XCTestCase {
         XCTAssertTrue(first.0.contains("PDE SIMULATOR"), first.0)
         XCTAssertTrue(first.1.contains("sim residual off (A on)"), first.1)
     }
+
+    func testLiveMPreviewsAtOnceAndTheWorkerSimulates() throws {
+        let l = LiveExplorer(session: try tinySession(), options: .plain, size: ScreenSize(width: 100, height: 30),
+                             frameMilliseconds: 5)
+        XCTAssertTrue(l.send(.char("M")))
+        XCTAssertEqual(l.preview().mode, .simulator, "the header flips before the worker runs")
+        XCTAssertTrue(l.render(width: 100, height: 30, options: .plain).text.contains("PDE SIMULATOR"))
+        l.start()
+        defer { l.stop() }
+        l.send(.char("i"))
+        l.send(.char(" "))                               // train while simulating
+        let deadline = Date(timeIntervalSinceNow: 30)
+        while (l.preview().simulation?.modelStep ?? 0) < ExplorerSession.simulateEvery && Date() < deadline { usleep(5000) }
+        l.send(.char(" "))
+        while !l.isIdle && Date() < deadline { usleep(2000) }
+        let s = l.preview()
+        XCTAssertEqual(s.simulator?.integrator, .heun)
+        XCTAssertEqual(s.simulation?.config, s.simulator)
+        XCTAssertGreaterThanOrEqual(s.simulation?.modelStep ?? 0, ExplorerSession.simulateEvery, "refreshed while training")
+        XCTAssertEqual(s.simulation?.modelStep, s.step, "pausing brings the trajectory up to date")
+    }
 }
