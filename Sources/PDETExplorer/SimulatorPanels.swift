@@ -105,10 +105,24 @@ func drawPaneSimulation(_ s: ExplorerState, into grid: inout Grid, heat: Rect, t
         .render(into: &grid, rect: table, options: options)
 }
 
-/// A compact label of the simulator's options for the split view's pane header.
-func simulatorPaneLabel(_ c: SimulatorConfig) -> String {
-    "SIM \(c.integrator.rawValue) dt \(formatCompact(Double(c.dt)))×\(c.steps) \(c.weightTied ? "tied" : "per-layer")"
-        + " resid \(c.residual ? "on" : "OFF") LN \(c.layerNorm ? "on" : "OFF")" + (c.diffusion > 0 ? " D \(formatCompact(Double(c.diffusion)))" : "")
+/// A simulating pane's options for the split view's header: "SIM" then each option, a "*" on those
+/// that differ from the other pane's simulator (all of them when the other pane is discrete).
+func simulatorPaneItems(_ s: ExplorerState, other: ExplorerState) -> [HeaderItem] {
+    guard s.mode == .simulator, let c = s.simulator else { return [] }
+    let o = other.mode == .simulator ? other.simulator : nil
+    var items = [HeaderItem(text: "SIM", style: Style(bold: true, reverse: true))]
+    func add(_ text: String, differs: Bool) {
+        items.append(HeaderItem(text: (differs ? "*" : "") + text, style: differs ? Style(bold: true, reverse: true) : Style(bold: true)))
+    }
+    add(c.integrator.rawValue, differs: o.map { $0.integrator != c.integrator } ?? false)
+    add("dt \(formatCompact(Double(c.dt)))×\(c.steps)", differs: o.map { $0.dt != c.dt || $0.steps != c.steps } ?? false)
+    add(c.weightTied ? "tied" : "per-layer", differs: o.map { $0.weightTied != c.weightTied } ?? false)
+    add("x+=dt·F \(c.residual ? "on" : "OFF")", differs: o.map { $0.residual != c.residual } ?? false)
+    add("LN \(c.layerNorm ? "on" : "OFF")", differs: o.map { $0.layerNorm != c.layerNorm } ?? false)
+    if c.diffusion > 0 || (o.map { $0.diffusion != c.diffusion } ?? false) {
+        add("D \(formatCompact(Double(c.diffusion)))", differs: o.map { $0.diffusion != c.diffusion } ?? false)
+    }
+    return items
 }
 
 func drawSimulatorNormsPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {

@@ -27,8 +27,7 @@ func paneToggleItems(_ s: ExplorerState, other: ExplorerState, full: Bool = fals
     // head are on the attention title line).
     let differing = items.filter { $0.text.hasPrefix("*") }, same = items.filter { !$0.text.hasPrefix("*") }
     let alarm = s.firstNonFinite != nil ? [HeaderItem(text: "NaN/Inf", style: Style(fg: Palette.alarm, bold: true))] : []
-    let mode = s.mode == .simulator ? s.simulator.map { [HeaderItem(text: simulatorPaneLabel($0), style: Style(bold: true, reverse: true))] } ?? [] : []
-    return alarm + mode + differing + same
+    return alarm + simulatorPaneItems(s, other: other) + differing + same
 }
 
 /// Items wrapped greedily into rows of `width` (two spaces apart).

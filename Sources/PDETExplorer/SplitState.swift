@@ -66,9 +66,11 @@ public func layerDifferences(_ ab: SplitState) -> [LayerDifference] {
     guard let b = ab.b else { return [] }
     // Both panes simulating: compare the trajectories point by point (time instead of depth).
     if ab.a.mode == .simulator, b.mode == .simulator, let sa = ab.a.simulation, let sb = b.simulation {
-        return zip(sa.points, sb.points).map { pa, pb in
-            LayerDifference(label: "t" + formatCompact(Double(pa.time)), rmsA: pa.metrics.rms, rmsB: pb.metrics.rms,
-                            driftA: pa.metrics.drift, driftB: pb.metrics.drift)
+        // Pair the points at equal times (the panes may use different dt or steps).
+        return sa.points.compactMap { pa -> LayerDifference? in
+            guard let pb = sb.points.first(where: { abs($0.time - pa.time) <= 1e-4 * max(1, abs(pa.time)) }) else { return nil }
+            return LayerDifference(label: "t" + formatCompact(Double(pa.time)), rmsA: pa.metrics.rms, rmsB: pb.metrics.rms,
+                                   driftA: pa.metrics.drift, driftB: pb.metrics.drift)
         }
     }
     guard let ma = ab.a.metrics, let mb = b.metrics else { return [] }

@@ -236,4 +236,27 @@ final class SimulatorModeTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(s.simulation?.modelStep ?? 0, ExplorerSession.simulateEvery, "refreshed while training")
         XCTAssertEqual(s.simulation?.modelStep, s.step, "pausing brings the trajectory up to date")
     }
+
+    func testSplitComparesTrajectoriesAtEqualTimes() throws {
+        let ab = ComparisonSession(try tinySession { $0.initGain = 4 })
+        ab.handle(.char("M"))
+        ab.handle(.char("b"))                            // B: a copy of A, simulating too, focused
+        XCTAssertEqual(ab.state.b?.mode, .simulator)
+        ab.handle(.char("d"))                            // B: dt 0.5 × 4 over the same t = 2
+        ab.handle(.char("l"))                            // B: no LayerNorm inside F
+        let a = try XCTUnwrap(ab.state.a.simulation), b = try XCTUnwrap(ab.state.b?.simulation)
+        XCTAssertEqual(a.points.count, 3)
+        XCTAssertEqual(b.points.count, 5)
+        let diffs = layerDifferences(ab.state)
+        XCTAssertEqual(diffs.map(\.label), ["t0", "t1", "t2"], "paired at equal times, not by index")
+        for (i, d) in diffs.enumerated() {
+            XCTAssertEqual(d.rmsA, a.points[i].metrics.rms)
+            XCTAssertEqual(d.rmsB, b.points[2 * i].metrics.rms)
+            XCTAssertEqual(d.driftB - d.driftA, b.points[2 * i].metrics.drift - a.points[i].metrics.drift)
+        }
+        let frame = ab.render(width: 120, height: 40, options: .plain).text
+        XCTAssertTrue(frame.contains("sim dt 0.5 (A 1)"), frame)
+        XCTAssertTrue(frame.contains("sim LN off (A on)"), frame)
+        XCTAssertTrue(frame.contains("*LN OFF"), frame)
+    }
 }
