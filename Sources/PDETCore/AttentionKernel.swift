@@ -59,7 +59,7 @@ func attentionForward(_ out: FloatPtr, _ att: FloatPtr, _ inp: FloatPtr,
                       _ B: Int, _ T: Int, _ C: Int, _ NH: Int, causal: Bool) {
     let C3 = 3 * C, HS = C / NH
     let scale = 1 / Float(HS).squareRoot()
-    parallelFor(B * NH, minChunk: 1) { lo, hi in
+    parallelFor(B * NH, minChunk: minChunk(workPerItem: 2 * T * T * HS)) { lo, hi in
         let kt = FloatPtr.allocate(capacity: HS * T)    // (HS, T) Kᵀ of this head
         defer { kt.deallocate() }
         for bh in lo..<hi {
@@ -83,7 +83,7 @@ func attentionBackward(_ dinp: FloatPtr, _ dout: FloatPtr, _ inp: FloatPtr, _ at
                        _ B: Int, _ T: Int, _ C: Int, _ NH: Int, causal: Bool) {
     let C3 = 3 * C, HS = C / NH
     let scale = 1 / Float(HS).squareRoot()
-    parallelFor(B * NH, minChunk: 1) { lo, hi in
+    parallelFor(B * NH, minChunk: minChunk(workPerItem: 4 * T * T * HS)) { lo, hi in
         let vt = FloatPtr.allocate(capacity: HS * T)    // (HS, T) Vᵀ
         let dp = FloatPtr.allocate(capacity: T * T)     // (T, T) ∂L/∂P, then ∂L/∂scores
         defer { vt.deallocate(); dp.deallocate() }

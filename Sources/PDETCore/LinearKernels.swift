@@ -69,7 +69,7 @@ func fma8(_ acc: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) {
 /// The inner kernel keeps a 4×16 tile of C in eight SIMD8 registers and streams B's rows.
 func gemmAccumulate(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
                     _ b: FloatPtr, _ ldb: Int, _ M: Int, _ N: Int, _ K: Int) {
-    parallelFor(M, minChunk: 16) { lo, hi in
+    parallelFor(M, minChunk: max(16, minChunk(workPerItem: N * K))) { lo, hi in
         gemmRows(c, ldc, a, ars, acs, b, ldb, lo, hi, N, K)
     }
 }
