@@ -125,13 +125,20 @@ func gemmEdge(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
 /// out (N, OC) = inp (N, IC) · w (OC, IC)ᵀ + bias (OC)
 public func matmulForward(_ out: FloatPtr, _ inp: FloatPtr, _ w: FloatPtr, _ bias: FloatPtr?,
                           _ N: Int, _ IC: Int, _ OC: Int) {
-    for n in 0..<N {
-        if let bias { (out + n * OC).update(from: bias, count: OC) } else { zero(out + n * OC, OC) }
-    }
     // wt (IC, OC) = wᵀ, so that the kernel streams contiguous rows of B.
     let wt = FloatPtr.allocate(capacity: IC * OC)
     defer { wt.deallocate() }
     transpose(wt, w, rows: OC, cols: IC)
+    matmulForwardTransposed(out, inp, wt, bias, N, IC, OC)
+}
+
+/// out (N, OC) = inp (N, IC) · wt (IC, OC) + bias (OC): matmulForward with the weight already
+/// transposed (the same sums in the same order, so the same bits).
+func matmulForwardTransposed(_ out: FloatPtr, _ inp: FloatPtr, _ wt: FloatPtr, _ bias: FloatPtr?,
+                             _ N: Int, _ IC: Int, _ OC: Int) {
+    for n in 0..<N {
+        if let bias { (out + n * OC).update(from: bias, count: OC) } else { zero(out + n * OC, OC) }
+    }
     gemmAccumulate(out, OC, inp, IC, 1, wt, OC, N, OC, IC)
 }
 
