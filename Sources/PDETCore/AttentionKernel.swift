@@ -16,13 +16,27 @@ func softmaxRow(_ row: FloatPtr, last: Int, T: Int, scale: Float) {
     let n = last + 1
     var maxv = -Float.infinity
     var poison: Float = 0                     // x·0 is NaN exactly when some score is NaN or ±Inf
-    for i in 0..<n { row[i] *= scale; poison += row[i] * 0; if row[i] > maxv { maxv = row[i] } }
+    var i = 0
+    if n >= 8 {
+        // The same products, max and poison test as the scalar loop below, eight lanes at a time.
+        let sv = SIMD8<Float>(repeating: scale)
+        var m8 = SIMD8<Float>(repeating: -.infinity), p8 = SIMD8<Float>()
+        while i + 8 <= n {
+            let v = load8(row + i) * sv
+            store8(row + i, v)
+            p8 += v * 0
+            m8 = m8.replacing(with: v, where: v .> m8)
+            i += 8
+        }
+        for l in 0..<8 { if m8[l] > maxv { maxv = m8[l] }; poison += p8[l] }
+    }
+    while i < n { row[i] *= scale; poison += row[i] * 0; if row[i] > maxv { maxv = row[i] }; i += 1 }
     if !poison.isFinite {
         for i in 0..<T { row[i] = .nan }
         return
     }
     var sum: Float = 0
-    var i = 0
+    i = 0
     let mv = SIMD8<Float>(repeating: maxv)
     while i + 8 <= n {
         let e = exp8(load8(row + i) - mv)
@@ -32,7 +46,10 @@ func softmaxRow(_ row: FloatPtr, last: Int, T: Int, scale: Float) {
     }
     while i < n { let e = expf(row[i] - maxv); row[i] = e; sum += e; i += 1 }
     let inv = 1 / sum
-    for j in 0..<n { row[j] *= inv }
+    let iv = SIMD8<Float>(repeating: inv)
+    i = 0
+    while i + 8 <= n { store8(row + i, load8(row + i) * iv); i += 8 }
+    while i < n { row[i] *= inv; i += 1 }
     if n < T { zero(row + n, T - n) }
 }
 
@@ -42,7 +59,7 @@ func attentionForward(_ out: FloatPtr, _ att: FloatPtr, _ inp: FloatPtr,
                       _ B: Int, _ T: Int, _ C: Int, _ NH: Int, causal: Bool) {
     let C3 = 3 * C, HS = C / NH
     let scale = 1 / Float(HS).squareRoot()
-    parallelFor(B * NH, minChunk: 1) { lo, hi in
+    parallelFor(B * NH, minChunk: minChunk(workPerItem: 2 * T * T * HS)) { lo, hi in
         let kt = FloatPtr.allocate(capacity: HS * T)    // (HS, T) Kᵀ of this head
         defer { kt.deallocate() }
         for bh in lo..<hi {
@@ -66,7 +83,7 @@ func attentionBackward(_ dinp: FloatPtr, _ dout: FloatPtr, _ inp: FloatPtr, _ at
                        _ B: Int, _ T: Int, _ C: Int, _ NH: Int, causal: Bool) {
     let C3 = 3 * C, HS = C / NH
     let scale = 1 / Float(HS).squareRoot()
-    parallelFor(B * NH, minChunk: 1) { lo, hi in
+    parallelFor(B * NH, minChunk: minChunk(workPerItem: 4 * T * T * HS)) { lo, hi in
         let vt = FloatPtr.allocate(capacity: HS * T)    // (HS, T) Vᵀ
         let dp = FloatPtr.allocate(capacity: T * T)     // (T, T) ∂L/∂P, then ∂L/∂scores
         defer { vt.deallocate(); dp.deallocate() }

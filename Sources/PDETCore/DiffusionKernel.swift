@@ -75,13 +75,16 @@ public func amplitudeSpectrum(_ x: [Float]) -> [Float] {
     let T = x.count
     guard T > 0 else { return [] }
     let mean = x.reduce(0.0) { $0 + Double($1) } / Double(T)
+    // k·t mod T takes only T values: one cos and sin each instead of one per (k, t).
+    let angles = (0..<T).map { 2 * Double.pi * Double($0) / Double(T) }
+    let cosines = angles.map { cos($0) }, sines = angles.map { sin($0) }
     return (0...(T / 2)).map { k in
         var re = 0.0, im = 0.0
         for t in 0..<T {
-            let ang = 2 * Double.pi * Double(k * t % T) / Double(T)
+            let j = k * t % T
             let v = Double(x[t]) - mean
-            re += v * cos(ang)
-            im -= v * sin(ang)
+            re += v * cosines[j]
+            im -= v * sines[j]
         }
         return Float((re * re + im * im).squareRoot())
     }

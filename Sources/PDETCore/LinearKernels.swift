@@ -69,7 +69,7 @@ func fma8(_ acc: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) {
 /// The inner kernel keeps a 4×16 tile of C in eight SIMD8 registers and streams B's rows.
 func gemmAccumulate(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
                     _ b: FloatPtr, _ ldb: Int, _ M: Int, _ N: Int, _ K: Int) {
-    parallelFor(M, minChunk: 16) { lo, hi in
+    parallelFor(M, minChunk: max(16, minChunk(workPerItem: N * K))) { lo, hi in
         gemmRows(c, ldc, a, ars, acs, b, ldb, lo, hi, N, K)
     }
 }
@@ -125,14 +125,40 @@ func gemmEdge(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
 /// out (N, OC) = inp (N, IC) · w (OC, IC)ᵀ + bias (OC)
 public func matmulForward(_ out: FloatPtr, _ inp: FloatPtr, _ w: FloatPtr, _ bias: FloatPtr?,
                           _ N: Int, _ IC: Int, _ OC: Int) {
-    for n in 0..<N {
-        if let bias { (out + n * OC).update(from: bias, count: OC) } else { zero(out + n * OC, OC) }
-    }
     // wt (IC, OC) = wᵀ, so that the kernel streams contiguous rows of B.
     let wt = FloatPtr.allocate(capacity: IC * OC)
     defer { wt.deallocate() }
-    for o in 0..<OC { for i in 0..<IC { wt[i * OC + o] = w[o * IC + i] } }
+    transpose(wt, w, rows: OC, cols: IC)
+    matmulForwardTransposed(out, inp, wt, bias, N, IC, OC)
+}
+
+/// out (N, OC) = inp (N, IC) · wt (IC, OC) + bias (OC): matmulForward with the weight already
+/// transposed (the same sums in the same order, so the same bits).
+func matmulForwardTransposed(_ out: FloatPtr, _ inp: FloatPtr, _ wt: FloatPtr, _ bias: FloatPtr?,
+                             _ N: Int, _ IC: Int, _ OC: Int) {
+    for n in 0..<N {
+        if let bias { (out + n * OC).update(from: bias, count: OC) } else { zero(out + n * OC, OC) }
+    }
     gemmAccumulate(out, OC, inp, IC, 1, wt, OC, N, OC, IC)
+}
+
+/// dst (cols, rows) = src (rows, cols)ᵀ, in 8×8 tiles so that both sides stay in cache lines
+/// (the per-call weight transpose was a tenth of a one-sequence forward done element by element).
+func transpose(_ dst: FloatPtr, _ src: FloatPtr, rows: Int, cols: Int) {
+    var r0 = 0
+    while r0 < rows {
+        let r1 = min(r0 + 8, rows)
+        var c0 = 0
+        while c0 < cols {
+            let c1 = min(c0 + 8, cols)
+            for r in r0..<r1 {
+                let s = src + r * cols
+                for c in c0..<c1 { dst[c * rows + r] = s[c] }
+            }
+            c0 = c1
+        }
+        r0 = r1
+    }
 }
 
 /// dinp (N, IC) += dout (N, OC) · w (OC, IC)

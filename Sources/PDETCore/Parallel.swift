@@ -12,6 +12,17 @@ let workerCount: Int = {
     return max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
 }()
 
+/// Multiply-adds below which a chunk of work runs on the calling thread: handing ~0.1 ms of work
+/// to another core costs more than it saves, and far more when the cores are shared (a one-sequence
+/// forward's matrices are all below it; batch 32 is far above).
+let inlineWork = 1 << 20
+
+/// The smallest chunk of a loop whose items cost `workPerItem` multiply-adds each.
+@inline(__always)
+func minChunk(workPerItem: Int) -> Int {
+    max(1, inlineWork / max(1, workPerItem))
+}
+
 /// Calls body(lo, hi) on disjoint ranges covering 0..<n, in parallel when there is enough work.
 @inline(__always)
 func parallelFor(_ n: Int, minChunk: Int, _ body: (Int, Int) -> Void) {

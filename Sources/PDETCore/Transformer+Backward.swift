@@ -168,6 +168,7 @@ extension Transformer {
             }
         }
         if config.pdeClamp { clampAllAlphas() }
+        transposedWeights.removeAll()
         step += 1
         return true
     }

@@ -57,18 +57,32 @@ extension Transformer {
         }
     }
 
+    /// out (N, OC) = inp (N, IC) · Wᵀ + b for the weight (OC, IC) at paramBuf offset `weight`,
+    /// with Wᵀ from transposedWeights (made on first use after a parameter change).
+    func linearForward(_ out: FloatPtr, _ inp: FloatPtr, weight: Int, bias: Int, _ N: Int, _ IC: Int, _ OC: Int) {
+        let wt: FloatBuffer
+        if let cached = transposedWeights[weight], cached.count == IC * OC {
+            wt = cached
+        } else {
+            wt = FloatBuffer(count: IC * OC)
+            transpose(wt.ptr, paramBuf.ptr + weight, rows: OC, cols: IC)
+            transposedWeights[weight] = wt
+        }
+        matmulForwardTransposed(out, inp, wt.ptr, paramBuf.ptr + bias, N, IC, OC)
+    }
+
     func attentionSublayer(_ s: BlockSlots, _ o: BlockOffsets, _ a: Activations) {
-        let P = paramBuf.ptr, BT = a.B * a.T, C = a.C
-        matmulForward(s.qkv, s.ain, P + o.qkvw, P + o.qkvb, BT, C, 3 * C)
+        let BT = a.B * a.T, C = a.C
+        linearForward(s.qkv, s.ain, weight: o.qkvw, bias: o.qkvb, BT, C, 3 * C)
         attentionForward(s.atty, s.att, s.qkv, a.B, a.T, C, a.NH, causal: config.causal)
-        matmulForward(s.aout, s.atty, P + o.projw, P + o.projb, BT, C, C)
+        linearForward(s.aout, s.atty, weight: o.projw, bias: o.projb, BT, C, C)
     }
 
     func ffnSublayer(_ s: BlockSlots, _ o: BlockOffsets, input: FloatPtr, _ a: Activations) {
-        let P = paramBuf.ptr, BT = a.B * a.T, C = a.C, F = a.F
-        matmulForward(s.fh, input, P + o.fc1w, P + o.fc1b, BT, C, F)
+        let BT = a.B * a.T, C = a.C, F = a.F
+        linearForward(s.fh, input, weight: o.fc1w, bias: o.fc1b, BT, C, F)
         geluForward(s.fg, s.fh, BT * F)
-        matmulForward(s.fout, s.fg, P + o.fc2w, P + o.fc2b, BT, F, C)
+        linearForward(s.fout, s.fg, weight: o.fc2w, bias: o.fc2b, BT, F, C)
     }
 
     func blockForward(_ l: Int, input x: FloatPtr, _ a: Activations) {
@@ -127,11 +141,11 @@ extension Transformer {
         switch head {
         case .perToken:
             rows = B * T
-            matmulForward(a.logits, a.lnf, P + layout.headw, P + layout.headb, rows, C, K)
+            linearForward(a.logits, a.lnf, weight: layout.headw, bias: layout.headb, rows, C, K)
         case .classify:
             rows = B
             meanPoolForward(a.pooled, a.lnf, B, T, C)
-            matmulForward(a.logits, a.pooled, P + layout.headw, P + layout.headb, rows, C, K)
+            linearForward(a.logits, a.pooled, weight: layout.headw, bias: layout.headb, rows, C, K)
         }
         var targets = batch.targets
         if targets.count != rows { targets = [Int32](repeating: Batch.ignore, count: rows) }

@@ -24,7 +24,12 @@ public final class Transformer {
     public let head: HeadKind
 
     var layout: ParameterLayout
-    var paramBuf: FloatBuffer             // (layout.count)
+    var paramBuf: FloatBuffer {           // (layout.count)
+        didSet { transposedWeights.removeAll() }
+    }
+    /// Wᵀ (in, out) of each linear layer's weight, keyed by the weight's offset in paramBuf: the
+    /// forward pass reuses them instead of transposing per call. Cleared whenever a parameter changes.
+    var transposedWeights: [Int: FloatBuffer] = [:]
     var gradBuf: FloatBuffer              // (layout.count)
     var adamM: FloatBuffer                // (layout.count) first moments
     var adamV: FloatBuffer                // (layout.count) second moments
@@ -83,6 +88,7 @@ public final class Transformer {
             }
         }
         if config.pdeClamp { clampAllAlphas() }
+        transposedWeights.removeAll()
     }
 
     func clampAllAlphas() {
@@ -112,6 +118,7 @@ public final class Transformer {
         if newConfig.pdeClamp { clampAllAlphas() }
         if old.batch != newConfig.batch || old.pdeSteps != newConfig.pdeSteps { acts = nil }
         lastForward = nil
+        transposedWeights.removeAll()
     }
 
     /// New layout for a new diffusion site or scale set: copies every tensor that keeps its name and
@@ -145,6 +152,7 @@ public final class Transformer {
         }
         values.withUnsafeBufferPointer { paramBuf.ptr.update(from: $0.baseAddress!, count: values.count) }
         lastForward = nil
+        transposedWeights.removeAll()
     }
 
     /// Sets the update counter (a checkpoint records how many steps made it).
@@ -169,7 +177,7 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
 extension Transformer {
     /// One parameter by flat index (gradient checks, tests).
     public func parameter(_ i: Int) -> Float { paramBuf.ptr[i] }
-    public func setParameter(_ i: Int, _ v: Float) { paramBuf.ptr[i] = v; lastForward = nil }
+    public func setParameter(_ i: Int, _ v: Float) { paramBuf.ptr[i] = v; lastForward = nil; transposedWeights.removeAll() }
     public func gradient(_ i: Int) -> Float { gradBuf.ptr[i] }
 
     /// Loss of a forward pass in Double (no metrics gathered): what gradient checks difference.
