@@ -106,8 +106,27 @@ func tanh8(_ u: SIMD8<Float>) -> SIMD8<Float> {
     return 1 - 2 / (e + 1)
 }
 
+/// Elementwise GELU over N values split across cores in whole groups of 8, so that every element
+/// takes the same SIMD8 or scalar path as in one serial pass (same bits). ~32 flops per value.
+@inline(__always)
+func parallelGroupsOf8(_ N: Int, _ body: (Int, Int) -> Void) {
+    let groups = N / 8
+    parallelFor(groups, minChunk: minChunk(workPerItem: 8 * 32)) { lo, hi in body(lo * 8, hi * 8) }
+    if groups * 8 < N { body(groups * 8, N) }
+}
+
 /// out (N) = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
 func geluForward(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int) {
+    parallelGroupsOf8(N) { lo, hi in geluForwardSerial(out + lo, inp + lo, hi - lo) }
+}
+
+/// dinp (N) += gelu'(inp) · dout
+func geluBackward(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int) {
+    parallelGroupsOf8(N) { lo, hi in geluBackwardSerial(dinp + lo, inp + lo, dout + lo, hi - lo) }
+}
+
+/// geluForward on the calling thread.
+func geluForwardSerial(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int) {
     var i = 0
     while i + 8 <= N {
         let x = load8(inp + i)
@@ -121,8 +140,8 @@ func geluForward(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int) {
     }
 }
 
-/// dinp (N) += gelu'(inp) · dout
-func geluBackward(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int) {
+/// geluBackward on the calling thread.
+func geluBackwardSerial(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int) {
     var i = 0
     while i + 8 <= N {
         let x = load8(inp + i)
