@@ -112,35 +112,9 @@ func gemmRowsBlockedK(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ ac
                     j += 24
                     continue
                 }
-                let p0 = partial + (m - lo) * cols + j, p1 = p0 + cols, p2 = p1 + cols, p3 = p2 + cols
-                var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
-                var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
-                if !first {
-                    c00 = load8(p0); c01 = load8(p0 + 8); c10 = load8(p1); c11 = load8(p1 + 8)
-                    c20 = load8(p2); c21 = load8(p2 + 8); c30 = load8(p3); c31 = load8(p3 + 8)
-                }
-                let a0 = a + m * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars
-                for k in k0..<k1 {
-                    let br = b + k * ldb + j
-                    let b0 = load8(br), b1 = load8(br + 8)
-                    let ko = k * acs
-                    let v0 = SIMD8<Float>(repeating: a0[ko]), v1 = SIMD8<Float>(repeating: a1[ko])
-                    let v2 = SIMD8<Float>(repeating: a2[ko]), v3 = SIMD8<Float>(repeating: a3[ko])
-                    fma8(&c00, v0, b0); fma8(&c01, v0, b1)
-                    fma8(&c10, v1, b0); fma8(&c11, v1, b1)
-                    fma8(&c20, v2, b0); fma8(&c21, v2, b1)
-                    fma8(&c30, v3, b0); fma8(&c31, v3, b1)
-                }
-                if last {
-                    let r0 = c + m * ldc + j, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc
-                    store8(r0, load8(r0) + c00); store8(r0 + 8, load8(r0 + 8) + c01)
-                    store8(r1, load8(r1) + c10); store8(r1 + 8, load8(r1 + 8) + c11)
-                    store8(r2, load8(r2) + c20); store8(r2 + 8, load8(r2 + 8) + c21)
-                    store8(r3, load8(r3) + c30); store8(r3 + 8, load8(r3 + 8) + c31)
-                } else {
-                    store8(p0, c00); store8(p0 + 8, c01); store8(p1, c10); store8(p1 + 8, c11)
-                    store8(p2, c20); store8(p2 + 8, c21); store8(p3, c30); store8(p3 + 8, c31)
-                }
+                tile4x16(a + m * ars, ars, acs, b + j, ldb, k0, k1,
+                         first ? nil : partial + (m - lo) * cols + j, cols,
+                         last ? c + m * ldc + j : partial + (m - lo) * cols + j, last ? ldc : cols, last)
                 j += 16
             }
             m += 4
@@ -170,25 +144,7 @@ func gemmRows(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
                     j += 24
                     continue
                 }
-                var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
-                var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
-                let a0 = a + m * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars
-                for k in 0..<K {
-                    let br = b + k * ldb + j
-                    let b0 = load8(br), b1 = load8(br + 8)
-                    let ko = k * acs
-                    let v0 = SIMD8<Float>(repeating: a0[ko]), v1 = SIMD8<Float>(repeating: a1[ko])
-                    let v2 = SIMD8<Float>(repeating: a2[ko]), v3 = SIMD8<Float>(repeating: a3[ko])
-                    fma8(&c00, v0, b0); fma8(&c01, v0, b1)
-                    fma8(&c10, v1, b0); fma8(&c11, v1, b1)
-                    fma8(&c20, v2, b0); fma8(&c21, v2, b1)
-                    fma8(&c30, v3, b0); fma8(&c31, v3, b1)
-                }
-                let r0 = c + m * ldc + j, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc
-                store8(r0, load8(r0) + c00); store8(r0 + 8, load8(r0 + 8) + c01)
-                store8(r1, load8(r1) + c10); store8(r1 + 8, load8(r1 + 8) + c11)
-                store8(r2, load8(r2) + c20); store8(r2 + 8, load8(r2 + 8) + c21)
-                store8(r3, load8(r3) + c30); store8(r3 + 8, load8(r3 + 8) + c31)
+                tile4x16(a + m * ars, ars, acs, b + j, ldb, 0, K, nil, 0, c + m * ldc + j, ldc, true)
                 j += 16
             }
             if j < N { gemmEdge(c, ldc, a, ars, acs, b, ldb, m, m + 4, j, N, K) }
@@ -241,6 +197,38 @@ func tile4x24(_ a: FloatPtr, _ ars: Int, _ acs: Int, _ b: FloatPtr, _ ldb: Int, 
     store8(r1, c10); store8(r1 + 8, c11); store8(r1 + 16, c12)
     store8(r2, c20); store8(r2 + 8, c21); store8(r2 + 16, c22)
     store8(r3, c30); store8(r3 + 8, c31); store8(r3 + 16, c32)
+}
+
+/// The 4×16 tile of C: the same contract as tile4x24 (8 FMA chains instead of 12).
+@inline(__always)
+func tile4x16(_ a: FloatPtr, _ ars: Int, _ acs: Int, _ b: FloatPtr, _ ldb: Int, _ k0: Int, _ k1: Int,
+              _ start: FloatPtr?, _ lds: Int, _ out: FloatPtr, _ ldo: Int, _ add: Bool) {
+    var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
+    var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
+    if let s0 = start {
+        let s1 = s0 + lds, s2 = s1 + lds, s3 = s2 + lds
+        c00 = load8(s0); c01 = load8(s0 + 8); c10 = load8(s1); c11 = load8(s1 + 8)
+        c20 = load8(s2); c21 = load8(s2 + 8); c30 = load8(s3); c31 = load8(s3 + 8)
+    }
+    let a0 = a, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars
+    for k in k0..<k1 {
+        let br = b + k * ldb
+        let b0 = load8(br), b1 = load8(br + 8)
+        let ko = k * acs
+        let v0 = SIMD8<Float>(repeating: a0[ko]), v1 = SIMD8<Float>(repeating: a1[ko])
+        let v2 = SIMD8<Float>(repeating: a2[ko]), v3 = SIMD8<Float>(repeating: a3[ko])
+        fma8(&c00, v0, b0); fma8(&c01, v0, b1)
+        fma8(&c10, v1, b0); fma8(&c11, v1, b1)
+        fma8(&c20, v2, b0); fma8(&c21, v2, b1)
+        fma8(&c30, v3, b0); fma8(&c31, v3, b1)
+    }
+    let r0 = out, r1 = r0 + ldo, r2 = r1 + ldo, r3 = r2 + ldo
+    if add {
+        c00 = load8(r0) + c00; c01 = load8(r0 + 8) + c01; c10 = load8(r1) + c10; c11 = load8(r1 + 8) + c11
+        c20 = load8(r2) + c20; c21 = load8(r2 + 8) + c21; c30 = load8(r3) + c30; c31 = load8(r3 + 8) + c31
+    }
+    store8(r0, c00); store8(r0 + 8, c01); store8(r1, c10); store8(r1 + 8, c11)
+    store8(r2, c20); store8(r2 + 8, c21); store8(r3, c30); store8(r3 + 8, c31)
 }
 
 /// Whether the next column tile is 24 wide: `rem` (a multiple of 16 at the start) is then always
