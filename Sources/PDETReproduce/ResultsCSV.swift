@@ -26,20 +26,29 @@ public struct ResultsFile: Equatable, Sendable {
                                  "rank_collapse", "rms_growth", "max_rms", "nonfinite_step", "fit_kappa",
                                  "fit_cosine", "fit_jsd", "uniform_cosine", "uniform_jsd"]
 
+    /// The comment lines and the column header: everything before the rows.
+    public var headerText: String {
+        [Self.formatLine, "# grid-id \(gridID)", "# grid \(gridSummary)", "# cells \(gridCells)", "# shard \(shard)",
+         "# compute-seconds \(Float(computeSeconds))", Self.columnHeader].joined(separator: "\n") + "\n"
+    }
+
+    /// The column header line.
+    public static var columnHeader: String { columns.joined(separator: ",") }
+
     /// The file's text.
     public func csv() -> String {
-        var lines = [Self.formatLine, "# grid-id \(gridID)", "# grid \(gridSummary)", "# cells \(gridCells)", "# shard \(shard)",
-                     "# compute-seconds \(Float(computeSeconds))", Self.columns.joined(separator: ",")]
-        for r in rows.sorted(by: { $0.cell < $1.cell }) {
-            let fields: [String] = [
-                "\(r.cell)", r.task.rawValue, r.variant.name, "\(r.seed)", "\(r.steps)",
-                num(r.accuracy), num(r.finalLoss), num(r.drift), num(r.rankCollapse), num(r.rmsGrowth),
-                num(r.maxRMS), "\(r.nonFiniteStep)",
-                matrix(r.fitKappa), matrix(r.fitCosine), matrix(r.fitJSD), matrix(r.uniformCosine), matrix(r.uniformJSD),
-            ]
-            lines.append(fields.joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
+        headerText + rows.sorted(by: { $0.cell < $1.cell }).map { Self.rowText($0) + "\n" }.joined()
+    }
+
+    /// One row, as `csv()` writes it (without the newline).
+    public static func rowText(_ r: CellResult) -> String {
+        let fields: [String] = [
+            "\(r.cell)", r.task.rawValue, r.variant.name, "\(r.seed)", "\(r.steps)",
+            num(r.accuracy), num(r.finalLoss), num(r.drift), num(r.rankCollapse), num(r.rmsGrowth),
+            num(r.maxRMS), "\(r.nonFiniteStep)",
+            matrix(r.fitKappa), matrix(r.fitCosine), matrix(r.fitJSD), matrix(r.uniformCosine), matrix(r.uniformJSD),
+        ]
+        return fields.joined(separator: ",")
     }
 
     /// Parses a file written by `csv()`. `path` only names the file in error messages.
