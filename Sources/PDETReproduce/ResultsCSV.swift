@@ -10,14 +10,17 @@ public struct ResultsFile: Equatable, Sendable {
     public var gridCells: Int           // cells in the whole grid (a merge checks none is missing)
     public var shard: String            // "all" or "k/n"
     public var computeSeconds: Double   // wall time spent on the cells (sum over parts when merged)
+    public var binary: String           // the program that computed the rows ("" = not recorded)
     public var rows: [CellResult]
 
-    public init(gridID: String, gridSummary: String, gridCells: Int, shard: String, computeSeconds: Double, rows: [CellResult]) {
+    public init(gridID: String, gridSummary: String, gridCells: Int, shard: String, computeSeconds: Double,
+                binary: String = "", rows: [CellResult]) {
         self.gridID = gridID
         self.gridSummary = gridSummary
         self.gridCells = gridCells
         self.shard = shard
         self.computeSeconds = computeSeconds
+        self.binary = binary
         self.rows = rows
     }
 
@@ -28,8 +31,9 @@ public struct ResultsFile: Equatable, Sendable {
 
     /// The comment lines and the column header: everything before the rows.
     public var headerText: String {
-        [Self.formatLine, "# grid-id \(gridID)", "# grid \(gridSummary)", "# cells \(gridCells)", "# shard \(shard)",
-         "# compute-seconds \(Float(computeSeconds))", Self.columnHeader].joined(separator: "\n") + "\n"
+        [Self.formatLine, "# grid-id \(gridID)", "# grid \(gridSummary)", "# cells \(gridCells)", "# shard \(shard)"]
+            .appending(binary.isEmpty ? [] : ["# binary \(binary)"])
+            .appending(["# compute-seconds \(Float(computeSeconds))", Self.columnHeader]).joined(separator: "\n") + "\n"
     }
 
     /// The column header line.
@@ -68,6 +72,7 @@ public struct ResultsFile: Equatable, Sendable {
                 case "grid-id": file.gridID = value
                 case "grid": file.gridSummary = value
                 case "shard": file.shard = value
+                case "binary": file.binary = value
                 case "cells":
                     guard let c = Int(value), c >= 0 else { throw fail(n, "bad cells \"\(value)\"") }
                     file.gridCells = c
@@ -122,7 +127,9 @@ public func mergeResults(_ parts: [(path: String, file: ResultsFile)]) throws(Re
     var seen: [Int: String] = [:]
     var rows: [CellResult] = []
     var seconds = 0.0
+    var binaries: [String] = []
     for (path, file) in parts {
+        if !file.binary.isEmpty && !binaries.contains(file.binary) { binaries.append(file.binary) }
         guard file.gridID == first.file.gridID else {
             throw ReproError("\(path) is from grid \(file.gridID), \(first.path) from grid \(first.file.gridID): parts of different grids cannot be merged")
         }
@@ -139,7 +146,7 @@ public func mergeResults(_ parts: [(path: String, file: ResultsFile)]) throws(Re
         throw ReproError("cell \(i) of \(total) is missing from the parts given: run its shard (cell mod n = k − 1) and merge again")
     }
     return ResultsFile(gridID: first.file.gridID, gridSummary: first.file.gridSummary, gridCells: total, shard: "all",
-                       computeSeconds: seconds, rows: rows)
+                       computeSeconds: seconds, binary: binaries.joined(separator: " + "), rows: rows)
 }
 
 /// Shortest round-trip text of a Float ("nan", "inf", "-inf" for the non-finite ones).
@@ -160,4 +167,8 @@ func parseMatrix(_ text: String) -> [[Float]]? {
         out.append(row)
     }
     return out
+}
+
+extension Array {
+    func appending(_ more: [Element]) -> [Element] { self + more }
 }

@@ -9,11 +9,13 @@ public struct ResumePoint: Equatable, Sendable {
     public var rows: [CellResult]        // in cell order
     public var computeSeconds: Double    // the time already spent on them
     public var droppedPartialLine: Bool  // the file ended in a line without its newline, which was ignored
+    public var binary: String            // the program that wrote the rows ("" = not recorded)
 
-    public init(rows: [CellResult] = [], computeSeconds: Double = 0, droppedPartialLine: Bool = false) {
+    public init(rows: [CellResult] = [], computeSeconds: Double = 0, droppedPartialLine: Bool = false, binary: String = "") {
         self.rows = rows
         self.computeSeconds = computeSeconds
         self.droppedPartialLine = droppedPartialLine
+        self.binary = binary
     }
 
     public var cells: Set<Int> { Set(rows.map(\.cell)) }
@@ -53,5 +55,6 @@ public func resumePoint(from text: String, path: String, grid: ReproGrid, shard:
             throw ReproError("\(path): cell \(r.cell) has attention fits for another model shape (expected \(c.layers) layers × \(c.heads) heads)")
         }
     }
-    return ResumePoint(rows: file.rows.sorted { $0.cell < $1.cell }, computeSeconds: file.computeSeconds, droppedPartialLine: dropped)
+    return ResumePoint(rows: file.rows.sorted { $0.cell < $1.cell }, computeSeconds: file.computeSeconds,
+                       droppedPartialLine: dropped, binary: file.binary)
 }

@@ -123,6 +123,9 @@ struct ReproduceRun: ParsableCommand {
         if let csv = paths?.csv, let text = try readIfRegularFile(csv) {
             do { resumed = try resumePoint(from: text, path: csv, grid: g, shard: shard) } catch { throw UserError(error.message) }
             if resumed.droppedPartialLine { printErr("reproduce: \(csv) ended in a partial line; ignored it (its cell runs again)") }
+            if !resumed.binary.isEmpty && resumed.binary != binaryDescription() && !resumed.rows.isEmpty {
+                printErr("reproduce: note: \(csv)'s rows came from another binary (\(resumed.binary)); this is \(binaryDescription())")
+            }
         }
         let todo = g.cells(in: shard).filter { !resumed.cells.contains($0.index) }
         let tty = isatty(STDERR_FILENO) != 0
@@ -132,9 +135,11 @@ struct ReproduceRun: ParsableCommand {
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let loadAtStart = loadAverage()
         var rows = resumed.rows
+        let binaries = [resumed.binary, binaryDescription()].filter { !$0.isEmpty }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            .joined(separator: " + ")
         func file() -> ResultsFile {
             ResultsFile(gridID: g.id, gridSummary: g.summary, gridCells: g.cells.count, shard: shard.description,
-                        computeSeconds: resumed.computeSeconds + elapsed(), rows: rows)
+                        computeSeconds: resumed.computeSeconds + elapsed(), binary: binaries, rows: rows)
         }
         do {
             _ = try runGrid(g, shard: shard, skipping: resumed.cells) { (done, total, r) throws(ReproError) in
@@ -253,6 +258,25 @@ func checkReproduceOutput(_ path: String) throws {
         guard !isDirectory.boolValue else { throw UserError("cannot write '\(path)': a folder of that name exists") }
         guard access(path, W_OK) == 0 else { throw UserError("cannot write '\(path)': the file is not writable") }
     }
+}
+
+/// "pdet-tui 0.1.0, executable fnv1a64 0123456789abcdef": which program computed the rows (two
+/// builds of the same source can round differently, so committed rows name their binary).
+func binaryDescription() -> String {
+    Cache.binary
+}
+
+private enum Cache {
+    static let binary: String = {
+        let version = PDETTui.configuration.version
+        guard let data = FileManager.default.contents(atPath: "/proc/self/exe") else { return "pdet-tui \(version)" }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        data.withUnsafeBytes { raw in
+            for b in raw.bindMemory(to: UInt8.self) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        }
+        let hex = String(h, radix: 16)
+        return "pdet-tui \(version), executable fnv1a64 " + String(repeating: "0", count: 16 - hex.count) + hex
+    }()
 }
 
 func commandLine() -> String {

@@ -67,7 +67,9 @@ extension ReproduceRun {
         switch recorded {
         case nil: printErr("reproduce: \(from) has no row for cell \(cell) (\(durationText(seconds)))")
         case let line? where line == row: printErr("reproduce: identical to the row in \(from), byte for byte (\(durationText(seconds)))")
-        default: throw UserError("the row differs from the one in \(from) (\(durationText(seconds)))")
+        default:
+            let which = file.binary.isEmpty || file.binary == binaryDescription() ? "" : "; \(from) was written by \(file.binary), this is \(binaryDescription())"
+            throw UserError("the row differs from the one in \(from) (\(durationText(seconds)))\(which)")
         }
     }
 }
