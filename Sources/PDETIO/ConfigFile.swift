@@ -25,7 +25,16 @@ private func encodeConfig(_ c: ModelConfig, pretty: Bool) -> String {
 
 /// Decodes a JSON object over `base`: keys present replace base values, missing keys keep them,
 /// unknown keys and ill-typed values are errors. Validity (`problems()`) is checked by the caller.
-public func decodeConfigJSON(_ text: String, base: ModelConfig) throws(ConfigError) -> ModelConfig {
+/// `required` keys must be present (a checkpoint's config: a missing "heads" must not become the default).
+/// The text is first read by the strict parser: duplicate keys and trailing commas are errors.
+public func decodeConfigJSON(_ text: String, base: ModelConfig, required: [String] = []) throws(ConfigError) -> ModelConfig {
+    let root: JSONValue
+    do { root = try parseJSON(ArraySlice(Array(text.utf8))) } catch { throw ConfigError("not valid JSON: \(error.message)") }
+    guard case let .object(members) = root else { throw ConfigError("a config must be a JSON object, not \(root.kind)") }
+    let present = Set(members.map(\.key))
+    if let missing = required.first(where: { !present.contains($0) }) {
+        throw ConfigError("the config lacks the required key \"\(missing)\"")
+    }
     let decoder = JSONDecoder()
     decoder.userInfo[ModelConfig.baseConfigKey] = base
     do {
