@@ -116,9 +116,11 @@ struct ReproduceRun: ParsableCommand {
         if from != nil || cell != nil { return try runOneCell() }
         let g = try grid()
         let shard = try parsedShard()
-        let paths = out.map { outputPaths(report: $0, shard: shard) }
+        let paths = out.flatMap { $0 == "-" ? nil : outputPaths(report: $0, shard: shard) }
         // Every output path is checked before the first cell: a typo must not cost hours.
-        for p in [paths?.report, paths?.csv].compactMap({ $0 }) { try checkReproduceOutput(p) }
+        try checkOutputs([paths?.report, paths?.csv])
+        // A regular file (or none yet) is rewritten after every cell; a device or FIFO gets the CSV once, at the end.
+        let incremental = paths?.csv.map { !isSpecialFile($0) } ?? false
         var resumed = ResumePoint()
         if let csv = paths?.csv, let text = try readIfRegularFile(csv) {
             do { resumed = try resumePoint(from: text, path: csv, grid: g, shard: shard) } catch { throw UserError(error.message) }
@@ -145,7 +147,7 @@ struct ReproduceRun: ParsableCommand {
             _ = try runGrid(g, shard: shard, skipping: resumed.cells) { (done, total, r) throws(ReproError) in
                 rows.append(r)
                 // The CSV so far, rewritten whole after every cell (temp + rename): a kill loses at most the cell in flight.
-                if let csv = paths?.csv {
+                if let csv = paths?.csv, incremental {
                     do { try writeFileAtomically(path: csv, bytes: Array(file().csv().utf8)) } catch { throw ReproError("\(error)") }
                 }
                 let eta = elapsed() / Double(done) * Double(total - done)
@@ -211,8 +213,7 @@ struct ReproduceMerge: ParsableCommand {
         let report = buildReport(merged, context: context)
         guard let out else { print(report, terminator: ""); return }
         let csv = outputPaths(report: out, shard: .all).csv!
-        try checkReproduceOutput(out)
-        try checkReproduceOutput(csv)
+        try checkOutputs([out, csv])
         try save(merged.csv(), to: csv)
         try save(report, to: out)
         printErr("reproduce merge: wrote \(out) and \(csv)")
@@ -232,6 +233,12 @@ func save(_ text: String, to path: String) throws {
     do { try writeFileAtomically(path: path, bytes: Array(text.utf8)) } catch { throw UserError(error.message) }
 }
 
+/// True when `path` exists (following symlinks) and is not a regular file: a device, FIFO or socket.
+func isSpecialFile(_ path: String) -> Bool {
+    var st = stat()
+    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG && (st.st_mode & S_IFMT) != S_IFDIR
+}
+
 /// The text of `path` when it is a regular file (or a symlink to one): a results CSV to resume
 /// from. nil when there is none.
 func readIfRegularFile(_ path: String) throws -> String? {
@@ -240,24 +247,6 @@ func readIfRegularFile(_ path: String) throws -> String? {
     guard let data = FileManager.default.contents(atPath: path) else { throw UserError("cannot read \(path)") }
     guard let text = String(data: data, encoding: .utf8) else { throw UserError("\(path) is not UTF-8 text") }
     return text
-}
-
-/// One line when `path` cannot be written: its folder is missing or not writable, it is a folder,
-/// or it exists and is not writable. (A local stand-in for PDETIO's `checkOutputPath`, which is
-/// being added on main.)
-func checkReproduceOutput(_ path: String) throws {
-    guard !path.isEmpty, !path.hasSuffix("/") else { throw UserError("cannot write '\(path)': not a file name") }
-    let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
-        throw UserError("cannot write '\(path)': folder '\(folder)' does not exist")
-    }
-    guard isDirectory.boolValue else { throw UserError("cannot write '\(path)': '\(folder)' is not a folder") }
-    guard access(folder, W_OK) == 0 else { throw UserError("cannot write '\(path)': folder '\(folder)' is not writable") }
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-        guard !isDirectory.boolValue else { throw UserError("cannot write '\(path)': a folder of that name exists") }
-        guard access(path, W_OK) == 0 else { throw UserError("cannot write '\(path)': the file is not writable") }
-    }
 }
 
 /// "pdet-tui 0.1.0, executable fnv1a64 0123456789abcdef": which program computed the rows (two
