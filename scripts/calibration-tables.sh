@@ -17,7 +17,7 @@ for f in "${logs[@]}"; do
         /^# started / { match($0, /load average \(1 min\) [^ ]+ at start, [^;]+ at end/); split(substr($0, RSTART, RLENGTH), w, " "); load = w[5] "/" w[8] }
         /^[0-9]/ { if ($4 > best) { best = $4; bstep = $1 } ; last = $1 }
         /^# final: / { acc = $5; match($0, /\(([0-9.]+) ms\/step\)/); ms = substr($0, RSTART + 1, RLENGTH - 10) }
-        END { printf "| %s | %s | `%s` | %s | %s | %.4f (%s) | %s | %s |\n", id, task, flags, last, acc, best, bstep, ms, load }' "$f"
+        END { printf "| %s | %s | `%s` | %s | %s | %.4f (%s) | %.1f | %s |\n", id, task, flags, last, acc, best, bstep, ms, load }' "$f"
 done
 for f in "${logs[@]}"; do
     echo

@@ -39,6 +39,7 @@ public func buildReport(_ file: ResultsFile, context: ReportContext) -> String {
     out.append("- Time taken: \(durationText(context.elapsedSeconds))")
     out.append("- Machine: \(context.machine)")
     if !file.binary.isEmpty { out.append("- Binary: \(file.binary)") }
+    if !file.machine.isEmpty { out.append("- Cells ran on: \(file.machine)") }
     out.append("- Grid: \(file.gridSummary)")
     out.append("- Grid id: `\(file.gridID)`, \(file.rows.count) of \(file.gridCells) cells")
     for note in context.notes { out.append("- \(note)") }

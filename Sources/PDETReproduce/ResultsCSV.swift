@@ -11,16 +11,18 @@ public struct ResultsFile: Equatable, Sendable {
     public var shard: String            // "all" or "k/n"
     public var computeSeconds: Double   // wall time spent on the cells (sum over parts when merged)
     public var binary: String           // the program that computed the rows ("" = not recorded)
+    public var machine: String          // where and under what load they ran ("" = not recorded)
     public var rows: [CellResult]
 
     public init(gridID: String, gridSummary: String, gridCells: Int, shard: String, computeSeconds: Double,
-                binary: String = "", rows: [CellResult]) {
+                binary: String = "", machine: String = "", rows: [CellResult]) {
         self.gridID = gridID
         self.gridSummary = gridSummary
         self.gridCells = gridCells
         self.shard = shard
         self.computeSeconds = computeSeconds
         self.binary = binary
+        self.machine = machine
         self.rows = rows
     }
 
@@ -33,6 +35,7 @@ public struct ResultsFile: Equatable, Sendable {
     public var headerText: String {
         [Self.formatLine, "# grid-id \(gridID)", "# grid \(gridSummary)", "# cells \(gridCells)", "# shard \(shard)"]
             .appending(binary.isEmpty ? [] : ["# binary \(binary)"])
+            .appending(machine.isEmpty ? [] : ["# machine \(machine)"])
             .appending(["# compute-seconds \(Float(computeSeconds))", Self.columnHeader]).joined(separator: "\n") + "\n"
     }
 
@@ -73,6 +76,7 @@ public struct ResultsFile: Equatable, Sendable {
                 case "grid": file.gridSummary = value
                 case "shard": file.shard = value
                 case "binary": file.binary = value
+                case "machine": file.machine = value
                 case "cells":
                     guard let c = Int(value), c >= 0 else { throw fail(n, "bad cells \"\(value)\"") }
                     file.gridCells = c
@@ -127,9 +131,10 @@ public func mergeResults(_ parts: [(path: String, file: ResultsFile)]) throws(Re
     var seen: [Int: String] = [:]
     var rows: [CellResult] = []
     var seconds = 0.0
-    var binaries: [String] = []
+    var binaries: [String] = [], machines: [String] = []
     for (path, file) in parts {
-        if !file.binary.isEmpty && !binaries.contains(file.binary) { binaries.append(file.binary) }
+        binaries.append(file.binary)
+        machines.append(file.machine)
         guard file.gridID == first.file.gridID else {
             throw ReproError("\(path) is from grid \(file.gridID), \(first.path) from grid \(first.file.gridID): parts of different grids cannot be merged")
         }
@@ -146,7 +151,16 @@ public func mergeResults(_ parts: [(path: String, file: ResultsFile)]) throws(Re
         throw ReproError("cell \(i) of \(total) is missing from the parts given: run its shard (cell mod n = k − 1) and merge again")
     }
     return ResultsFile(gridID: first.file.gridID, gridSummary: first.file.gridSummary, gridCells: total, shard: "all",
-                       computeSeconds: seconds, binary: binaries.joined(separator: " + "), rows: rows)
+                       computeSeconds: seconds, binary: joinDistinct(binaries), machine: joinDistinct(machines), rows: rows)
+}
+
+/// The distinct non-empty entries of `parts` (each possibly already "a + b"), in first-seen order, joined by " + ".
+public func joinDistinct(_ parts: [String]) -> String {
+    var out: [String] = []
+    for p in parts {
+        for item in p.components(separatedBy: " + ") where !item.isEmpty && !out.contains(item) { out.append(item) }
+    }
+    return out.joined(separator: " + ")
 }
 
 /// Shortest round-trip text of a Float ("nan", "inf", "-inf" for the non-finite ones).

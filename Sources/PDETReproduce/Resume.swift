@@ -10,12 +10,15 @@ public struct ResumePoint: Equatable, Sendable {
     public var computeSeconds: Double    // the time already spent on them
     public var droppedPartialLine: Bool  // the file ended in a line without its newline, which was ignored
     public var binary: String            // the program that wrote the rows ("" = not recorded)
+    public var machine: String           // where they ran ("" = not recorded)
 
-    public init(rows: [CellResult] = [], computeSeconds: Double = 0, droppedPartialLine: Bool = false, binary: String = "") {
+    public init(rows: [CellResult] = [], computeSeconds: Double = 0, droppedPartialLine: Bool = false, binary: String = "",
+                machine: String = "") {
         self.rows = rows
         self.computeSeconds = computeSeconds
         self.droppedPartialLine = droppedPartialLine
         self.binary = binary
+        self.machine = machine
     }
 
     public var cells: Set<Int> { Set(rows.map(\.cell)) }
@@ -56,5 +59,5 @@ public func resumePoint(from text: String, path: String, grid: ReproGrid, shard:
         }
     }
     return ResumePoint(rows: file.rows.sorted { $0.cell < $1.cell }, computeSeconds: file.computeSeconds,
-                       droppedPartialLine: dropped, binary: file.binary)
+                       droppedPartialLine: dropped, binary: file.binary, machine: file.machine)
 }

@@ -137,11 +137,11 @@ struct ReproduceRun: ParsableCommand {
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let loadAtStart = loadAverage()
         var rows = resumed.rows
-        let binaries = [resumed.binary, binaryDescription()].filter { !$0.isEmpty }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-            .joined(separator: " + ")
+        let binaries = joinDistinct([resumed.binary, binaryDescription()])
         func file() -> ResultsFile {
             ResultsFile(gridID: g.id, gridSummary: g.summary, gridCells: g.cells.count, shard: shard.description,
-                        computeSeconds: resumed.computeSeconds + elapsed(), binary: binaries, rows: rows)
+                        computeSeconds: resumed.computeSeconds + elapsed(), binary: binaries,
+                        machine: joinDistinct([resumed.machine, machineDescription(loadAverage: loadAtStart)]), rows: rows)
         }
         do {
             _ = try runGrid(g, shard: shard, skipping: resumed.cells) { (done, total, r) throws(ReproError) in

@@ -75,7 +75,9 @@ final class TinyRunTests: XCTestCase {
         let merge = try run(["reproduce", "merge"] + parts + ["--out", mergedReport])
         XCTAssertEqual(merge.status, 0, merge.stderr)
         let mergedCSV = try String(contentsOfFile: dir.appendingPathComponent("m.csv").path, encoding: .utf8)
-        func rows(_ s: String) -> [Substring] { s.split(separator: "\n").filter { !$0.hasPrefix("# compute-seconds") } }
+        func rows(_ s: String) -> [Substring] {
+            s.split(separator: "\n").filter { !$0.hasPrefix("# compute-seconds") && !$0.hasPrefix("# machine") }
+        }
         XCTAssertEqual(rows(mergedCSV), rows(csv))
 
         let help = try run(["reproduce", "--help"])
