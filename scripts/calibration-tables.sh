@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints the calibration logs (scripts/calibrate.sh) as Markdown: one summary row per run, then each
-# run's learning curve as a small table. Used to write docs/results/calibration.md.
+# run's learning curve as a small table (one column per evaluation). Used to write docs/results/calibration.md.
 #
 #   scripts/calibration-tables.sh [DIR]      # DIR default docs/results/calibration
 set -euo pipefail
@@ -19,13 +19,17 @@ for f in "${logs[@]}"; do
         /^# final: / { acc = $5; match($0, /\(([0-9.]+) ms\/step\)/); ms = substr($0, RSTART + 1, RLENGTH - 10) }
         END { printf "| %s | %s | `%s` | %s | %s | %.4f (%s) | %.1f | %s |\n", id, task, flags, last, acc, best, bstep, ms, load }' "$f"
 done
+# Each curve as a small table lying on its side: one column per evaluation.
 for f in "${logs[@]}"; do
     echo
-    echo "### $(basename "$f" .log)"
+    echo "**$(basename "$f" .log)**: $(grep '^# command: ' "$f" | sed 's/^# command: /`/; s/ --metrics [^ ]*//; s/$/`/')"
     echo
-    grep '^# command: ' "$f" | sed 's/^# command: /`/; s/ --metrics [^ ]*//; s/$/`/'
-    echo
-    echo "| step | train loss | train acc | held-out acc | ms/step |"
-    echo "|---:|---:|---:|---:|---:|"
-    awk '/^[0-9]/ { printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' "$f"
+    awk '/^[0-9]/ { n++; step[n] = $1; loss[n] = $2; acc[n] = $4; ms[n] = $5 }
+        END {
+            line = "| step |"; sep = "|---|"; for (i = 1; i <= n; i++) { line = line " " step[i] " |"; sep = sep "---:|" }
+            print line; print sep
+            line = "| train loss |"; for (i = 1; i <= n; i++) line = line " " loss[i] " |"; print line
+            line = "| held-out |"; for (i = 1; i <= n; i++) line = line " " acc[i] " |"; print line
+            line = "| ms/step |"; for (i = 1; i <= n; i++) line = line " " ms[i] " |"; print line
+        }' "$f"
 done
