@@ -68,12 +68,10 @@ func attentionForward(_ out: FloatPtr, _ att: FloatPtr, _ inp: FloatPtr,
             let k = q + C, v = q + 2 * C
             for t in 0..<T { for i in 0..<HS { kt[i * T + t] = k[t * C3 + i] } }
             let p = att + (b * NH + h) * T * T          // (T, T)
-            zero(p, T * T)
-            gemmRows(p, T, q, C3, 1, kt, T, 0, T, T, HS)
+            gemmRowsStore(p, T, q, C3, 1, kt, T, 0, T, T, HS)
             for t in 0..<T { softmaxRow(p + t * T, last: causal ? t : T - 1, T: T, scale: scale) }
             let o = out + b * T * C + h * HS            // rows stride C
-            for t in 0..<T { zero(o + t * C, HS) }
-            gemmRows(o, C, p, T, 1, v, C3, 0, T, HS, T)
+            gemmRowsStore(o, C, p, T, 1, v, C3, 0, T, HS, T)
         }
     }
 }
@@ -95,8 +93,7 @@ func attentionBackward(_ dinp: FloatPtr, _ dout: FloatPtr, _ inp: FloatPtr, _ at
             let p = att + (b * NH + h) * T * T
             for t in 0..<T { for i in 0..<HS { vt[i * T + t] = v[t * C3 + i] } }
             // out = P·V  →  ∂P = g·Vᵀ,  ∂V += Pᵀ·g
-            zero(dp, T * T)
-            gemmRows(dp, T, g, C, 1, vt, T, 0, T, T, HS)
+            gemmRowsStore(dp, T, g, C, 1, vt, T, 0, T, T, HS)
             gemmRows(dv, C3, p, 1, T, g, C, 0, T, HS, T)
             // softmax: ∂scores = P ⊙ (∂P − Σ_j P·∂P) · scale (masked entries have P = 0)
             for t in 0..<T {
