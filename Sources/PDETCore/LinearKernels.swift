@@ -115,24 +115,41 @@ let tileRows = 8
 let tileRows = 4
 #endif
 
+/// Width of the edge panel as stored: the edge columns N/16·16..<N padded with zeros to whole
+/// vectors, so that the edge, too, runs in vectors (one lane per column, lanes past N unused).
+@inline(__always)
+func storedEdgeWidth(_ N: Int) -> Int {
+    let e = N % 16, w = VecF.scalarCount
+    return (e + w - 1) / w * w
+}
+
+/// Floats that packB needs for B (K, N).
+public func packedCount(K: Int, N: Int) -> Int {
+    K * (N / 16 * 16 + storedEdgeWidth(N))
+}
+
 /// Copies B (K, N), B(k, j) = b[k·bks + j·bjs], rows k0..<k1, into column panels in the tiles'
-/// order: the panel starting at column j0 with width w holds B(k, j0 + jj) at [K·j0 + k·w + jj];
-/// the edge columns N/16·16..<N come last, as one panel. Values move, nothing is computed.
+/// order: the panel starting at column j0 with stored width w holds B(k, j0 + jj) at
+/// [K·j0 + k·w + jj]; the edge columns N/16·16..<N come last, as one panel padded with zeros to
+/// storedEdgeWidth(N). Values move, nothing is computed.
 func packB(_ dst: FloatPtr, _ b: FloatPtr, bks: Int, bjs: Int, K: Int, N: Int, _ k0: Int, _ k1: Int) {
     let cols = N / 16 * 16
     var j0 = 0
     while j0 < N {
-        let w = j0 < cols ? panelWidth(j0, cols) : N - cols
+        let edge = j0 >= cols
+        let n = edge ? N - cols : panelWidth(j0, cols)     // columns of B in this panel
+        let w = edge ? storedEdgeWidth(N) : n               // its stored width
         let panel = dst + K * j0
         if bjs == 1 {
-            for k in k0..<k1 { (panel + k * w).update(from: b + k * bks + j0, count: w) }
+            for k in k0..<k1 { (panel + k * w).update(from: b + k * bks + j0, count: n) }
         } else {
             for k in k0..<k1 {
                 let row = panel + k * w, src = b + k * bks + j0 * bjs
-                for jj in 0..<w { row[jj] = src[jj * bjs] }
+                for jj in 0..<n { row[jj] = src[jj * bjs] }
             }
         }
-        j0 += w
+        if w > n { for k in k0..<k1 { (panel + k * w + n).update(repeating: 0, count: w - n) } }
+        j0 += n
     }
 }
 
@@ -143,7 +160,8 @@ func packBParallel(_ dst: FloatPtr, _ b: FloatPtr, bks: Int, bjs: Int, K: Int, N
     }
 }
 
-/// A weight W (OC, IC) packed as the B of y = x·Wᵀ (K = IC, N = OC), for matmulForwardPacked.
+/// A weight W (OC, IC) packed as the B of y = x·Wᵀ (K = IC, N = OC), for matmulForwardPacked
+/// (packedCount(K: IC, N: OC) floats).
 public func packWeightForForward(_ dst: FloatPtr, _ w: FloatPtr, IC: Int, OC: Int) {
     packB(dst, w, bks: 1, bjs: IC, K: IC, N: OC, 0, IC)
 }
@@ -183,11 +201,67 @@ func gemmRange(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
             }
         }
     }
+    if packed {
+        // The edge in vectors (the same separate multiply and add per element as the scalar loop).
+        if cols < N && tileEnd > lo {
+            edgePanel(c, ldc, a, ars, acs, b + K * cols, storedEdgeWidth(N), K, lo, tileEnd, cols, N - cols, accumulate, bias)
+        }
+        if tileEnd < hi {
+            var j0 = 0
+            while j0 < N {
+                let edge = j0 >= cols
+                let n = edge ? N - cols : panelWidth(j0, cols)
+                edgePanel(c, ldc, a, ars, acs, b + K * j0, edge ? storedEdgeWidth(N) : n, K, tileEnd, hi, j0, n, accumulate, bias)
+                j0 += n
+            }
+        }
+        return
+    }
     if cols < N && tileEnd > lo {
-        gemmEdge(c, ldc, a, ars, acs, b, ldb, packed, K, N, lo, tileEnd, cols, N, accumulate, bias)
+        gemmEdge(c, ldc, a, ars, acs, b, ldb, K, lo, tileEnd, cols, N, accumulate, bias)
     }
     if tileEnd < hi {
-        gemmEdge(c, ldc, a, ars, acs, b, ldb, packed, K, N, tileEnd, hi, 0, N, accumulate, bias)
+        gemmEdge(c, ldc, a, ars, acs, b, ldb, K, tileEnd, hi, 0, N, accumulate, bias)
+    }
+}
+
+/// The edge of a packed GEMM for one panel (stored width sw, a whole number of vectors; n columns
+/// from j0 are real) and rows m0..<m1: each lane is one element's s = Σ_k a·b with a separate
+/// multiply and add in k order from +0, exactly the scalar edge's operations; then C = base + s.
+/// Four rows at a time, for four independent chains.
+@inline(never)
+func edgePanel(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
+               _ panel: FloatPtr, _ sw: Int, _ K: Int, _ m0: Int, _ m1: Int, _ j0: Int, _ n: Int,
+               _ accumulate: Bool, _ bias: FloatPtr?) {
+    let W = VecF.scalarCount
+    var v = 0
+    while v < sw {
+        let bp = panel + v
+        let lanes = min(W, n - v)
+        var m = m0
+        while m < m1 {
+            let rows = min(4, m1 - m)
+            var s0 = VecF(), s1 = VecF(), s2 = VecF(), s3 = VecF()
+            let a0 = a + m * ars
+            let a1 = a0 + (rows > 1 ? ars : 0), a2 = a0 + (rows > 2 ? 2 * ars : 0), a3 = a0 + (rows > 3 ? 3 * ars : 0)
+            for k in 0..<K {
+                let bv = loadV(bp + k * sw), ko = k * acs
+                s0 += VecF(repeating: a0[ko]) * bv
+                s1 += VecF(repeating: a1[ko]) * bv
+                s2 += VecF(repeating: a2[ko]) * bv
+                s3 += VecF(repeating: a3[ko]) * bv
+            }
+            for r in 0..<rows {
+                let sr = r == 0 ? s0 : r == 1 ? s1 : r == 2 ? s2 : s3
+                let out = c + (m + r) * ldc + j0 + v
+                for l in 0..<lanes {
+                    let base: Float = accumulate ? out[l] : (bias?[j0 + v + l] ?? 0)
+                    out[l] = base + sr[l]
+                }
+            }
+            m += rows
+        }
+        v += W
     }
 }
 
@@ -231,29 +305,16 @@ func gemmTiles(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
     }
 }
 
-/// The scalar remainder: rows m0..<m1, columns j0..<j1, each s = Σ_k a·b (a separate multiply and
-/// add, in k order, from +0), then C = base + s.
+/// The scalar remainder of an unpacked GEMM: rows m0..<m1, columns j0..<j1, each s = Σ_k a·b (a
+/// separate multiply and add, in k order, from +0), then C = base + s.
 @inline(never)
 func gemmEdge(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
-              _ b: FloatPtr, _ ldb: Int, _ packed: Bool, _ K: Int, _ N: Int,
+              _ b: FloatPtr, _ ldb: Int, _ K: Int,
               _ m0: Int, _ m1: Int, _ j0: Int, _ j1: Int, _ accumulate: Bool, _ bias: FloatPtr?) {
-    let cols = N / 16 * 16
-    for j in j0..<j1 {
-        // Column j of B: its first element and the step between rows.
-        var bj = b + j, bs = ldb
-        if packed {
-            var p = 0, w = 0
-            if j >= cols {
-                p = cols; w = N - cols
-            } else {
-                w = panelWidth(0, cols)
-                while p + w <= j { p += w; w = panelWidth(p, cols) }
-            }
-            bj = b + K * p + (j - p); bs = w
-        }
-        for m in m0..<m1 {
+    for m in m0..<m1 {
+        for j in j0..<j1 {
             var s: Float = 0
-            for k in 0..<K { s += a[m * ars + k * acs] * bj[k * bs] }
+            for k in 0..<K { s += a[m * ars + k * acs] * b[k * ldb + j] }
             let base: Float = accumulate ? c[m * ldc + j] : (bias?[j] ?? 0)
             c[m * ldc + j] = base + s
         }
@@ -301,7 +362,7 @@ func gemmRowsStore(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: 
 /// out (N, OC) = inp (N, IC) · w (OC, IC)ᵀ + bias (OC)
 public func matmulForward(_ out: FloatPtr, _ inp: FloatPtr, _ w: FloatPtr, _ bias: FloatPtr?,
                           _ N: Int, _ IC: Int, _ OC: Int) {
-    let packed = FloatPtr.allocate(capacity: IC * OC)
+    let packed = FloatPtr.allocate(capacity: packedCount(K: IC, N: OC))
     defer { packed.deallocate() }
     packWeightForForward(packed, w, IC: IC, OC: OC)
     matmulForwardPacked(out, inp, packed, bias, N, IC, OC)
@@ -341,7 +402,7 @@ func transpose(_ dst: FloatPtr, _ src: FloatPtr, rows: Int, cols: Int) {
 public func matmulBackward(_ dinp: FloatPtr?, _ dw: FloatPtr, _ dbias: FloatPtr?,
                            _ dout: FloatPtr, _ inp: FloatPtr, _ w: FloatPtr,
                            _ N: Int, _ IC: Int, _ OC: Int) {
-    let packed = FloatPtr.allocate(capacity: max(N, OC) * IC)
+    let packed = FloatPtr.allocate(capacity: max(packedCount(K: OC, N: IC), packedCount(K: N, N: IC)))
     defer { packed.deallocate() }
     if let dinp {
         packB(packed, w, bks: IC, bjs: 1, K: OC, N: IC, 0, OC)

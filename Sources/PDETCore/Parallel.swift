@@ -7,7 +7,8 @@ import Glibc
 #endif
 
 /// Cores to use: PDET_THREADS when set (1 = serial), else the online processor count (at most 8).
-let workerCount: Int = {
+/// `pdet-tui bench` changes it between measurements (KernelBench.setThreads); results never depend on it.
+nonisolated(unsafe) var workerCount: Int = {
     if let env = getenv("PDET_THREADS"), let n = Int(String(cString: env)), n >= 1 { return min(n, 64) }
     return max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
 }()

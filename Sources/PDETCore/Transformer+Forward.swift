@@ -62,10 +62,10 @@ extension Transformer {
     /// `transposedWeights` until a parameter changes (made on first use after a change).
     func linearForward(_ out: FloatPtr, _ inp: FloatPtr, weight: Int, bias: Int, _ N: Int, _ IC: Int, _ OC: Int) {
         let wp: FloatBuffer
-        if let cached = transposedWeights[weight], cached.count == IC * OC {
+        if let cached = transposedWeights[weight], cached.count == packedCount(K: IC, N: OC) {
             wp = cached
         } else {
-            wp = FloatBuffer(count: IC * OC)
+            wp = FloatBuffer(count: packedCount(K: IC, N: OC))
             packWeightForForward(wp.ptr, paramBuf.ptr + weight, IC: IC, OC: OC)
             transposedWeights[weight] = wp
         }
