@@ -67,6 +67,8 @@ final class Activations {
     let dSiteA: FloatPtr, dSiteB: FloatPtr   // (B,T,C) ping-pong for multi-step diffusion backward
     var tokens: [Int32] = []
     var targets: [Int32] = []
+    /// Packed GEMM operands of the backward pass (matmulBackward), allocated once.
+    let packScratch: FloatBuffer
 
     init(B: Int, T: Int, C: Int, NH: Int, F: Int, K: Int, L: Int, steps: Int) {
         self.B = B; self.T = T; self.C = C; self.NH = NH; self.F = F; self.K = K; self.steps = steps
@@ -89,6 +91,8 @@ final class Activations {
         dStreamA = takeG(BTC); dStreamB = takeG(BTC); dEmb = takeG(BTC); dH = takeG(BTC); dLnf = takeG(BTC)
         dPooled = takeG(B * C); dLogits = takeG(BT * K); dSiteA = takeG(BTC); dSiteB = takeG(BTC)
         self.perBlockCount = perBlock
+        let linear = [(C, 3 * C), (C, C), (C, F), (F, C), (C, K)]
+        packScratch = FloatBuffer(count: linear.map { matmulBackwardScratch(BT, $0.0, $0.1) }.max()!)
     }
 
     let perBlockCount: Int

@@ -76,9 +76,10 @@ func attentionForward(_ out: FloatPtr, _ att: FloatPtr, _ inp: FloatPtr,
     }
 }
 
-/// dinp (B, T, 3C) += gradients of Q, K, V from dout (B, T, C), using the saved att (B, NH, T, T).
+/// dinp (B, T, 3C) += gradients of Q, K, V from dout (B, T, C), using the saved att (B, NH, T, T);
+/// with `accumulate` false, dinp = +0 + those gradients (what zero-filling dinp first gave).
 func attentionBackward(_ dinp: FloatPtr, _ dout: FloatPtr, _ inp: FloatPtr, _ att: FloatPtr,
-                       _ B: Int, _ T: Int, _ C: Int, _ NH: Int, causal: Bool) {
+                       _ B: Int, _ T: Int, _ C: Int, _ NH: Int, causal: Bool, accumulate: Bool = true) {
     let C3 = 3 * C, HS = C / NH
     let scale = 1 / Float(HS).squareRoot()
     parallelFor(B * NH, minChunk: minChunk(workPerItem: 4 * T * T * HS)) { lo, hi in
@@ -94,18 +95,44 @@ func attentionBackward(_ dinp: FloatPtr, _ dout: FloatPtr, _ inp: FloatPtr, _ at
             for t in 0..<T { for i in 0..<HS { vt[i * T + t] = v[t * C3 + i] } }
             // out = P·V  →  ∂P = g·Vᵀ,  ∂V += Pᵀ·g
             gemmRowsStore(dp, T, g, C, 1, vt, T, 0, T, T, HS)
-            gemmRows(dv, C3, p, 1, T, g, C, 0, T, HS, T)
-            // softmax: ∂scores = P ⊙ (∂P − Σ_j P·∂P) · scale (masked entries have P = 0)
-            for t in 0..<T {
-                let pr = p + t * T, dr = dp + t * T
-                let n = causal ? t + 1 : T
-                var w: Float = 0
-                for j in 0..<n { w += pr[j] * dr[j] }
-                for j in 0..<T { dr[j] = pr[j] * (dr[j] - w) * scale }
-            }
+            gemmRange(dv, C3, p, 1, T, g, C, packed: false, 0, T, HS, T, accumulate: accumulate, bias: nil)
+            softmaxBackwardRows(dp, p, T, causal: causal, scale: scale)
             // scores = Q·Kᵀ  →  ∂Q += ∂S·K,  ∂K += ∂Sᵀ·Q
-            gemmRows(dq, C3, dp, T, 1, k, C3, 0, T, HS, T)
-            gemmRows(dk, C3, dp, 1, T, q, C3, 0, T, HS, T)
+            gemmRange(dq, C3, dp, T, 1, k, C3, packed: false, 0, T, HS, T, accumulate: accumulate, bias: nil)
+            gemmRange(dk, C3, dp, 1, T, q, C3, packed: false, 0, T, HS, T, accumulate: accumulate, bias: nil)
         }
+    }
+}
+
+/// softmax backward in place over dp (T, T): ∂scores = P ⊙ (∂P − Σ_j P·∂P) · scale per row (masked
+/// entries have P = 0). Each row's sum is a scalar chain over j in order; eight rows run at once,
+/// one per lane, so the chains overlap (the same bits as one row at a time).
+@inline(__always)
+func softmaxBackwardRows(_ dp: FloatPtr, _ p: FloatPtr, _ T: Int, causal: Bool, scale: Float) {
+    var t0 = 0
+    let lane = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+    while t0 + 8 <= T {
+        let pr = p + t0 * T, dr = dp + t0 * T
+        var w = SIMD8<Float>()
+        // Row t0 + r sums j < n_r (n_r = t0 + r + 1 when causal, else T). A lane past its n adds +0,
+        // which leaves its sum unchanged (a sum that starts at +0 is never −0).
+        let n = causal ? SIMD8<Int32>(repeating: Int32(t0 + 1)) &+ lane : SIMD8<Int32>(repeating: Int32(T))
+        let jEnd = causal ? t0 + 8 : T
+        for j in 0..<jEnd {
+            let prod = rows8(pr, T, j) * rows8(dr, T, j)
+            w += prod.replacing(with: 0, where: SIMD8<Int32>(repeating: Int32(j)) .>= n)
+        }
+        for r in 0..<8 {
+            let prr = pr + r * T, drr = dr + r * T, wr = w[r]
+            for j in 0..<T { drr[j] = prr[j] * (drr[j] - wr) * scale }
+        }
+        t0 += 8
+    }
+    for t in t0..<T {
+        let pr = p + t * T, dr = dp + t * T
+        let n = causal ? t + 1 : T
+        var w: Float = 0
+        for j in 0..<n { w += pr[j] * dr[j] }
+        for j in 0..<T { dr[j] = pr[j] * (dr[j] - w) * scale }
     }
 }

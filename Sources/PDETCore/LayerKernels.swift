@@ -7,10 +7,39 @@ import Glibc
 
 // MARK: LayerNorm
 
+/// Eight rows' values at column i, one row per lane: the lanes of a SIMD8 are eight independent
+/// scalars, so a per-row sum kept in one lane runs exactly as the scalar loop (same order, same
+/// rounding) while eight rows' dependency chains overlap.
+@inline(__always)
+func rows8(_ p: FloatPtr, _ stride: Int, _ i: Int) -> SIMD8<Float> {
+    SIMD8(p[i], p[stride + i], p[2 * stride + i], p[3 * stride + i],
+          p[4 * stride + i], p[5 * stride + i], p[6 * stride + i], p[7 * stride + i])
+}
+
 /// out (N, C) = (inp − mean) · rstd · weight + bias, per row; mean (N), rstd (N) saved for backward.
+/// Rows go eight at a time (one per lane) for the sums; each row's arithmetic is the scalar one.
 func layernormForward(_ out: FloatPtr, _ mean: FloatPtr, _ rstd: FloatPtr,
                       _ inp: FloatPtr, _ weight: FloatPtr, _ bias: FloatPtr, _ N: Int, _ C: Int, eps: Float = 1e-5) {
-    for n in 0..<N {
+    var n0 = 0
+    while n0 + 8 <= N {
+        let x = inp + n0 * C
+        var m = SIMD8<Float>()
+        for i in 0..<C { m += rows8(x, C, i) }
+        m /= SIMD8(repeating: Float(C))
+        var v = SIMD8<Float>()
+        for i in 0..<C { let d = rows8(x, C, i) - m; v += d * d }
+        v /= SIMD8(repeating: Float(C))
+        let s = 1 / (v + SIMD8(repeating: eps)).squareRoot()
+        for r in 0..<8 {
+            let xr = x + r * C, o = out + (n0 + r) * C
+            let mr = m[r], sr = s[r]
+            for i in 0..<C { o[i] = (xr[i] - mr) * sr * weight[i] + bias[i] }
+            mean[n0 + r] = mr
+            rstd[n0 + r] = sr
+        }
+        n0 += 8
+    }
+    for n in n0..<N {
         let x = inp + n * C
         var m: Float = 0
         for i in 0..<C { m += x[i] }
@@ -26,12 +55,33 @@ func layernormForward(_ out: FloatPtr, _ mean: FloatPtr, _ rstd: FloatPtr,
     }
 }
 
-/// dinp (N, C) += ∂L/∂inp; dweight (C), dbias (C) += their gradients.
+/// dinp (N, C) += ∂L/∂inp; dweight (C), dbias (C) += their gradients (summed over rows in row
+/// order). The two per-row sums run eight rows at a time, one per lane (same bits).
 func layernormBackward(_ dinp: FloatPtr, _ dweight: FloatPtr, _ dbias: FloatPtr,
                        _ dout: FloatPtr, _ inp: FloatPtr, _ weight: FloatPtr,
                        _ mean: FloatPtr, _ rstd: FloatPtr, _ N: Int, _ C: Int) {
-    for n in 0..<N {
-        let x = inp + n * C, g = dout + n * C, dx = dinp + n * C
+    var n0 = 0
+    while n0 + 8 <= N {
+        let x = inp + n0 * C, g = dout + n0 * C
+        let m = SIMD8(UnsafeBufferPointer(start: mean + n0, count: 8))
+        let s = SIMD8(UnsafeBufferPointer(start: rstd + n0, count: 8))
+        var dnormMean = SIMD8<Float>(), dnormNormMean = SIMD8<Float>()
+        for i in 0..<C {
+            let norm = (rows8(x, C, i) - m) * s
+            let dnorm = SIMD8(repeating: weight[i]) * rows8(g, C, i)
+            dnormMean += dnorm
+            dnormNormMean += dnorm * norm
+        }
+        dnormMean /= SIMD8(repeating: Float(C))
+        dnormNormMean /= SIMD8(repeating: Float(C))
+        for r in 0..<8 {
+            layernormBackwardRow(dinp + (n0 + r) * C, dweight, dbias, g + r * C, x + r * C, weight,
+                                 m[r], s[r], dnormMean[r], dnormNormMean[r], C)
+        }
+        n0 += 8
+    }
+    for n in n0..<N {
+        let x = inp + n * C, g = dout + n * C
         let m = mean[n], s = rstd[n]
         var dnormMean: Float = 0, dnormNormMean: Float = 0
         for i in 0..<C {
@@ -42,13 +92,20 @@ func layernormBackward(_ dinp: FloatPtr, _ dweight: FloatPtr, _ dbias: FloatPtr,
         }
         dnormMean /= Float(C)
         dnormNormMean /= Float(C)
-        for i in 0..<C {
-            let norm = (x[i] - m) * s
-            let dnorm = weight[i] * g[i]
-            dbias[i] += g[i]
-            dweight[i] += norm * g[i]
-            dx[i] += (dnorm - dnormMean - norm * dnormNormMean) * s
-        }
+        layernormBackwardRow(dinp + n * C, dweight, dbias, g, x, weight, m, s, dnormMean, dnormNormMean, C)
+    }
+}
+
+/// One row's element-wise part of the LayerNorm backward (no sums across the row).
+@inline(__always)
+func layernormBackwardRow(_ dx: FloatPtr, _ dweight: FloatPtr, _ dbias: FloatPtr, _ g: FloatPtr, _ x: FloatPtr,
+                          _ weight: FloatPtr, _ m: Float, _ s: Float, _ dnormMean: Float, _ dnormNormMean: Float, _ C: Int) {
+    for i in 0..<C {
+        let norm = (x[i] - m) * s
+        let dnorm = weight[i] * g[i]
+        dbias[i] += g[i]
+        dweight[i] += norm * g[i]
+        dx[i] += (dnorm - dnormMean - norm * dnormNormMean) * s
     }
 }
 
@@ -120,9 +177,10 @@ func geluForward(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int) {
     parallelGroupsOf8(N) { lo, hi in geluForwardSerial(out + lo, inp + lo, hi - lo) }
 }
 
-/// dinp (N) += gelu'(inp) · dout
-func geluBackward(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int) {
-    parallelGroupsOf8(N) { lo, hi in geluBackwardSerial(dinp + lo, inp + lo, dout + lo, hi - lo) }
+/// dinp (N) += gelu'(inp) · dout, or dinp = +0 + gelu'(inp) · dout when `accumulate` is false
+/// (what zero-filling dinp and adding gave, without the fill).
+func geluBackward(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int, accumulate: Bool = true) {
+    parallelGroupsOf8(N) { lo, hi in geluBackwardSerial(dinp + lo, inp + lo, dout + lo, hi - lo, accumulate: accumulate) }
 }
 
 /// geluForward on the calling thread.
@@ -141,21 +199,21 @@ func geluForwardSerial(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int) {
 }
 
 /// geluBackward on the calling thread.
-func geluBackwardSerial(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int) {
+func geluBackwardSerial(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int, accumulate: Bool = true) {
     var i = 0
     while i + 8 <= N {
         let x = load8(inp + i)
         let t = tanh8(geluScale * (x + 0.044715 * x * x * x))
         let du = geluScale * (1 + 3 * 0.044715 * x * x)
         let d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du
-        store8(dinp + i, load8(dinp + i) + d * load8(dout + i))
+        store8(dinp + i, (accumulate ? load8(dinp + i) : SIMD8<Float>()) + d * load8(dout + i))
         i += 8
     }
     while i < N {
         let x = inp[i]
         let t = tanhf(geluScale * (x + 0.044715 * x * x * x))
         let du = geluScale * (1 + 3 * 0.044715 * x * x)
-        dinp[i] += (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du) * dout[i]
+        dinp[i] = (accumulate ? dinp[i] : 0) + (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du) * dout[i]
         i += 1
     }
 }

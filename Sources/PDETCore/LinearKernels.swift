@@ -397,16 +397,29 @@ func transpose(_ dst: FloatPtr, _ src: FloatPtr, rows: Int, cols: Int) {
 /// dinp (N, IC) += dout (N, OC) · w (OC, IC)
 /// dw (OC, IC)  += dout (N, OC)ᵀ · inp (N, IC)
 /// dbias (OC)   += Σ_n dout[n, :]
-/// Both B operands (w, and inp with K = N rows) are packed into panels first, so that each tile
-/// streams contiguous memory (a row-major B with a 1 KB row stride thrashed the caches' sets).
 public func matmulBackward(_ dinp: FloatPtr?, _ dw: FloatPtr, _ dbias: FloatPtr?,
                            _ dout: FloatPtr, _ inp: FloatPtr, _ w: FloatPtr,
                            _ N: Int, _ IC: Int, _ OC: Int) {
-    let packed = FloatPtr.allocate(capacity: max(packedCount(K: OC, N: IC), packedCount(K: N, N: IC)))
-    defer { packed.deallocate() }
+    matmulBackward(dinp, dw, dbias, dout, inp, w, N, IC, OC, accumulateInput: true, scratch: nil)
+}
+
+/// Floats of scratch matmulBackward needs for these sizes (the packed B operands).
+func matmulBackwardScratch(_ N: Int, _ IC: Int, _ OC: Int) -> Int {
+    max(packedCount(K: OC, N: IC), packedCount(K: N, N: IC))
+}
+
+/// matmulBackward where dinp = +0 + dout·w when `accumulateInput` is false (what zero-filling dinp
+/// first gave, without the fill), packing into `scratch` (matmulBackwardScratch floats) when given.
+/// Both B operands (w, and inp with K = N rows) are packed into panels first, so that each tile
+/// streams contiguous memory (a row-major B with a 1 KB row stride thrashed the caches' sets).
+func matmulBackward(_ dinp: FloatPtr?, _ dw: FloatPtr, _ dbias: FloatPtr?,
+                    _ dout: FloatPtr, _ inp: FloatPtr, _ w: FloatPtr,
+                    _ N: Int, _ IC: Int, _ OC: Int, accumulateInput: Bool, scratch: FloatPtr?) {
+    let packed = scratch ?? FloatPtr.allocate(capacity: matmulBackwardScratch(N, IC, OC))
+    defer { if scratch == nil { packed.deallocate() } }
     if let dinp {
         packB(packed, w, bks: IC, bjs: 1, K: OC, N: IC, 0, OC)
-        gemm(dinp, IC, dout, OC, 1, packed, 0, packed: true, N, IC, OC, accumulate: true, bias: nil)
+        gemm(dinp, IC, dout, OC, 1, packed, 0, packed: true, N, IC, OC, accumulate: accumulateInput, bias: nil)
     }
     packBParallel(packed, inp, bks: IC, bjs: 1, K: N, N: IC)
     gemm(dw, IC, dout, 1, OC, packed, 0, packed: true, OC, IC, N, accumulate: true, bias: nil)
