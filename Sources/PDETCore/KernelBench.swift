@@ -97,6 +97,22 @@ public enum KernelBench {
         return (fwd, bwd)
     }
 
+    /// Median milliseconds of attention forward and backward (B, T, C, NH) on random Q, K, V.
+    /// GEMM FLOPs: forward 4·B·T²·C (Q·Kᵀ and P·V), backward twice that.
+    public static func timeAttention(B: Int, T: Int, C: Int, NH: Int, iterations: Int, warmup: Int = 2) -> (forward: Double, backward: Double) {
+        let qkv = randomBuffer(B * T * 3 * C, seed: 11), out = randomBuffer(B * T * C, seed: 12)
+        let att = randomBuffer(B * NH * T * T, seed: 13), dout = randomBuffer(B * T * C, seed: 14)
+        let dqkv = randomBuffer(B * T * 3 * C, seed: 15)
+        defer { for p in [qkv, out, att, dout, dqkv] { p.deallocate() } }
+        let fwd = medianMs(iterations: iterations, warmup: warmup) {
+            attentionForward(out, att, qkv, B, T, C, NH, causal: false)
+        }
+        let bwd = medianMs(iterations: iterations, warmup: warmup) {
+            attentionBackward(dqkv, dout, qkv, att, B, T, C, NH, causal: false, accumulate: false)
+        }
+        return (fwd, bwd)
+    }
+
     static func medianMs(iterations: Int, warmup: Int, _ body: () -> Void) -> Double {
         for _ in 0..<warmup { body() }
         var times: [Double] = []

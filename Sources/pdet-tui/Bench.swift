@@ -126,6 +126,11 @@ struct Bench: ParsableCommand {
                     add("gemm_fwd_\(shape.name)_\(dims)", f, gflop: shape.forwardFLOPs / 1e9, iterations: max(iterations, 10))
                     add("gemm_bwd_\(shape.name)_\(dims)", b, gflop: 2 * shape.forwardFLOPs / 1e9, iterations: max(iterations, 10))
                 }
+                let (af, ab) = KernelBench.timeAttention(B: 32, T: config.seqLen, C: config.dModel, NH: config.heads,
+                                                         iterations: max(iterations, 10), warmup: warmup)
+                let attGF = 4 * 32 * Double(config.seqLen * config.seqLen * config.dModel) / 1e9
+                add("attention_fwd_b32", af, gflop: attGF, iterations: max(iterations, 10))
+                add("attention_bwd_b32", ab, gflop: 2 * attGF, iterations: max(iterations, 10))
             }
         }
         if let minilm {
