@@ -85,6 +85,14 @@ func softmaxRows8(_ p: FloatPtr, t0: Int, T: Int, causal: Bool, scale: Float) {
         guard let maxv = softmaxScaleAndMax(row, last: last, T: T, scale: scale) else { continue }
         live[r] = 1
         var i = 0
+        #if PDET_AVX512
+        let mv16 = SIMD16<Float>(repeating: maxv)
+        while i + 16 <= n {     // exp16 is exp8 on sixteen lanes: the same bits
+            let e = exp16(UnsafeRawPointer(row + i).loadUnaligned(as: SIMD16<Float>.self) - mv16)
+            UnsafeMutableRawPointer(row + i).storeBytes(of: e, as: SIMD16<Float>.self)
+            i += 16
+        }
+        #endif
         let mv = SIMD8<Float>(repeating: maxv)
         while i + 8 <= n { store8(row + i, exp8(load8(row + i) - mv)); i += 8 }
         while i < n { row[i] = expf(row[i] - maxv); i += 1 }

@@ -140,7 +140,15 @@ func packB(_ dst: FloatPtr, _ b: FloatPtr, bks: Int, bjs: Int, K: Int, N: Int, _
         let n = edge ? N - cols : panelWidth(j0, cols)     // columns of B in this panel
         let w = edge ? storedEdgeWidth(N) : n               // its stored width
         let panel = dst + K * j0
-        if bjs == 1 {
+        if bjs == 1 && !edge {
+            // Tile panels are whole vectors wide (16, 24 or 32): vector copies, no memmove call per row.
+            let W = VecF.scalarCount
+            for k in k0..<k1 {
+                let dstRow = panel + k * w, srcRow = b + k * bks + j0
+                var jj = 0
+                while jj < w { storeV(dstRow + jj, loadV(srcRow + jj)); jj += W }
+            }
+        } else if bjs == 1 {
             for k in k0..<k1 { (panel + k * w).update(from: b + k * bks + j0, count: n) }
         } else {
             for k in k0..<k1 {
