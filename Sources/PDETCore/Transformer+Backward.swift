@@ -173,12 +173,28 @@ extension Transformer {
         let P = paramBuf.ptr, G = gradBuf.ptr, M = adamM.ptr, V = adamV.ptr
         for (ti, tv) in layout.tensors.enumerated() {
             let decay = decayMask[ti] ? wd : 0
-            for i in tv.offset..<(tv.offset + tv.count) {
+            // Element-wise, so vectors of any width give each element the same operations.
+            var i = tv.offset
+            let end = tv.offset + tv.count
+            let W = VecF.scalarCount
+            while i + W <= end {
+                let g = loadV(G + i) * scale
+                let m = b1 * loadV(M + i) + (1 - b1) * g
+                let v = b2 * loadV(V + i) + (1 - b2) * g * g
+                storeV(M + i, m)
+                storeV(V + i, v)
+                let mhat = m / c1, vhat = v / c2
+                let p = loadV(P + i)
+                storeV(P + i, p - lr * (mhat / (vhat.squareRoot() + eps) + decay * p))
+                i += W
+            }
+            while i < end {
                 let g = G[i] * scale
                 M[i] = b1 * M[i] + (1 - b1) * g
                 V[i] = b2 * V[i] + (1 - b2) * g * g
                 let mhat = M[i] / c1, vhat = V[i] / c2
                 P[i] -= lr * (mhat / (vhat.squareRoot() + eps) + decay * P[i])
+                i += 1
             }
         }
         if config.pdeClamp { clampAllAlphas() }
