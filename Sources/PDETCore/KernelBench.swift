@@ -2,8 +2,41 @@
 // same vector type as the GEMM tiles), the FLOPs of the model's GEMMs, and timed GEMMs at the
 // default model's shapes. Benchmarks only: nothing here is used by training.
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 public enum KernelBench {
+    /// One measurement: the median wall-clock milliseconds of the timed iterations, and the
+    /// process's CPU milliseconds per iteration (all threads; on a shared machine the wall clock
+    /// includes time other processes held the cores, the CPU time does not).
+    public struct Timing: Sendable {
+        public var medianMs: Double
+        public var cpuMs: Double
+    }
+
+    /// CPU seconds this process has used (every thread).
+    public static func processCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// Runs `body` `warmup` times untimed, then `iterations` times timed.
+    public static func measure(iterations: Int, warmup: Int, _ body: () -> Void) -> Timing {
+        for _ in 0..<warmup { body() }
+        var times: [Double] = []
+        let cpu0 = processCPUSeconds()
+        for _ in 0..<max(1, iterations) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+        }
+        let cpu = (processCPUSeconds() - cpu0) * 1000 / Double(max(1, iterations))
+        times.sort()
+        return Timing(medianMs: times[times.count / 2], cpuMs: cpu)
+    }
+
     /// The vector path this build was compiled for (Package.swift).
     public static var vectorPath: String {
         #if PDET_AVX512
@@ -78,7 +111,7 @@ public enum KernelBench {
 
     /// Median milliseconds of the forward GEMM (packed weight, bias in the epilogue) and of the
     /// backward (input gradient, weight gradient with K = rows, bias gradient) at `shape`.
-    public static func timeLinear(_ shape: LinearShape, iterations: Int, warmup: Int = 2) -> (forward: Double, backward: Double) {
+    public static func timeLinear(_ shape: LinearShape, iterations: Int, warmup: Int = 2) -> (forward: Timing, backward: Timing) {
         let N = shape.rows, IC = shape.IC, OC = shape.OC
         let inp = randomBuffer(N * IC, seed: 1), w = randomBuffer(OC * IC, seed: 2), bias = randomBuffer(OC, seed: 3)
         let out = randomBuffer(N * OC, seed: 4), dout = randomBuffer(N * OC, seed: 5)
@@ -88,10 +121,10 @@ public enum KernelBench {
             for p in [inp, w, bias, out, dout, dinp, dw, db, packed] { p.deallocate() }
         }
         packWeightForForward(packed, w, IC: IC, OC: OC)
-        let fwd = medianMs(iterations: iterations, warmup: warmup) {
+        let fwd = measure(iterations: iterations, warmup: warmup) {
             matmulForwardPacked(out, inp, packed, bias, N, IC, OC)
         }
-        let bwd = medianMs(iterations: iterations, warmup: warmup) {
+        let bwd = measure(iterations: iterations, warmup: warmup) {
             matmulBackward(dinp, dw, db, dout, inp, w, N, IC, OC)
         }
         return (fwd, bwd)
@@ -99,30 +132,18 @@ public enum KernelBench {
 
     /// Median milliseconds of attention forward and backward (B, T, C, NH) on random Q, K, V.
     /// GEMM FLOPs: forward 4·B·T²·C (Q·Kᵀ and P·V), backward twice that.
-    public static func timeAttention(B: Int, T: Int, C: Int, NH: Int, iterations: Int, warmup: Int = 2) -> (forward: Double, backward: Double) {
+    public static func timeAttention(B: Int, T: Int, C: Int, NH: Int, iterations: Int, warmup: Int = 2) -> (forward: Timing, backward: Timing) {
         let qkv = randomBuffer(B * T * 3 * C, seed: 11), out = randomBuffer(B * T * C, seed: 12)
         let att = randomBuffer(B * NH * T * T, seed: 13), dout = randomBuffer(B * T * C, seed: 14)
         let dqkv = randomBuffer(B * T * 3 * C, seed: 15)
         defer { for p in [qkv, out, att, dout, dqkv] { p.deallocate() } }
-        let fwd = medianMs(iterations: iterations, warmup: warmup) {
+        let fwd = measure(iterations: iterations, warmup: warmup) {
             attentionForward(out, att, qkv, B, T, C, NH, causal: false)
         }
-        let bwd = medianMs(iterations: iterations, warmup: warmup) {
+        let bwd = measure(iterations: iterations, warmup: warmup) {
             attentionBackward(dqkv, dout, qkv, att, B, T, C, NH, causal: false, accumulate: false)
         }
         return (fwd, bwd)
-    }
-
-    static func medianMs(iterations: Int, warmup: Int, _ body: () -> Void) -> Double {
-        for _ in 0..<warmup { body() }
-        var times: [Double] = []
-        for _ in 0..<max(1, iterations) {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
-        }
-        times.sort()
-        return times[times.count / 2]
     }
 
     static func randomBuffer(_ n: Int, seed: UInt64) -> FloatPtr {

@@ -19,6 +19,10 @@ struct BenchResult: Codable {
     /// Achieved GFLOP/s and its fraction of the measured peak at the same thread count.
     var gflops: Double?
     var peakFraction: Double?
+    /// CPU milliseconds per iteration (all threads), and GFLOP/s per CPU-second: what the work
+    /// itself runs at when other processes share the cores (wall clock then overstates the time).
+    var cpuMs: Double?
+    var gflopsPerCPUSecond: Double?
 }
 
 struct Bench: ParsableCommand {
@@ -74,16 +78,8 @@ struct Bench: ParsableCommand {
         return c
     }
 
-    func median(_ body: () -> Void) -> Double {
-        for _ in 0..<warmup { body() }
-        var times: [Double] = []
-        for _ in 0..<iterations {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
-        }
-        times.sort()
-        return times[times.count / 2]
+    func median(_ body: () -> Void) -> KernelBench.Timing {
+        KernelBench.measure(iterations: iterations, warmup: warmup, body)
     }
 
     func run() throws {
@@ -107,11 +103,13 @@ struct Bench: ParsableCommand {
             // The machine's own thread count keeps the plain names (bench/run.sh compares those with
             // PyTorch on as many threads); other counts get an @Nt suffix.
             let suffix = t == threadCounts.last ? "" : "@\(t)t"
-            func add(_ name: String, _ ms: Double, gflop: Double?, iterations n: Int = iterations) {
-                var r = BenchResult(name: name + suffix, medianMs: ms, iterations: n, threads: t, gflop: gflop)
+            func add(_ name: String, _ timing: KernelBench.Timing, gflop: Double?, iterations n: Int = iterations) {
+                let ms = timing.medianMs
+                var r = BenchResult(name: name + suffix, medianMs: ms, iterations: n, threads: t, gflop: gflop, cpuMs: timing.cpuMs)
                 if let gflop {
                     r.gflops = gflop / (ms / 1000)
                     r.peakFraction = r.gflops! / peak
+                    r.gflopsPerCPUSecond = gflop / (timing.cpuMs / 1000)
                 }
                 results.append(r)
             }
@@ -168,12 +166,17 @@ struct Bench: ParsableCommand {
             for t in threadCounts {
                 print(String(format: "peak (pure-FMA loop) on %d thread%@: %.1f GFLOP/s", t, t == 1 ? "" : "s", peaks[String(t)] ?? 0))
             }
-            print("  " + "measurement".padding(toLength: 44, withPad: " ", startingAt: 0) + "threads        ms   GFLOP/s  of peak")
+            print("  " + "measurement".padding(toLength: 44, withPad: " ", startingAt: 0)
+                  + "threads   wall ms   GFLOP/s  of peak    CPU ms  GFLOP/CPU-s")
             for r in results {
                 var line = "  " + r.name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%7d %9.3f", r.threads, r.medianMs)
                 if let g = r.gflops, let f = r.peakFraction { line += String(format: " %9.1f %7.1f%%", g, f * 100) }
+                else if r.cpuMs != nil { line += String(repeating: " ", count: 18) }
+                if let c = r.cpuMs { line += String(format: " %9.3f", c) }
+                if let g = r.gflopsPerCPUSecond { line += String(format: " %11.1f", g) }
                 print(line)
             }
+            print("  (GFLOP counts the GEMMs only; of peak = wall-clock GFLOP/s over the pure-FMA peak on as many threads)")
             print(String(format: "  peak RSS %.1f MB", rssMB))
         }
     }
