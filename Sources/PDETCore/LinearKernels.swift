@@ -429,8 +429,15 @@ func matmulBackward(_ dinp: FloatPtr?, _ dw: FloatPtr, _ dbias: FloatPtr?,
         packB(packed, w, bks: IC, bjs: 1, K: OC, N: IC, 0, OC)
         gemm(dinp, IC, dout, OC, 1, packed, 0, packed: true, N, IC, OC, accumulate: accumulateInput, bias: nil)
     }
-    packBParallel(packed, inp, bks: IC, bjs: 1, K: N, N: IC)
-    gemm(dw, IC, dout, 1, OC, packed, 0, packed: true, OC, IC, N, accumulate: true, bias: nil)
+    if IC >= 128 || OC % 4 != 0 {
+        // Rows of 512 B or more (a tile's column panel would walk one cache set after another), or
+        // edge rows of dW (OC not a multiple of 4), which run in vectors only from packed panels.
+        packBParallel(packed, inp, bks: IC, bjs: 1, K: N, N: IC)
+        gemm(dw, IC, dout, 1, OC, packed, 0, packed: true, OC, IC, N, accumulate: true, bias: nil)
+    } else {
+        // Narrow rows stream well as they are; packing them cost more than it saved.
+        gemm(dw, IC, dout, 1, OC, inp, IC, packed: false, OC, IC, N, accumulate: true, bias: nil)
+    }
     if let dbias {
         for n in 0..<N { axpy(dbias, 1, dout + n * OC, OC) }
     }
