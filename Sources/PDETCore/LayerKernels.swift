@@ -20,6 +20,18 @@ func rows8(_ p: FloatPtr, _ stride: Int, _ i: Int) -> SIMD8<Float> {
 /// Rows go eight at a time (one per lane) for the sums; each row's arithmetic is the scalar one.
 func layernormForward(_ out: FloatPtr, _ mean: FloatPtr, _ rstd: FloatPtr,
                       _ inp: FloatPtr, _ weight: FloatPtr, _ bias: FloatPtr, _ N: Int, _ C: Int, eps: Float = 1e-5) {
+    // Rows are independent: split across cores in whole groups of 8.
+    let groups = N / 8
+    parallelFor(groups, minChunk: max(1, inlineElements / (8 * max(1, C)))) { g0, g1 in
+        let lo = g0 * 8, hi = g1 == groups ? N : g1 * 8
+        layernormForwardRows(out + lo * C, mean + lo, rstd + lo, inp + lo * C, weight, bias, hi - lo, C, eps: eps)
+    }
+    if groups == 0 { layernormForwardRows(out, mean, rstd, inp, weight, bias, N, C, eps: eps) }
+}
+
+/// layernormForward on the calling thread.
+func layernormForwardRows(_ out: FloatPtr, _ mean: FloatPtr, _ rstd: FloatPtr,
+                          _ inp: FloatPtr, _ weight: FloatPtr, _ bias: FloatPtr, _ N: Int, _ C: Int, eps: Float) {
     var n0 = 0
     while n0 + 8 <= N {
         let x = inp + n0 * C
@@ -56,10 +68,42 @@ func layernormForward(_ out: FloatPtr, _ mean: FloatPtr, _ rstd: FloatPtr,
 }
 
 /// dinp (N, C) += ∂L/∂inp; dweight (C), dbias (C) += their gradients (summed over rows in row
-/// order). The two per-row sums run eight rows at a time, one per lane (same bits).
+/// order). The input gradient's rows are independent and split across cores (their two per-row
+/// sums eight rows at a time, one per lane: same bits); the weight and bias gradients then add
+/// the rows in order on one thread, in vectors across the C columns.
 func layernormBackward(_ dinp: FloatPtr, _ dweight: FloatPtr, _ dbias: FloatPtr,
                        _ dout: FloatPtr, _ inp: FloatPtr, _ weight: FloatPtr,
                        _ mean: FloatPtr, _ rstd: FloatPtr, _ N: Int, _ C: Int) {
+    let groups = N / 8
+    parallelFor(groups, minChunk: max(1, inlineElements / (8 * max(1, C)))) { g0, g1 in
+        let lo = g0 * 8, hi = g1 == groups ? N : g1 * 8
+        layernormBackwardInput(dinp + lo * C, dout + lo * C, inp + lo * C, weight, mean + lo, rstd + lo, hi - lo, C)
+    }
+    if groups == 0 { layernormBackwardInput(dinp, dout, inp, weight, mean, rstd, N, C) }
+    for n in 0..<N {
+        let x = inp + n * C, g = dout + n * C
+        let m = mean[n], s = rstd[n]
+        var i = 0
+        let mv = SIMD8<Float>(repeating: m), sv = SIMD8<Float>(repeating: s)
+        while i + 8 <= C {
+            let gv = load8(g + i)
+            let norm = (load8(x + i) - mv) * sv
+            store8(dbias + i, load8(dbias + i) + gv)
+            store8(dweight + i, load8(dweight + i) + norm * gv)
+            i += 8
+        }
+        while i < C {
+            let norm = (x[i] - m) * s
+            dbias[i] += g[i]
+            dweight[i] += norm * g[i]
+            i += 1
+        }
+    }
+}
+
+/// The input-gradient part of layernormBackward for rows 0..<N, on the calling thread.
+func layernormBackwardInput(_ dinp: FloatPtr, _ dout: FloatPtr, _ inp: FloatPtr, _ weight: FloatPtr,
+                            _ mean: FloatPtr, _ rstd: FloatPtr, _ N: Int, _ C: Int) {
     var n0 = 0
     while n0 + 8 <= N {
         let x = inp + n0 * C, g = dout + n0 * C
@@ -75,7 +119,7 @@ func layernormBackward(_ dinp: FloatPtr, _ dweight: FloatPtr, _ dbias: FloatPtr,
         dnormMean /= SIMD8(repeating: Float(C))
         dnormNormMean /= SIMD8(repeating: Float(C))
         for r in 0..<8 {
-            layernormBackwardRow(dinp + (n0 + r) * C, dweight, dbias, g + r * C, x + r * C, weight,
+            layernormBackwardRow(dinp + (n0 + r) * C, g + r * C, x + r * C, weight,
                                  m[r], s[r], dnormMean[r], dnormNormMean[r], C)
         }
         n0 += 8
@@ -92,19 +136,17 @@ func layernormBackward(_ dinp: FloatPtr, _ dweight: FloatPtr, _ dbias: FloatPtr,
         }
         dnormMean /= Float(C)
         dnormNormMean /= Float(C)
-        layernormBackwardRow(dinp + n * C, dweight, dbias, g, x, weight, m, s, dnormMean, dnormNormMean, C)
+        layernormBackwardRow(dinp + n * C, g, x, weight, m, s, dnormMean, dnormNormMean, C)
     }
 }
 
-/// One row's element-wise part of the LayerNorm backward (no sums across the row).
+/// One row's input gradient: dx += (dnorm − mean(dnorm) − norm · mean(dnorm · norm)) · rstd.
 @inline(__always)
-func layernormBackwardRow(_ dx: FloatPtr, _ dweight: FloatPtr, _ dbias: FloatPtr, _ g: FloatPtr, _ x: FloatPtr,
+func layernormBackwardRow(_ dx: FloatPtr, _ g: FloatPtr, _ x: FloatPtr,
                           _ weight: FloatPtr, _ m: Float, _ s: Float, _ dnormMean: Float, _ dnormNormMean: Float, _ C: Int) {
     for i in 0..<C {
         let norm = (x[i] - m) * s
         let dnorm = weight[i] * g[i]
-        dbias[i] += g[i]
-        dweight[i] += norm * g[i]
         dx[i] += (dnorm - dnormMean - norm * dnormNormMean) * s
     }
 }
@@ -294,17 +336,31 @@ func geluBackwardSerial(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N
 
 /// out (N) = a + b, or out = b when `a` is nil (residual off).
 func residualForward(_ out: FloatPtr, _ a: FloatPtr?, _ b: FloatPtr, _ N: Int) {
-    if let a {
-        for i in 0..<N { out[i] = a[i] + b[i] }
-    } else {
-        out.update(from: b, count: N)
+    parallelElements(N) { lo, hi in
+        if let a {
+            for i in lo..<hi { out[i] = a[i] + b[i] }
+        } else {
+            (out + lo).update(from: b + lo, count: hi - lo)
+        }
     }
 }
 
 /// da (N) += dout (when present), db (N) += dout.
 func residualBackward(_ da: FloatPtr?, _ db: FloatPtr, _ dout: FloatPtr, _ N: Int) {
-    if let da { for i in 0..<N { da[i] += dout[i] } }
-    for i in 0..<N { db[i] += dout[i] }
+    parallelElements(N) { lo, hi in
+        if let da { for i in lo..<hi { da[i] += dout[i] } }
+        for i in lo..<hi { db[i] += dout[i] }
+    }
+}
+
+/// dst (N) = src, split across cores for large N.
+func copyElements(_ dst: FloatPtr, _ src: FloatPtr, _ N: Int) {
+    parallelElements(N) { lo, hi in (dst + lo).update(from: src + lo, count: hi - lo) }
+}
+
+/// y (N) += x (as axpy with a = 1: y + 1·x), split across cores for large N.
+func addElements(_ y: FloatPtr, _ x: FloatPtr, _ N: Int) {
+    parallelElements(N) { lo, hi in axpy(y + lo, 1, x + lo, hi - lo) }
 }
 
 /// Sets every element of (N) to zero.

@@ -47,3 +47,14 @@ struct UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }
+
+/// Elements below which element-wise work (copies, residual adds, LayerNorm rows × C) stays on the
+/// calling thread: a hand-off costs about as much as streaming this many floats.
+let inlineElements = 1 << 15
+
+/// Calls body(lo, hi) on disjoint ranges covering 0..<n for element-wise work (each element's
+/// result does not depend on the split), in parallel when n is large enough.
+@inline(__always)
+func parallelElements(_ n: Int, _ body: (Int, Int) -> Void) {
+    parallelFor(n, minChunk: inlineElements, body)
+}

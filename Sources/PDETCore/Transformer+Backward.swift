@@ -12,7 +12,7 @@ extension Transformer {
                       from: FloatPtr, inter: FloatPtr, _ a: Activations) {
         let BTC = a.B * a.T * a.C
         guard let inst = diffusionInstance(site, block: l) else {
-            axpy(dfrom, 1, dto, BTC)
+            addElements(dfrom, dto, BTC)
             return
         }
         let alpha = paramBuf.ptr + layout.alphas[inst]

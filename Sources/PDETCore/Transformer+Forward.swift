@@ -36,7 +36,7 @@ extension Transformer {
                      _ inter: FloatPtr, _ a: Activations) {
         let BTC = a.B * a.T * a.C
         guard let inst = diffusionInstance(site, block: l) else {
-            to.update(from: from, count: BTC)
+            copyElements(to, from, BTC)
             return
         }
         let alpha = paramBuf.ptr + layout.alphas[inst]
