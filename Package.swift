@@ -60,7 +60,7 @@ let package = Package(
         // MARK: tests
         .testTarget(name: "PDETCoreTests", dependencies: ["PDETCore"]),
         .testTarget(name: "PDETTasksTests", dependencies: ["PDETTasks", "PDETCore"]),
-        .testTarget(name: "PDETIOTests", dependencies: ["PDETIO", "PDETCore"]),
+        .testTarget(name: "PDETIOTests", dependencies: ["PDETIO", "PDETCore", "CPosix"]),
         .testTarget(name: "PDETBertTests", dependencies: ["PDETBert", "PDETCore", "PDETIO"], exclude: ["Resources"]),
         .testTarget(name: "PDETRenderTests", dependencies: ["PDETRender"]),
         .testTarget(name: "PDETExplorerTests", dependencies: ["PDETExplorer", "PDETRender", "PDETCore", "PDETIO", "PDETTasks", "PDETBert", "PDETScript"],
