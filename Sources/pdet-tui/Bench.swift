@@ -47,7 +47,7 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         guard iterations >= 1 && iterations <= 100_000 else { throw ValidationError("--iterations must be in 1...100000") }
-        guard warmup >= 0 else { throw ValidationError("--warmup must be ≥ 0") }
+        guard warmup >= 0 && warmup <= 10_000 else { throw ValidationError("--warmup must be in 0...10000 (got \(warmup))") }
         if let threads {
             guard let list = Self.threadList(threads), !list.isEmpty else {
                 throw ValidationError("--threads takes thread counts 1...64, e.g. 1,2")

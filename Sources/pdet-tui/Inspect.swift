@@ -23,6 +23,7 @@ struct Inspect: ParsableCommand {
     var metricsJSONPath: String?
 
     func run() throws {
+        try checkOutputs([metricsJSONPath])
         let report: InspectReport
         do { report = try inspectReport(modelDirectory: model, text: text, layer: layer, head: head) } catch {
             throw UserError("\(error)")
