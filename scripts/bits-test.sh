@@ -4,7 +4,8 @@
 # scratch directory (PDET_SIMD picks the path, Package.swift), trains the cases listed in
 # scripts/bits-reference.sha256 on one and on two threads, and checks every checkpoint's SHA-256
 # against the committed one. The portable build runs its fused multiply-adds through libm's fmaf
-# (slow), so it trains only the small case unless PDET_BITS_FULL=1.
+# (slow), so it trains only the small case unless PDET_BITS_FULL=1. Builds use -enable-testing like
+# scripts/test.sh's `swift test`, so the native path reuses that build instead of rebuilding.
 # Usage: scripts/bits-test.sh [path ...]   (default: every path this machine can run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +34,7 @@ done < scripts/bits-reference.sha256
 for p in "${paths[@]}"; do
     if [ "$p" = "$native" ]; then scratch=.build; else scratch=".build-bits-$p"; fi
     echo "bits-test: building the $p path ($scratch)"
-    PDET_SIMD="$p" swift build -c release --product pdet-tui --scratch-path "$scratch" > "$work/build-$p.log" 2>&1 \
+    PDET_SIMD="$p" swift build -c release -Xswiftc -enable-testing --product pdet-tui --scratch-path "$scratch" > "$work/build-$p.log" 2>&1 \
         || { cat "$work/build-$p.log"; echo "bits-test: the $p build failed"; exit 1; }
     bin="$scratch/release/pdet-tui"
     while read -r name sha args; do
