@@ -258,7 +258,7 @@ func tanh16(_ u: SIMD16<Float>) -> SIMD16<Float> {
 /// Elementwise GELU over N values split across cores in whole groups of 8, so that every element
 /// takes the same SIMD8 or scalar path as in one serial pass (same bits). ~32 flops per value.
 @inline(__always)
-func parallelGroupsOf8(_ N: Int, _ body: (Int, Int) -> Void) {
+func parallelGroupsOf8(_ N: Int, _ body: @escaping (Int, Int) -> Void) {
     let groups = N / 8
     parallelFor(groups, minChunk: minChunk(workPerItem: 8 * 32)) { lo, hi in body(lo * 8, hi * 8) }
     if groups * 8 < N { body(groups * 8, N) }
