@@ -62,10 +62,16 @@ extension Transformer {
     /// `transposedWeights` until a parameter changes (made on first use after a change).
     func linearForward(_ out: FloatPtr, _ inp: FloatPtr, weight: Int, bias: Int, _ N: Int, _ IC: Int, _ OC: Int) {
         let wp: FloatBuffer
-        if let cached = transposedWeights[weight], cached.count == packedCount(K: IC, N: OC) {
+        let count = packedCount(K: IC, N: OC)
+        if let cached = transposedWeights[weight], cached.count == count {
             wp = cached
         } else {
-            wp = FloatBuffer(count: packedCount(K: IC, N: OC))
+            if let kept = packedWeightStore[weight], kept.count == count {
+                wp = kept
+            } else {
+                wp = FloatBuffer(count: count)
+                packedWeightStore[weight] = wp
+            }
             packWeightForForward(wp.ptr, paramBuf.ptr + weight, IC: IC, OC: OC)
             transposedWeights[weight] = wp
         }

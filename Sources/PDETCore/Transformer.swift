@@ -27,9 +27,13 @@ public final class Transformer {
     var paramBuf: FloatBuffer {           // (layout.count)
         didSet { transposedWeights.removeAll() }
     }
-    /// Wᵀ (in, out) of each linear layer's weight, keyed by the weight's offset in paramBuf: the
-    /// forward pass reuses them instead of transposing per call. Cleared whenever a parameter changes.
+    /// Each linear layer's weight packed for the GEMM (packWeightForForward), keyed by the weight's
+    /// offset in paramBuf: the forward pass reuses them instead of packing per call. Cleared
+    /// whenever a parameter changes.
     var transposedWeights: [Int: FloatBuffer] = [:]
+    /// The buffers the packed weights live in, kept across parameter changes and packed again in
+    /// place (allocating them anew after every update fragmented the heap: RSS crept up).
+    var packedWeightStore: [Int: FloatBuffer] = [:]
     var gradBuf: FloatBuffer              // (layout.count)
     var adamM: FloatBuffer                // (layout.count) first moments
     var adamV: FloatBuffer                // (layout.count) second moments
