@@ -45,6 +45,7 @@ public func renderBertScreen(_ state: BertExplorerState, frame: BertFrame?, widt
     drawBertStatus(state, into: &grid, y: height - 2, options: options)
     drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1), hints: bertKeyHints, options: options)
     if state.showHelp { drawHelp(bertHelpLines, into: &grid, options: options) }
+    grid.applyTheme(options)
     return grid
 }
 
@@ -194,7 +195,7 @@ func drawBertDamage(_ state: BertExplorerState, _ frame: BertFrame?, into grid: 
         BarRow(labels[i], abs(l.drift - (i < f.intact.layers.count ? f.intact.layers[i].drift : .nan)))
     }
     BarChart(rows: rows, maxValue: Swift.max(rows.map(\.value).filter(\.isFinite).max() ?? 0, 0.01),
-             highlightRow: state.layer + 1, style: Style(fg: .indexed(209)))
+             highlightRow: state.layer + 1, style: Style(fg: SeriesColor.salmon))
         .render(into: &grid, rect: Rect(x: inner.x, y: inner.y + top, width: inner.width, height: inner.height - top),
                 options: options)
 }

@@ -101,11 +101,10 @@ public final class BertExplorerSession {
 
     /// The frame as snapshot text: a header saying how to redraw it, then the grid.
     public func snapshotText(size: ScreenSize, number: Int?, format: SnapshotFormat,
-                             colorMode: ColorMode = .c256, ascii: Bool = false) -> String {
-        let options = format == .txt ? RenderOptions(colorMode: .mono, ascii: ascii) : RenderOptions(colorMode: colorMode, ascii: ascii)
+                             colorMode: ColorMode = .c256, ascii: Bool = false, theme: Theme = .dark) -> String {
+        let options = snapshotOptions(format, colorMode: colorMode, ascii: ascii, theme: theme)
         let grid = render(width: size.width, height: size.height, options: options)
-        let body = format == .txt ? grid.plainText() : grid.ansiText(options)
-        return bertSnapshotHeader(size: size, number: number) + body
+        return snapshotFile(grid, header: bertSnapshotHeader(size: size, number: number), format: format, options: options)
     }
 
     func bertSnapshotHeader(size: ScreenSize, number: Int?) -> String {

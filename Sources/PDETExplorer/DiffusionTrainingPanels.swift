@@ -38,11 +38,11 @@ func drawDiffusionPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rec
     let magnitude = probe.response.map { abs($0) }
     let limit = [Float](repeating: 1, count: magnitude.count)
     let peak = magnitude.filter(\.isFinite).max() ?? 1
-    let response = LineChart(series: [Series("|H(k)|", magnitude, style: Style(fg: unstable ? Palette.alarm : .indexed(77)), glyph: "*"),
+    let response = LineChart(series: [Series("|H(k)|", magnitude, style: Style(fg: unstable ? Palette.alarm : SeriesColor.green), glyph: "*"),
                                       Series("limit 1", limit, style: Style(fg: Palette.marker), glyph: "-")],
                              yMin: 0, yMax: max(1, peak))
-    let signal = LineChart(series: [Series("before", probe.before, style: Style(fg: .indexed(75)), glyph: "o"),
-                                    Series("after", probe.after, style: Style(fg: .indexed(214)), glyph: "*")])
+    let signal = LineChart(series: [Series("before", probe.before, style: Style(fg: SeriesColor.blue), glyph: "o"),
+                                    Series("after", probe.after, style: Style(fg: SeriesColor.orange), glyph: "*")])
     if charts.height >= 10 {            // both charts, stacked
         let halves = Layout.split(charts, .vertical, [.fill(1), .fill(1)])
         signal.render(into: &grid, rect: halves[0], options: options)
@@ -55,7 +55,7 @@ func drawDiffusionPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rec
     } else {                            // the signal as two sparklines, the filter as the chart
         for (i, (name, values)) in [("in ", probe.before), ("out", probe.after)].enumerated() where charts.height >= 6 {
             grid.put(name, x: charts.x, y: charts.y + i, style: Style(bold: true), clip: charts)
-            Sparkline(values: values, style: Style(fg: .indexed(75)))
+            Sparkline(values: values, style: Style(fg: SeriesColor.blue))
                 .render(into: &grid, rect: Rect(x: charts.x + 4, y: charts.y + i, width: charts.width - 4, height: 1), options: options)
         }
         if charts.height >= 6 { charts = Rect(x: charts.x, y: charts.y + 2, width: charts.width, height: charts.height - 2) }
@@ -65,6 +65,8 @@ func drawDiffusionPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rec
 
 func drawTrainingPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
     let inner = drawPanel(into: &grid, rect: rect, title: PanelTitle.training, options: options)
+    // The wheel is the speed keys: up is + (more steps per frame), down is -.
+    grid.addRegion(ClickRegion(rect: rect, wheelUp: [.char("+")], wheelDown: [.char("-")]))
     guard inner.height >= 2, inner.width >= 8 else { return }
     let h = state.history
     let held = h.heldOut.last.map { "held-out \(formatCompact(Double($0.accuracy))) @\($0.step)" } ?? "held-out -"
@@ -89,7 +91,7 @@ func drawTrainingPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect
         return
     }
     let charts = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: chartsHeight)
-    let lossChart = LineChart(series: [Series("loss", h.loss, style: Style(fg: .indexed(214)), glyph: "*")], xFirst: h.firstStep)
+    let lossChart = LineChart(series: [Series("loss", h.loss, style: Style(fg: SeriesColor.orange), glyph: "*")], xFirst: h.firstStep)
     let stacked = charts.height >= 10
     guard charts.width >= 40 || stacked else {     // small: the loss curve only (accuracy is in the text line)
         lossChart.render(into: &grid, rect: charts, options: options)
@@ -97,7 +99,7 @@ func drawTrainingPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect
     }
     let halves = Layout.split(charts, stacked ? .vertical : .horizontal, [.fill(1), .fill(1)])
     lossChart.render(into: &grid, rect: halves[0], options: options)
-    let series = [Series("acc", h.accuracy, style: Style(fg: .indexed(75)), glyph: "o")]
+    let series = [Series("acc", h.accuracy, style: Style(fg: SeriesColor.blue), glyph: "o")]
     LineChart(series: series, yMin: 0, yMax: 1, xFirst: h.firstStep)
         .render(into: &grid, rect: stacked ? halves[1] : Rect(x: halves[1].x + 1, y: halves[1].y, width: halves[1].width - 1,
                                                                height: halves[1].height),

@@ -6,6 +6,7 @@ import Foundation
 import PDETCore
 import PDETRender
 import PDETScript
+import PDETTasks
 
 /// A lesson error with a one-line message (bad number, missing folder, a session that cannot start).
 public struct LessonError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -33,7 +34,8 @@ public func locateLessonDirectory(environment: String? = ProcessInfo.processInfo
         if parent == dir || parent.isEmpty { break }
         dir = parent
     }
-    var exeDir = (CommandLine.arguments.first.map { ($0 as NSString).deletingLastPathComponent }) ?? ""
+    // The running binary itself (/proc/self/exe): argv[0] is a bare "pdet-tui" when it was found on the PATH.
+    var exeDir = ((executablePath() ?? CommandLine.arguments.first).map { ($0 as NSString).deletingLastPathComponent }) ?? ""
     while !exeDir.isEmpty {
         candidates += [exeDir + "/assets/lessons", exeDir + "/share/pdet-tui/assets/lessons"]
         let parent = (exeDir as NSString).deletingLastPathComponent
@@ -129,11 +131,13 @@ public final class LessonPlayer {
         return renderLessonScreen(session.state, caption: caption, width: width, height: height, options: options)
     }
 
-    /// The headless snapshot text: the usual header, a lesson line, then the frame as plain text.
-    public func snapshotText(size: ScreenSize) -> String {
-        let grid = render(width: size.width, height: size.height, options: RenderOptions(colorMode: .mono, ascii: false))
-        return snapshotHeader(session.state, number: nil)
-            + "# lesson \(number) beat \(beat + 1)/\(beatCount): \(lesson.title)\n" + grid.plainText()
+    /// The headless snapshot text: the usual header, a lesson line, then the frame (plain text by default).
+    public func snapshotText(size: ScreenSize, format: SnapshotFormat = .txt, colorMode: ColorMode = .c256,
+                             ascii: Bool = false, theme: Theme = .dark) -> String {
+        let options = snapshotOptions(format, colorMode: colorMode, ascii: ascii, theme: theme)
+        let grid = render(width: size.width, height: size.height, options: options)
+        let header = snapshotHeader(session.state, number: nil) + "# lesson \(number) beat \(beat + 1)/\(beatCount): \(lesson.title)\n"
+        return snapshotFile(grid, header: header, format: format, options: options)
     }
 }
 

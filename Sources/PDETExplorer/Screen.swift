@@ -50,8 +50,15 @@ public func renderScreen(_ state: ExplorerState, width: Int, height: Int, option
                hints: state.mode == .simulator ? simulatorKeyHints : keyHints, options: options)
     if state.overlay == .help {
         drawHelp(state.mode == .simulator ? simulatorHelpLines : helpLines, into: &grid, options: options)
+        addOverlayRegion(into: &grid)
     }
+    grid.applyTheme(options)
     return grid
+}
+
+/// Over the help overlay a click closes it (Esc) and the wheel does nothing: the panels under it are hidden.
+func addOverlayRegion(into grid: inout Grid) {
+    grid.addRegion(ClickRegion(rect: grid.bounds, click: [.escape], wheelUp: [], wheelDown: []))
 }
 
 struct PanelRects {
@@ -73,6 +80,10 @@ func panelRects(_ body: Rect) -> PanelRects {
 struct HeaderItem: Equatable {
     var text: String
     var style: Style = .plain
+    /// The keys a click (or the wheel) on the item stands for: the toggle's own key.
+    var click: [Key]? = nil
+    var wheelUp: [Key]? = nil
+    var wheelDown: [Key]? = nil
 }
 
 /// The header items in order, greedily wrapped to rows of `width` (two spaces apart), at most 3 rows.
@@ -90,13 +101,17 @@ func headerRows(_ state: ExplorerState, width: Int, options: RenderOptions) -> [
     ]
     if state.firstNonFinite != nil { run.append(HeaderItem(text: "NON-FINITE", style: alarm)) }
     let unstable = c.pde != .off && !c.pdeClamp && diffusionAlphaSum(state) > 0.5
+    // A click on a toggle presses its key (the wheel over PDE and alpha steps them like p/P and A/a).
     let toggles: [HeaderItem] = [
-        HeaderItem(text: "Residual \(c.residual ? "ON" : "OFF")", style: c.residual ? .plain : Style(bold: true)),
-        HeaderItem(text: "Norm \(c.norm.rawValue)", style: c.norm == .pre ? .plain : Style(bold: true)),
-        HeaderItem(text: "PDE \(c.pde.rawValue)", style: c.pde == .off ? .plain : Style(bold: true)),
-        HeaderItem(text: "scales \(scalesText(c.pdeScales))"),
-        HeaderItem(text: "alpha \(formatCompact(Double(c.pdeAlpha)))", style: unstable ? alarm : .plain),
-        HeaderItem(text: "clamp \(c.pdeClamp ? "on" : "off")"),
+        HeaderItem(text: "Residual \(c.residual ? "ON" : "OFF")", style: c.residual ? .plain : Style(bold: true),
+                   click: [.char("r")]),
+        HeaderItem(text: "Norm \(c.norm.rawValue)", style: c.norm == .pre ? .plain : Style(bold: true), click: [.char("l")]),
+        HeaderItem(text: "PDE \(c.pde.rawValue)", style: c.pde == .off ? .plain : Style(bold: true),
+                   click: [.char("p")], wheelUp: [.char("P")], wheelDown: [.char("p")]),
+        HeaderItem(text: "scales \(scalesText(c.pdeScales))", click: [.char("m")]),
+        HeaderItem(text: "alpha \(formatCompact(Double(c.pdeAlpha)))", style: unstable ? alarm : .plain,
+                   wheelUp: [.char("A")], wheelDown: [.char("a")]),
+        HeaderItem(text: "clamp \(c.pdeClamp ? "on" : "off")", click: [.char("c")]),
         HeaderItem(text: "pos \(c.pos.rawValue)"),
         HeaderItem(text: "causal \(c.causal ? "on" : "off")"),
     ]
@@ -124,8 +139,12 @@ private func wrapItems(_ items: [HeaderItem], width: Int) -> [[HeaderItem]] {
 private func drawHeaderLine(_ items: [HeaderItem], into grid: inout Grid, y: Int, options: RenderOptions) {
     var x = 1
     for item in items {
-        x += grid.put(displayed(item.text, options), x: x, y: y, style: item.style.downgraded(to: options.colorMode),
-                      clip: grid.bounds) + 2
+        let text = displayed(item.text, options)
+        if item.click != nil || item.wheelUp != nil || item.wheelDown != nil {
+            grid.addRegion(ClickRegion(rect: Rect(x: x, y: y, width: text.count, height: 1), click: item.click,
+                                       wheelUp: item.wheelUp, wheelDown: item.wheelDown))
+        }
+        x += grid.put(text, x: x, y: y, style: item.style.downgraded(to: options.colorMode), clip: grid.bounds) + 2
     }
 }
 
