@@ -68,15 +68,18 @@ static inline mmask_t pdet_button4_pressed(void) { return BUTTON4_PRESSED; }
 static inline mmask_t pdet_button5_pressed(void) { return BUTTON5_PRESSED; }
 static inline mmask_t pdet_button1_released(void) { return BUTTON1_RELEASED; }
 
-/// Button presses and the wheel only: no release, click-resolution or motion reports (mode 1000, not
-/// the any-motion mode 1003 that REPORT_MOUSE_POSITION asks for). ncurses picks the encoding from the
-/// terminfo entry: SGR 1006 where it has `XM` with 1006 and `kmous=\E[<` (xterm-256color), else X10.
+/// Presses, releases and the wheel: mode 1000, not the any-motion mode 1003 that REPORT_MOUSE_POSITION
+/// asks for (no hover here, and it would flood). Releases must be in the mask although nothing acts on
+/// them: without them ncurses reads a second press as a drag and drops it, and a release arriving in the
+/// same read as its press leaks out as the keys `[`, `<`, digits and `m`. ncurses picks the encoding from
+/// the terminfo entry: SGR 1006 where it has `XM` with 1006 and `kmous=\E[<` (xterm-256color), else X10.
 /// mouseinterval(0): report presses at once instead of waiting to tell clicks from double clicks.
 /// Returns the mask ncurses accepted (0: no mouse on this terminal).
 static inline mmask_t pdet_mouse_enable(void) {
     mouseinterval(0);
     mmask_t old = 0;
-    return mousemask(BUTTON1_PRESSED | BUTTON2_PRESSED | BUTTON3_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, &old);
+    return mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON2_PRESSED | BUTTON2_RELEASED | BUTTON3_PRESSED
+                     | BUTTON3_RELEASED | BUTTON4_PRESSED | BUTTON5_PRESSED, &old);
 }
 
 /// The pending mouse event after KEY_MOUSE: OK, or ERR when there is none.
