@@ -4,8 +4,8 @@
 // 209) and ask the theme for their heatmap ramps (Ramp.color). A screen then calls `applyTheme`, which
 // swaps the named colours for the theme's own, as a terminal colour scheme swaps palette entries. The
 // dark theme swaps nothing, so its frames are exactly what they were before themes existed. A theme's
-// ramps never contain a colour its swap table replaces, and the table's results are never keys, so
-// applying a theme twice changes nothing (tests pin both).
+// ramps never contain a colour its swap tables replace, and a table's results are never its own keys,
+// so applying a theme twice changes nothing (tests pin both).
 //
 // Light theme ramps (xterm-256, contrast against white by the WCAG 2 formula (L1 + 0.05)/(L2 + 0.05)):
 // - sequential: viridis reversed (yellow = low, next to the white background; dark purple = high),
@@ -93,6 +93,15 @@ public struct Theme: Equatable, Hashable, Sendable {
 
     /// Every colour a swap table replaces (a ramp must not contain one).
     var swappedColors: Set<Color> { Set((swaps256 + swaps16).map(\.from)) }
+
+    /// The colours the table for `mode` replaces.
+    func swappedColors(mode: ColorMode) -> Set<Color> {
+        switch mode {
+        case .c256: return Set(swaps256.map(\.from))
+        case .c16: return Set(swaps16.map(\.from))
+        case .mono: return []
+        }
+    }
 }
 
 /// One entry of a theme's swap table.
