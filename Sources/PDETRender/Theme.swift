@@ -8,9 +8,10 @@
 // so applying a theme twice changes nothing (tests pin both).
 //
 // Light theme ramps (xterm-256, contrast against white by the WCAG 2 formula (L1 + 0.05)/(L2 + 0.05)):
-// - sequential: viridis reversed (yellow = low, next to the white background; dark purple = high),
-//   quantised into the xterm cube with strictly decreasing luminance and at least 1.12× contrast between
-//   neighbouring steps: 220 148 41 108 36 30 60 24 90 53, contrast 1.40 … 12.71 (docs/explorer.md).
+// - sequential: ColorBrewer YlGnBu (Cynthia Brewer, colorbrewer2.org: sequential, colour-blind safe,
+//   print friendly), pale yellow-green for low values next to the white background, dark blue for high
+//   ones; quantised into the xterm cube with strictly decreasing luminance and at least 1.12× contrast
+//   between neighbouring steps: 193 151 109 37 31 25 54 17, contrast 1.12 … 18.02 (docs/explorer.md).
 // - diverging: ColorBrewer PuOr reversed (purple negative, orange positive) around a light grey zero.
 
 /// The names `--theme` and PDET_THEME accept.
@@ -41,7 +42,7 @@ public struct Theme: Equatable, Hashable, Sendable {
     /// A white (or light) background, e.g. a projector: darker accents, reversed ramps.
     public static let light = Theme(
         name: .light,
-        sequential: [220, 148, 41, 108, 36, 30, 60, 24, 90, 53],
+        sequential: [193, 151, 109, 37, 31, 25, 54, 17],
         diverging: [53, 54, 97, 103, 146, 189, 254, 223, 215, 172, 130, 94, 52],
         sequential16: [7, 6, 12, 4, 0],
         diverging16: [4, 12, 6, 7, 3, 13, 1],

@@ -93,7 +93,7 @@ final class GoldenTests: XCTestCase {
         func stripped(_ s: String) -> String { s.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression) }
         XCTAssertEqual(stripped(dark), stripped(light))
         XCTAssertFalse(light.contains("38;5;226"), "no dark-ramp yellow top in the light frame")
-        XCTAssertTrue(light.contains("5;53m") || light.contains("5;53;"), "the light ramp's darkest purple for high attention")
+        XCTAssertTrue(light.contains("5;17m") || light.contains("5;17;"), "the light ramp's dark blue for high attention")
     }
 
     func testSameInputsGiveIdenticalBytes() throws {

@@ -34,13 +34,13 @@ final class ThemeTests: XCTestCase {
     func testLightSequentialRampDarkensTowardsHighValues() {
         let ramp = Theme.light.sequential.map(xtermRGB)
         let contrasts = ramp.map { ($0.contrast(with: white) * 100).rounded() / 100 }
-        XCTAssertEqual(contrasts, [1.40, 1.67, 1.93, 2.47, 2.81, 4.36, 6.05, 7.03, 8.82, 12.71])
+        XCTAssertEqual(contrasts, [1.12, 1.60, 2.39, 2.71, 4.13, 6.45, 11.44, 18.02])
         for (a, b) in zip(ramp, ramp.dropFirst()) {
             XCTAssertGreaterThan(a.luminance, b.luminance)
             XCTAssertGreaterThanOrEqual(a.contrast(with: b), 1.12, "\(a.hex) → \(b.hex)")
         }
-        XCTAssertEqual(ramp.first?.hex, "#ffd700", "viridis' yellow end")
-        XCTAssertEqual(ramp.last?.hex, "#5f005f", "viridis' purple end")
+        XCTAssertEqual(ramp.first?.hex, "#d7ffaf", "YlGnBu's pale end")
+        XCTAssertEqual(ramp.last?.hex, "#00005f", "YlGnBu's dark blue end")
     }
 
     func testLightDivergingRampFadesTowardsZero() {
@@ -86,7 +86,7 @@ final class ThemeTests: XCTestCase {
         grid.applyTheme(options)
         XCTAssertEqual(grid[0, 0].style.fg, .indexed(160))
         XCTAssertEqual(grid[1, 0].style, Style(fg: .indexed(166), bg: .indexed(26)))
-        XCTAssertEqual(grid[2, 0].style.fg, .indexed(53), "the ramp colour is left alone")
+        XCTAssertEqual(grid[2, 0].style.fg, .indexed(17), "the ramp colour is left alone")
         let once = grid
         grid.applyTheme(options)
         XCTAssertEqual(grid, once)
