@@ -38,6 +38,8 @@ public final class Transformer {
     let sinusoid: FloatBuffer             // (T, C) fixed table
     var lastForward: (loss: Double, correct: Int, counted: Int, rows: Int)?
     var lastNonFinite: NonFinite?
+    /// The last `layerStability` result (eigenvalues are O(T³): recomputed only when its inputs change).
+    var stabilityCache: (key: StabilityKey, value: DiffusionStability)?
     public internal(set) var step: Int = 0    // updates applied so far
 
     /// All parameters in layout order (a copy; checkpoints and tests read it).

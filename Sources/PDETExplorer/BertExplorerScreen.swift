@@ -63,7 +63,7 @@ func bertHeaderRows(_ state: BertExplorerState, width: Int) -> [[HeaderItem]] {
         HeaderItem(text: "Norm \(state.layerNorm ? "on" : "off")", style: state.layerNorm ? .plain : bold),
         HeaderItem(text: "PDE \(state.site.rawValue)", style: state.site == .off ? .plain : bold),
         HeaderItem(text: "alpha \(formatCompact(Double(state.alpha)))",
-                   style: state.site != .off && state.alpha > 0.5 ? Style(fg: Palette.alarm, bold: true) : .plain),
+                   style: state.diffusionUnstable ? Style(fg: Palette.alarm, bold: true) : .plain),
         HeaderItem(text: "scales \(scalesText(state.scales))"),
         HeaderItem(text: state.isIntact ? "INTACT" : "ABLATED", style: Style(bold: true, reverse: !state.isIntact)),
     ]

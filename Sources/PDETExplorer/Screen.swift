@@ -89,7 +89,7 @@ func headerRows(_ state: ExplorerState, width: Int, options: RenderOptions) -> [
         HeaderItem(text: "layer \(state.layer + 1)/\(c.layers) head \(state.head + 1)/\(c.heads)"),
     ]
     if state.firstNonFinite != nil { run.append(HeaderItem(text: "NON-FINITE", style: alarm)) }
-    let unstable = c.pde != .off && !c.pdeClamp && diffusionAlphaSum(state) > 0.5
+    let unstable = c.pde != .off && diffusionUnstable(state)
     let toggles: [HeaderItem] = [
         HeaderItem(text: "Residual \(c.residual ? "ON" : "OFF")", style: c.residual ? .plain : Style(bold: true)),
         HeaderItem(text: "Norm \(c.norm.rawValue)", style: c.norm == .pre ? .plain : Style(bold: true)),
@@ -129,10 +129,18 @@ private func drawHeaderLine(_ items: [HeaderItem], into grid: inout Grid, y: Int
     }
 }
 
-/// Σ alpha the Diffusion panel reports (the probed channel's, or the configured total before any forward).
-func diffusionAlphaSum(_ state: ExplorerState) -> Float {
-    if let probe = state.metrics?.diffusion { return max(probe.alphaSum, probe.meanAlphaSum) }
-    return state.config.pdeAlpha
+/// Whether the diffusion layer shown amplifies: its worst channel's gain ρ^steps above 1 (the probe's), or,
+/// before any forward, that of the configured alphas (pdeAlpha split evenly over the scales; the
+/// clamp projects them onto Σα ≤ 1/2 first).
+func diffusionUnstable(_ state: ExplorerState) -> Bool {
+    if let probe = state.metrics?.diffusion { return probe.unstable }
+    let c = state.config
+    let each = c.pdeAlpha / Float(max(c.pdeScales.count, 1))
+    let total = each * Float(c.pdeScales.count)
+    let alphas = [Float](repeating: c.pdeClamp && total > diffusionAlphaSumLimit ? each * diffusionAlphaSumLimit / total : each,
+                         count: c.pdeScales.count)
+    return diffusionIsUnstable(amplification: diffusionAmplification(alphas: alphas, scales: c.pdeScales, T: c.seqLen,
+                                                                     steps: c.pdeSteps))
 }
 
 // MARK: status, keys, help, too small
