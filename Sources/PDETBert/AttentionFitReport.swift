@@ -40,7 +40,9 @@ public func attentionFitMarkdown(_ study: AttentionFitStudy, header: [String]) -
         + "cosine (57-point grid on log κ ∈ [1e-3, 1e4], then golden section). Reported per matrix: that cosine, "
         + "the mean row Jensen–Shannon divergence (nats, ≤ ln 2 ≈ 0.693), and both for the uniform row 1/T. "
         + "Non-causal (BERT attends both ways). The second table fits the (T−2)×(T−2) block without [CLS] and [SEP], "
-        + "whose columns collect much of BERT's attention (Clark et al. 2019).\n\n"
+        + "whose columns collect much of BERT's attention (Clark et al. 2019). Independent check: "
+        + "`scripts/attention-fit-check.py` recomputes the per-layer means with Hugging Face transformers and a dense "
+        + "κ grid (docs/attention-fit.md).\n\n"
 
     func table(_ rows: [FitSummary], _ total: FitSummary) -> String {
         var t = "| layer | cosine (heat kernel) [95% CI] | cosine (uniform) | difference [95% CI] | JSD (heat) | JSD (uniform) | median κ | verdict |\n"
