@@ -11,6 +11,7 @@ public enum ExplorerEffect: Equatable, Sendable {
     case reset                  // new weights from state.config (seed already changed by the reducer)
     case switchTask             // a new run for state.config.task (same toggles)
     case snapshot               // write snapshots/NNNN.txt and .ansi
+    case saveCheckpoint         // write snapshots/step-N.safetensors (weights, AdamW state, history)
     case simulate               // simulator mode: a fresh trajectory (and a cheap convergence study)
     case convergence            // simulator mode: the convergence study, whatever it costs
     case quit
@@ -103,6 +104,8 @@ public func reduce(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEffect]
         return [.reset]
     case .char("s"):
         return [.snapshot]
+    case .char("S"):
+        return [.saveCheckpoint]
     case .char(let c):
         state.status = "key '\(c)' does nothing (? lists the keys)"
         return []

@@ -174,6 +174,7 @@ public let helpLines: [(key: String, text: String)] = [
     ("t", "next task (same toggles, new weights)"),
     ("R", "re-seed and start from scratch"),
     ("s", "snapshot to snapshots/NNNN.txt and .ansi"),
+    ("S", "save a checkpoint to snapshots/step-N.safetensors"),
     ("+  -", "more / fewer training steps per frame"),
     ("b", "A/B split: B = copy of A (same seed, data, batch); b again closes"),
     ("Tab", "A/B: focus the other pane (toggles go to the focused one)"),

@@ -34,7 +34,7 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         guard iterations >= 1 && iterations <= 100_000 else { throw ValidationError("--iterations must be in 1...100000") }
-        guard warmup >= 0 else { throw ValidationError("--warmup must be ≥ 0") }
+        guard warmup >= 0 && warmup <= 10_000 else { throw ValidationError("--warmup must be in 0...10000 (got \(warmup))") }
     }
 
     static func benchConfig() -> ModelConfig {

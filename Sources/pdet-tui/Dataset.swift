@@ -45,16 +45,13 @@ struct DatasetCommand: ParsableCommand {
     }
 
     func run() throws {
+        try checkOutputs([out])
         let data: any TaskDataset
         do { data = try makeTask(task, seqLen: seqLen, seed: seed, dataDirectory: nil) } catch { throw UserError("\(error)") }
         let n = count ?? (split == .train ? 1024 : data.testSize)
         let bytes: [UInt8]
         do { bytes = try datasetJSONLines(task: data, split: split, count: n, batchSize: batch) } catch { throw UserError("\(error)") }
-        if out == "-" {
-            FileHandle.standardOutput.write(Data(bytes))
-        } else {
-            do { try writeFileAtomically(path: out, bytes: bytes) } catch { throw UserError("\(error)") }
-        }
+        try writeOutput(bytes, to: out)                  // "-" is standard output
         printErr("\(n) \(split.rawValue) sequences of \(task.rawValue) (seed \(seed), T \(seqLen), B \(batch), V \(data.vocabSize), "
                  + "K \(data.outputs), \(data.head == .perToken ? "per-token targets" : "one class per sequence")) written to "
                  + (out == "-" ? "stdout" : out))

@@ -38,6 +38,7 @@ struct Inspect: ParsableCommand {
 
     func run() throws {
         if let corpus { try runCorpus(corpus); return }
+        try checkOutputs([metricsJSONPath])
         let report: InspectReport
         do { report = try inspectReport(modelDirectory: model, text: text ?? "", layer: layer, head: head) } catch {
             throw UserError("\(error)")
@@ -57,6 +58,7 @@ struct Inspect: ParsableCommand {
     }
 
     func runCorpus(_ path: String) throws {
+        try checkOutputs([report, metricsJSONPath])
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw UserError("cannot read corpus \(path): \((error as NSError).localizedDescription)")
@@ -78,17 +80,9 @@ struct Inspect: ParsableCommand {
             "Re-run: `\(command)`",
         ]
         let markdown = attentionFitMarkdown(study, header: header)
-        if report == "-" {
-            print(markdown, terminator: "")
-        } else {
-            do { try writeFileAtomically(path: report, bytes: Array(markdown.utf8)) } catch { throw UserError("\(error)") }
-            printErr("report written: \(report) (verdict: \(study.overall.verdict.rawValue))")
-        }
-        if let json = metricsJSONPath {
-            do { try writeFileAtomically(path: json, bytes: Array((metricsJSON(study) + "\n").utf8)) } catch {
-                throw UserError("\(error)")
-            }
-        }
+        try writeOutput(Array(markdown.utf8), to: report)
+        if report != "-" { printErr("report written: \(report) (verdict: \(study.overall.verdict.rawValue))") }
+        if let json = metricsJSONPath { try writeOutput(Array((metricsJSON(study) + "\n").utf8), to: json) }
     }
 }
 
