@@ -69,12 +69,12 @@ public func reduce(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEffect]
         return toggled(&state, "diffusion site \(state.config.pde.rawValue)")
     case .char("m"):
         state.config.pdeScales = state.config.pdeScales == singleScale ? multiScale : singleScale
-        return toggled(&state, "diffusion scales \(scalesText(state.config.pdeScales))")
+        return toggled(&state, "diffusion scales \(scalesText(state.config.pdeScales))" + unstableNote(state.config))
     case .char("a"), .char("A"):
         let up = key == .char("A")
         let grid = (state.config.pdeAlpha / alphaStep).rounded() + (up ? 1 : -1)
         state.config.pdeAlpha = min(alphaLimit, max(0, grid * alphaStep))
-        return toggled(&state, "alpha \(formatCompact(Double(state.config.pdeAlpha)))")
+        return toggled(&state, "alpha \(formatCompact(Double(state.config.pdeAlpha)))" + unstableNote(state.config))
     case .char("c"):
         state.config.pdeClamp.toggle()
         return toggled(&state, "alpha clamp \(state.config.pdeClamp ? "on" : "off")")

@@ -134,13 +134,24 @@ private func drawHeaderLine(_ items: [HeaderItem], into grid: inout Grid, y: Int
 /// clamp projects them onto Σα ≤ 1/2 first).
 func diffusionUnstable(_ state: ExplorerState) -> Bool {
     if let probe = state.metrics?.diffusion { return probe.unstable }
-    let c = state.config
+    return diffusionIsUnstable(amplification: configuredDiffusionGain(state.config))
+}
+
+/// The gain ρ^steps of the alphas `c` sets (pdeAlpha split evenly over the scales, projected onto
+/// Σα ≤ 1/2 when the clamp is on): what a/A, c and m leave every channel at.
+func configuredDiffusionGain(_ c: ModelConfig) -> Double {
     let each = c.pdeAlpha / Float(max(c.pdeScales.count, 1))
     let total = each * Float(c.pdeScales.count)
     let alphas = [Float](repeating: c.pdeClamp && total > diffusionAlphaSumLimit ? each * diffusionAlphaSumLimit / total : each,
                          count: c.pdeScales.count)
-    return diffusionIsUnstable(amplification: diffusionAmplification(alphas: alphas, scales: c.pdeScales, T: c.seqLen,
-                                                                     steps: c.pdeSteps))
+    return diffusionAmplification(alphas: alphas, scales: c.pdeScales, T: c.seqLen, steps: c.pdeSteps)
+}
+
+/// " (gain G > 1: unstable)" when the configured alphas amplify, else "" (status messages of a/A, c, m).
+func unstableNote(_ c: ModelConfig) -> String {
+    guard c.pde != .off else { return "" }
+    let gain = configuredDiffusionGain(c)
+    return diffusionIsUnstable(amplification: gain) ? " (gain \(formatCompact(gain)) > 1: unstable)" : ""
 }
 
 // MARK: status, keys, help, too small
