@@ -3,9 +3,10 @@
 # scratch working directory, presses r, l, p, s, ?, Esc, then b, r, Tab, s, b (the A/B split), M, r, i, d, M (the simulator) and q,
 # and checks the screen after each (header toggles, snapshot files, help overlay, split panes), that q exits 0 with the terminal restored; a second run
 # resizes to 40×10 ("Terminal too small") and back (panels return) and quits with Ctrl-C; a third
-# runs under NO_COLOR with --ascii, suspends with Ctrl-Z, resumes with fg and ends with SIGTERM.
+# runs under NO_COLOR with --ascii, suspends with Ctrl-Z, resumes with fg, survives Ctrl-S (flow control off) and ends
+# with SIGTERM (status 143); a fourth ends by Ctrl-\\ (131, no runtime crash banner) and by SIGUSR1 (138), restored.
 # Uses $PDET_TUI, else the release build, else the debug build. Every wait has a timeout, the whole
-# test is limited to 180 s, and the tmux server is killed on every exit path.
+# test is limited to 240 s, and the tmux server is killed on every exit path.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/tmux-lib.sh
@@ -23,7 +24,7 @@ fi
 BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
 
 if [ -z "${TL_UNDER_TIMEOUT:-}" ]; then
-    TL_UNDER_TIMEOUT=1 exec timeout -k 5 180 bash "$0" "$@"
+    TL_UNDER_TIMEOUT=1 exec timeout -k 5 240 bash "$0" "$@"
 fi
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/pdet-explorer-test.XXXXXX")"
 cleanup() { tl_stop; rm -rf "$WORK"; }

@@ -143,6 +143,8 @@ static inline void pdet_disable_flow_control(void) {
         t.c_iflag &= ~(IXON | IXOFF);
         tcsetattr(STDIN_FILENO, TCSANOW, &t);
     }
+    // Record this as curses' program mode, so the mode restored after Ctrl-Z / fg keeps it.
+    def_prog_mode();
 }
 static inline void pdet_session_set_open(int open) { pdet_session_open = open ? 1 : 0; }
 static inline int pdet_session_is_open(void) { return pdet_session_open; }
