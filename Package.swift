@@ -37,12 +37,13 @@ let package = Package(
         .target(name: "PDETCore", swiftSettings: numericSettings),
         .systemLibrary(name: "CZlib"),
         .target(name: "PDETTasks", dependencies: ["PDETCore", "CZlib"], swiftSettings: numericSettings),
-        .target(name: "PDETIO", dependencies: ["PDETCore"]),
+        .target(name: "CPosix"),
+        .target(name: "PDETIO", dependencies: ["PDETCore", "CPosix"]),
         .target(name: "PDETBert", dependencies: ["PDETCore", "PDETIO"], swiftSettings: numericSettings),
 
         // MARK: screen (pure: state → grid of cells)
         .target(name: "PDETRender"),
-        .target(name: "PDETScript", dependencies: ["PDETCore", "PDETRender"]),
+        .target(name: "PDETScript", dependencies: ["PDETCore", "PDETRender", "PDETIO"]),
         .target(name: "PDETReproduce", dependencies: ["PDETCore", "PDETTasks", "PDETIO"]),
         .target(name: "PDETExplorer", dependencies: ["PDETCore", "PDETTasks", "PDETIO", "PDETRender", "PDETBert", "PDETScript"]),
 
@@ -52,14 +53,14 @@ let package = Package(
 
         // MARK: command line
         .executableTarget(name: "pdet-tui", dependencies: [
-            "PDETCore", "PDETTasks", "PDETIO", "PDETRender", "PDETExplorer", "PDETTerminal", "PDETBert", "PDETReproduce",
+            "PDETCore", "PDETTasks", "PDETIO", "PDETRender", "PDETExplorer", "PDETTerminal", "PDETBert", "PDETReproduce", "CPosix",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // MARK: tests
         .testTarget(name: "PDETCoreTests", dependencies: ["PDETCore"]),
         .testTarget(name: "PDETTasksTests", dependencies: ["PDETTasks", "PDETCore"]),
-        .testTarget(name: "PDETIOTests", dependencies: ["PDETIO", "PDETCore"]),
+        .testTarget(name: "PDETIOTests", dependencies: ["PDETIO", "PDETCore", "CPosix"]),
         .testTarget(name: "PDETBertTests", dependencies: ["PDETBert", "PDETCore", "PDETIO"], exclude: ["Resources"]),
         .testTarget(name: "PDETRenderTests", dependencies: ["PDETRender"]),
         .testTarget(name: "PDETExplorerTests", dependencies: ["PDETExplorer", "PDETRender", "PDETCore", "PDETIO", "PDETTasks", "PDETBert", "PDETScript"],

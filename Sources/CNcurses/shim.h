@@ -100,7 +100,7 @@ static inline int pdet_getmouse(int *x, int *y, mmask_t *bstate) {
 // MARK: session and signal state (one copy per process, see the header comment)
 
 #define PDET_SHARED __attribute__((weak))
-PDET_SHARED volatile sig_atomic_t pdet_quit_signal = 0;   // the last SIGINT/SIGTERM/SIGHUP, 0 if none
+PDET_SHARED volatile sig_atomic_t pdet_quit_signal = 0;   // the last SIGINT/SIGTERM/SIGHUP/SIGQUIT, 0 if none
 PDET_SHARED volatile sig_atomic_t pdet_session_open = 0;  // curses is active (between newterm and endwin)
 PDET_SHARED volatile sig_atomic_t pdet_handlers_installed = 0;
 
@@ -139,6 +139,10 @@ static inline void pdet_signal_install(void) {
     sigaction(SIGINT, &quit, NULL);
     sigaction(SIGTERM, &quit, NULL);
     sigaction(SIGHUP, &quit, NULL);
+    // Ctrl-\ too: left to the Swift runtime it draws a crash banner and a 30-second prompt over the UI.
+    sigaction(SIGQUIT, &quit, NULL);
+    // A reader that went away (an export to a FIFO) must give EPIPE, not end the session.
+    signal(SIGPIPE, SIG_IGN);
 
     struct sigaction fatal;
     memset(&fatal, 0, sizeof fatal);
@@ -152,11 +156,34 @@ static inline void pdet_signal_install(void) {
     sigaction(SIGILL, &fatal, NULL);
     // Swift traps (fatalError, overflow, bounds) raise SIGILL or SIGTRAP.
     sigaction(SIGTRAP, &fatal, NULL);
+    // Signals whose default action ends the process without atexit: restore the terminal first.
+    sigaction(SIGUSR1, &fatal, NULL);
+    sigaction(SIGUSR2, &fatal, NULL);
+    sigaction(SIGALRM, &fatal, NULL);
+    sigaction(SIGVTALRM, &fatal, NULL);
+    sigaction(SIGPROF, &fatal, NULL);
+    sigaction(SIGXCPU, &fatal, NULL);
+    sigaction(SIGXFSZ, &fatal, NULL);
 
     atexit(pdet_at_exit);
 }
 
 static inline int pdet_signal_quit_requested(void) { return pdet_quit_signal != 0; }
+/// The signal that asked the loop to quit (0 if none): the process then exits 128 + it, as shells expect.
+static inline int pdet_signal_quit_number(void) { return pdet_quit_signal; }
+
+/// Flow control off (Ctrl-S would freeze output until Ctrl-Q) while keeping ISIG, so Ctrl-C and
+/// Ctrl-\ still arrive as signals; endwin restores the shell's own settings.
+#include <termios.h>
+static inline void pdet_disable_flow_control(void) {
+    struct termios t;
+    if (tcgetattr(STDIN_FILENO, &t) == 0) {
+        t.c_iflag &= ~(IXON | IXOFF);
+        tcsetattr(STDIN_FILENO, TCSANOW, &t);
+    }
+    // Record this as curses' program mode, so the mode restored after Ctrl-Z / fg keeps it.
+    def_prog_mode();
+}
 static inline void pdet_session_set_open(int open) { pdet_session_open = open ? 1 : 0; }
 static inline int pdet_session_is_open(void) { return pdet_session_open; }
 

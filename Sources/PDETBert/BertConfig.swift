@@ -3,6 +3,7 @@
 // L = numHiddenLayers, V = vocabSize, P = maxPositionEmbeddings.
 
 import Foundation
+import PDETIO
 
 public struct BertConfig: Equatable, Sendable, Codable {
     public var hiddenSize: Int            // C
@@ -43,6 +44,7 @@ public struct BertConfig: Equatable, Sendable, Codable {
     /// Parses config.json bytes; `source` names the file in errors.
     public static func parse(_ data: Data, source: String = "config.json") throws(BertError) -> BertConfig {
         let fields: RawFields
+        if let problem = strictJSONProblem([UInt8](data)) { throw BertError("\(source): not valid JSON: \(problem)") }
         do { fields = try JSONDecoder().decode(RawFields.self, from: data) } catch {
             throw BertError("\(source): \(describe(error))")
         }

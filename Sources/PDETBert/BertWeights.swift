@@ -76,6 +76,15 @@ public struct BertWeights: Sendable {
                 ffnNormGain: try load(p + "output.LayerNorm.weight", [C]),
                 ffnNormBias: try load(p + "output.LayerNorm.bias", [C])))
         }
+        // Layers the file holds beyond num_hidden_layers would be dropped without a word: refuse.
+        let layerPrefix = prefix + "encoder.layer."
+        let fileLayers = Set(file.tensors.compactMap { t -> Int? in
+            guard t.name.hasPrefix(layerPrefix) else { return nil }
+            return Int(t.name.dropFirst(layerPrefix.count).prefix { $0 != "." })
+        })
+        if let extra = fileLayers.filter({ $0 >= config.numHiddenLayers }).min() {
+            throw BertError("model.safetensors holds encoder layer \(extra) (\(fileLayers.count) layers) but config.json says num_hidden_layers \(config.numHiddenLayers)")
+        }
     }
 
     /// Random weights, deterministic in `seed`: matrices ~ N(0, 0.02²·gain²) as BERT initialises,

@@ -93,6 +93,15 @@ final class Activations {
 
     let perBlockCount: Int
 
+    /// Floats an `Activations` of these sizes allocates (storage and gradient scratch), without allocating.
+    static func floats(B: Int, T: Int, C: Int, NH: Int, F: Int, K: Int, L: Int, steps: Int) -> Double {
+        let b = Double(B), t = Double(T), c = Double(C), nh = Double(NH), f = Double(F), k = Double(K)
+        let btc = b * t * c, bt = b * t, inter = Double(max(steps - 1, 0)) * btc
+        let perBlock = 15 * btc + 4 * bt + b * nh * t * t + 2 * b * t * f + inter
+        let outer = 4 * btc + 2 * inter + 2 * bt + b * c + 2 * bt * k
+        return Double(L) * perBlock + outer + perBlock + 9 * btc + b * c + bt * k
+    }
+
     /// Layer states x_0 … x_L as pointers (B,T,C).
     var states: [FloatPtr] { [x0] + blocks.map(\.out) }
 }

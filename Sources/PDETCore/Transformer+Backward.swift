@@ -138,9 +138,13 @@ extension Transformer {
     }
 
     /// The learning rate after warm-up for the next update.
+    /// The schedule's warm-up follows `step`; after a reset of the moments a second warm-up follows
+    /// `optimizerStep` (a straight run never has one, so its bits do not change).
     var currentLR: Float {
-        guard config.warmup > 0 else { return config.lr }
-        return config.lr * min(1, Float(step + 1) / Float(config.warmup))
+        var lr = config.lr
+        if config.warmup > 0 { lr *= min(1, Float(step + 1) / Float(config.warmup)) }
+        if rewarmup > 0 { lr *= min(1, Float(optimizerStep + 1) / Float(rewarmup)) }
+        return lr
     }
 
     /// One AdamW update from the current gradients (clipping, warm-up, weight decay per config).
@@ -154,7 +158,7 @@ extension Transformer {
         guard gradNorm.isFinite else { return false }
         let scale: Float = (config.clip > 0 && gradNorm > config.clip) ? config.clip / gradNorm : 1
         let lr = currentLR, b1: Float = 0.9, b2: Float = 0.999, eps: Float = 1e-8, wd = config.weightDecay
-        let t = Float(step + 1)
+        let t = Float(optimizerStep + 1)
         let c1 = 1 - powf(b1, t), c2 = 1 - powf(b2, t)
         let P = paramBuf.ptr, G = gradBuf.ptr, M = adamM.ptr, V = adamV.ptr
         for (ti, tv) in layout.tensors.enumerated() {
@@ -170,6 +174,7 @@ extension Transformer {
         if config.pdeClamp { clampAllAlphas() }
         transposedWeights.removeAll()
         step += 1
+        optimizerStep += 1
         return true
     }
 

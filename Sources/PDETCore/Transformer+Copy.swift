@@ -15,6 +15,8 @@ extension Transformer {
         twin.adamM = duplicate(adamM)
         twin.adamV = duplicate(adamV)
         twin.step = step
+        twin.optimizerStep = optimizerStep
+        twin.rewarmup = rewarmup
         twin.lastNonFinite = lastNonFinite
         twin.acts = nil
         twin.lastForward = nil

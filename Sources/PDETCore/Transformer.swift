@@ -38,7 +38,19 @@ public final class Transformer {
     let sinusoid: FloatBuffer             // (T, C) fixed table
     var lastForward: (loss: Double, correct: Int, counted: Int, rows: Int)?
     var lastNonFinite: NonFinite?
-    public internal(set) var step: Int = 0    // updates applied so far
+    /// The last `layerStability` result (eigenvalues are O(T³): recomputed only when its inputs change).
+    var stabilityCache: (key: StabilityKey, value: DiffusionStability)?
+    public internal(set) var step: Int = 0    // updates applied so far: the data cursor (batch index) and warm-up position
+    /// Updates applied to the current AdamW moments: the bias-correction count t − 1. Equal to `step`
+    /// unless the moments were reset (a checkpoint without optimizer state), so resuming never takes
+    /// the ~2.5 × lr first step that zero moments with a large t would give.
+    public internal(set) var optimizerStep: Int = 0
+    /// A second, short linear warm-up over `optimizerStep` after the moments were reset (0 = none).
+    public internal(set) var rewarmup: Int = 0
+
+    /// The largest step or optimizer count a checkpoint may carry: far beyond any run here, far below
+    /// where `step + 1` or Float(step) lose meaning.
+    public static let maxStep = 1_000_000_000
 
     /// All parameters in layout order (a copy; checkpoints and tests read it).
     public var params: [Float] { paramBuf.array }
@@ -52,11 +64,30 @@ public final class Transformer {
         ParameterLayout(config: config, vocabSize: vocabSize, outputs: outputs).tensors
     }
 
-    /// Builds and initialises a model deterministically from `config.seed`.
+    /// Bytes a model of this configuration needs while training: parameters, gradients, both AdamW
+    /// moments and the cached weight transposes (5 × P floats), plus the activations of the larger
+    /// of a training batch and an evaluation batch (64 rows). Computed in Double: never overflows.
+    public static func estimatedBytes(config c: ModelConfig, vocabSize: Int, outputs: Int) -> Double {
+        let C = Double(c.dModel), F = Double(c.dFF), T = Double(c.seqLen), L = Double(c.layers)
+        let S = Double(c.pdeScales.count) * C
+        let perBlock = 4 * C * C + 4 * C + 2 * C * F + F + C + 4 * C + 2 * S
+        let params = L * perBlock + Double(vocabSize) * C + T * C + Double(outputs) * C + Double(outputs) + 2 * C + 2 * S
+        let acts = Activations.floats(B: max(c.batch, 64), T: c.seqLen, C: c.dModel, NH: c.heads, F: c.dFF, K: outputs,
+                                      L: c.layers, steps: c.pdeSteps)
+        return 4 * (5 * params + acts)
+    }
+
+    /// Builds and initialises a model deterministically from `config.seed`. A configuration whose
+    /// memory (`estimatedBytes`) exceeds what the machine has available is refused before allocating.
     public init(config: ModelConfig, vocabSize: Int, outputs: Int, head: HeadKind) throws(ConfigError) {
         let problems = config.problems()
         if let first = problems.first { throw ConfigError(first) }
         guard vocabSize >= 1, outputs >= 1 else { throw ConfigError("vocabulary and outputs must be at least 1") }
+        let needed = Self.estimatedBytes(config: config, vocabSize: vocabSize, outputs: outputs)
+        if let available = availableMemoryBytes(), needed > 0.9 * available {
+            throw ConfigError("this configuration needs about \(gibibytes(needed)) of memory to train; "
+                + "the machine has \(gibibytes(available)) available (reduce --batch, --seq-len, --d-model, --d-ff or --layers)")
+        }
         self.config = config
         self.vocabSize = vocabSize
         self.outputs = outputs
@@ -155,8 +186,40 @@ public final class Transformer {
         transposedWeights.removeAll()
     }
 
-    /// Sets the update counter (a checkpoint records how many steps made it).
-    public func setStep(_ n: Int) { step = max(0, n) }
+    /// Sets the update counter (a checkpoint records how many steps made it), bounded to 0...maxStep.
+    /// The optimizer count follows it: call `loadOptimizerState` or `resetOptimizer` afterwards.
+    public func setStep(_ n: Int) {
+        step = min(max(0, n), Self.maxStep)
+        optimizerStep = step
+    }
+
+    /// AdamW's state: first and second moments (layout order, `params.count` each) and the update count.
+    public var optimizerState: (m: [Float], v: [Float], optimizerStep: Int, rewarmup: Int) {
+        (adamM.array, adamV.array, optimizerStep, rewarmup)
+    }
+
+    /// Restores AdamW's moments and counts exactly (a checkpoint saved with optimizer state).
+    public func loadOptimizerState(m: [Float], v: [Float], optimizerStep: Int, rewarmup: Int) throws(ConfigError) {
+        guard m.count == layout.count, v.count == layout.count else {
+            throw ConfigError("optimizer state holds \(m.count)/\(v.count) moments, the model needs \(layout.count)")
+        }
+        guard (0...Self.maxStep).contains(optimizerStep), (0...Self.maxStep).contains(rewarmup) else {
+            throw ConfigError("optimizer counts must be in 0...\(Self.maxStep) (got \(optimizerStep), \(rewarmup))")
+        }
+        m.withUnsafeBufferPointer { adamM.ptr.update(from: $0.baseAddress!, count: m.count) }
+        v.withUnsafeBufferPointer { adamV.ptr.update(from: $0.baseAddress!, count: v.count) }
+        self.optimizerStep = optimizerStep
+        self.rewarmup = rewarmup
+    }
+
+    /// Fresh moments and a fresh bias-correction count, with a short warm-up of `rewarmup` updates:
+    /// how a checkpoint without optimizer state resumes.
+    public func resetOptimizer(rewarmup: Int) {
+        adamM.zeroAll()
+        adamV.zeroAll()
+        optimizerStep = 0
+        self.rewarmup = max(0, min(rewarmup, Self.maxStep))
+    }
 
     public func zeroGrad() { gradBuf.zeroAll() }
 

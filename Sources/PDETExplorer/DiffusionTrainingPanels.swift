@@ -1,6 +1,6 @@
 // The Diffusion panel (one channel of the token states before and after the diffusion layer, the
-// filter |H(k)| against the stability limit 1, the alphas, UNSTABLE when Σ alpha > 1/2 with the
-// clamp off) and the Training panel (loss and accuracy curves, held-out accuracy).
+// filter |H(k)| against the limit 1, the alphas, the layer's gain ρ^steps over its worst channel and
+// UNSTABLE when that gain exceeds 1) and the Training panel (loss and accuracy curves, held-out accuracy).
 import PDETCore
 import PDETRender
 
@@ -18,19 +18,20 @@ func drawDiffusionPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rec
         grid.put("site \(c.pde.rawValue): no forward pass yet", in: inner, row: 0, style: Style(dim: true))
         return
     }
-    let sum = diffusionAlphaSum(state)
-    let unstable = !c.pdeClamp && sum > 0.5
+    let unstable = probe.unstable
     let instance = c.pde.isPerBlock ? "layer \(probe.instance + 1)" : "once"
-    // UNSTABLE first so that a narrow panel never cuts it off.
+    // UNSTABLE first so that a narrow panel never cuts it off; then the gain (the deciding figure),
+    // then Σα (the sufficient rule's figure, secondary).
     var x = inner.x
     if unstable {
         x += grid.put("UNSTABLE", x: x, y: inner.y, style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode),
                       clip: inner) + 1
     }
-    let sumText = "Σα \(formatCompact(Double(probe.alphaSum))) \(probe.alphaSum > 0.5 ? ">" : "≤") 0.5"
-    let clampText = c.pdeClamp ? "" : (unstable ? "" : " clamp off")
-    grid.put(displayed("\(sumText)\(clampText)  \(instance) ch \(probe.channel) (mean Σα \(formatCompact(Double(probe.meanAlphaSum))))",
-                       options), x: x, y: inner.y, style: Style(bold: true), clip: inner)
+    let gainText = "gain \(formatCompact(Double(probe.amplification)))" + (unstable ? " ch \(probe.worstChannel)" : "")
+    let clampText = c.pdeClamp || unstable ? "" : " clamp off"
+    grid.put(displayed("\(gainText)\(clampText)  Σα \(formatCompact(Double(probe.alphaSum)))  \(instance) ch \(probe.channel)"
+                       + " (mean Σα \(formatCompact(Double(probe.meanAlphaSum))))", options),
+             x: x, y: inner.y, style: Style(bold: true), clip: inner)
     let alphaLine = "α " + zip(c.pdeScales, probe.alphas).map { "s\($0)=\(formatCompact(Double($1)))" }
         .joined(separator: " ") + "  steps \(c.pdeSteps)"
     grid.put(displayed(alphaLine, options), in: inner, row: inner.height - 1, style: Style(dim: true))

@@ -4,6 +4,10 @@
 // training step is followed by one too, which makes the history of the largest rms dense and the
 // frame after N steps the same however the steps were grouped into frames.
 import PDETCore
+import PDETIO
+#if canImport(Glibc)
+import Glibc
+#endif
 import PDETRender
 import PDETTasks
 
@@ -33,8 +37,9 @@ public final class ExplorerSession {
         state = ExplorerState(config: run.config)
         state.origin = origin
         state.running = running
-        state.status = status
+        state.status = run.notes.isEmpty ? status : ([status] + run.notes).filter { !$0.isEmpty }.joined(separator: "; ")
         state.step = run.model.step
+        state.history = TrainingHistory(restoring: run)
         refresh()
     }
 
@@ -82,6 +87,8 @@ public final class ExplorerSession {
             switchTask()
         case .snapshot:
             saveSnapshot()
+        case .saveCheckpoint:
+            saveCheckpointFile()
         case .simulate:
             updateSimulation(convergence: .ifCheap)
         case .convergence:
@@ -94,7 +101,9 @@ public final class ExplorerSession {
 
     /// Trains `steps` steps (each followed by a forward pass of the displayed batch).
     public func train(steps: Int) {
-        for _ in 0..<max(0, steps) { trainOneStep() }
+        for _ in 0..<max(0, steps) {
+            if !trainOneStep() { break }
+        }
         if state.mode == .simulator { updateSimulation(convergence: .never) }
     }
 
@@ -105,18 +114,29 @@ public final class ExplorerSession {
         guard state.running else { return 0 }
         var taken = 0
         while taken < state.stepsPerFrame {
-            trainOneStep()
+            let healthy = trainOneStep()
             taken += 1
-            if shouldYield() { break }
+            if !healthy || shouldYield() { break }
         }
         return taken
     }
 
-    private func trainOneStep() {
+    /// One step; false when it diverged (a non-finite loss or gradient: the update was skipped and the
+    /// same batch would fail again), which pauses the run with a message. The frames stay: NaN is data.
+    @discardableResult
+    private func trainOneStep() -> Bool {
         let m = run.step()
         state.lastStep = m
         state.step = run.model.step
         if state.firstNonFinite == nil, let nf = m.nonFinite { state.firstNonFinite = nf }
+        if let nf = m.nonFinite {
+            state.running = false
+            let place = nf.layer < 0 ? "the embedding" : (nf.layer >= state.config.layers ? "the head" : "layer \(nf.layer + 1)")
+            state.status = "training diverged at step \(run.model.step + 1): non-finite \(nf.tensor) in \(place); paused (R starts again)"
+            refresh()
+            state.history.append(m, maxRms: largestRms(state.metrics))
+            return false
+        }
         if state.step % Self.evaluateEvery == 0 {
             run.evaluate(limit: Self.evaluateLimit, batchSize: 64)
             state.history.heldOut = run.heldOut.map { HeldOutPoint(step: $0.step, accuracy: $0.accuracy) }
@@ -124,6 +144,7 @@ public final class ExplorerSession {
         refresh()
         state.history.append(m, maxRms: largestRms(state.metrics))
         if state.mode == .simulator && state.step % Self.simulateEvery == 0 { updateSimulation(convergence: .never) }
+        return true
     }
 
     /// A fresh forward pass of the displayed batch with the current toggles and selection.
@@ -274,6 +295,29 @@ public final class ExplorerSession {
             }
         } catch {
             state.status = "cannot save snapshot: \(error.message)"
+        }
+    }
+
+    /// The checkpoint `S` writes: the weights, AdamW's state and the history the charts show, so
+    /// that opening it (`--checkpoint`) and training on gives the frames a straight run gives.
+    public var checkpointBytes: [UInt8] {
+        encodeCheckpoint(run.model, history: CheckpointHistory(run: run, maxRms: state.history.maxRms))
+    }
+
+    /// `S`: writes `snapshots/step-N.safetensors` through the one writer; errors go to the status line.
+    private func saveCheckpointFile() {
+        let path = snapshotDirectory + "/step-\(run.model.step).safetensors"
+        do {
+            if !isDirectory(snapshotDirectory) {
+                guard mkdir(snapshotDirectory, 0o755) == 0 || errno == EEXIST else {
+                    state.status = "cannot save checkpoint: cannot create folder '\(snapshotDirectory)'"
+                    return
+                }
+            }
+            try writeFileAtomically(path: path, bytes: checkpointBytes)
+            state.status = "checkpoint saved: \(path) (weights, optimizer state, history; --checkpoint resumes it)"
+        } catch {
+            state.status = "cannot save checkpoint: \(error.message)"
         }
     }
 }

@@ -3,6 +3,7 @@
 // The reducer (Reducer.swift) changes it for each key; ExplorerSession fills in the numbers;
 // renderScreen (Screen.swift) draws it. Tests build states by hand.
 import PDETCore
+import PDETTasks
 
 /// The version printed in snapshot headers (kept equal to the CLI's `--version`).
 public let explorerVersion = "0.1.0"
@@ -43,6 +44,17 @@ public struct TrainingHistory: Equatable, Sendable {
 
     public init() {}
 
+    /// The history a run carried over from its checkpoint (empty for a fresh run).
+    public init(restoring run: TrainingRun) {
+        let steps = run.history.suffix(Self.capacity)
+        firstStep = steps.first?.step ?? 1
+        loss = steps.map(\.loss)
+        accuracy = steps.map(\.accuracy)
+        gradNorm = steps.map(\.gradNorm)
+        maxRms = Array(run.carriedMaxRms.suffix(Self.capacity))
+        heldOut = run.heldOut.map { HeldOutPoint(step: $0.step, accuracy: $0.accuracy) }
+    }
+
     public mutating func append(_ m: StepMetrics, maxRms rms: Float) {
         if loss.isEmpty { firstStep = m.step }
         loss.append(m.loss)
@@ -54,7 +66,7 @@ public struct TrainingHistory: Equatable, Sendable {
             loss.removeFirst(drop)
             accuracy.removeFirst(drop)
             gradNorm.removeFirst(drop)
-            maxRms.removeFirst(drop)
+            if maxRms.count > Self.capacity { maxRms.removeFirst(maxRms.count - Self.capacity) }
             firstStep += drop
         }
     }

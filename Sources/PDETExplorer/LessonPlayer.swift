@@ -21,31 +21,12 @@ public func lessonNumber(_ lesson: Lesson, index: Int) -> Int {
     return Int(digits) ?? index
 }
 
-/// The shipped lessons folder: $PDET_ASSETS/lessons, then assets/lessons under the working
-/// directory or its parents, then beside the executable (as the default checkpoint is found).
-public func locateLessonDirectory(environment: String? = ProcessInfo.processInfo.environment["PDET_ASSETS"],
-                                  currentDirectory: String = FileManager.default.currentDirectoryPath) -> String? {
-    var candidates: [String] = []
-    if let assets = environment, !assets.isEmpty { candidates.append(assets + "/lessons") }
-    var dir = currentDirectory
-    while true {
-        candidates.append((dir == "/" ? "" : dir) + "/assets/lessons")
-        let parent = (dir as NSString).deletingLastPathComponent
-        if parent == dir || parent.isEmpty { break }
-        dir = parent
-    }
-    // The running binary itself (/proc/self/exe): argv[0] is a bare "pdet-tui" when it was found on the PATH.
-    var exeDir = ((executablePath() ?? CommandLine.arguments.first).map { ($0 as NSString).deletingLastPathComponent }) ?? ""
-    while !exeDir.isEmpty {
-        candidates += [exeDir + "/assets/lessons", exeDir + "/share/pdet-tui/assets/lessons"]
-        let parent = (exeDir as NSString).deletingLastPathComponent
-        if parent == exeDir { break }
-        exeDir = parent
-    }
-    return candidates.first { path in
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
-    }
+/// The shipped lessons folder, found by PDETTasks' one asset locator ($PDET_ASSETS/lessons, then
+/// assets/lessons under the working directory or its parents, then beside the executable).
+public func locateLessonDirectory(environment: String? = environmentValue("PDET_ASSETS"),
+                                  currentDirectory: String? = currentDirectoryPath(),
+                                  executable: String? = executablePath()) -> String? {
+    locateAsset("lessons", folder: true, environment: environment, currentDirectory: currentDirectory, executable: executable)
 }
 
 /// Loads the lessons of `directory` (or the located folder) with their numbers, in file order.

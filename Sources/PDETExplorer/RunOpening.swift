@@ -9,37 +9,12 @@ import PDETTasks
 
 public let defaultCheckpointName = "checkpoints/default.safetensors"
 
-/// The shipped default checkpoint, or nil when it is not installed.
-public func locateDefaultCheckpoint(environment: String? = ProcessInfo.processInfo.environment["PDET_ASSETS"],
-                                    currentDirectory: String? = FileManager.default.currentDirectoryPath,
+/// The shipped default checkpoint (PDETTasks' one asset locator), or nil when it is not installed.
+public func locateDefaultCheckpoint(environment: String? = environmentValue("PDET_ASSETS"),
+                                    currentDirectory: String? = currentDirectoryPath(),
                                     executable: String? = executablePath()) -> String? {
-    var candidates: [String] = []
-    if let assets = environment, !assets.isEmpty { candidates.append(assets + "/" + defaultCheckpointName) }
-    if let cwd = currentDirectory {
-        candidates += parents(of: cwd).map { $0 + "/assets/" + defaultCheckpointName }
-    }
-    if let exe = executable {
-        for dir in parents(of: (exe as NSString).deletingLastPathComponent) {
-            candidates += [dir + "/assets/" + defaultCheckpointName, dir + "/share/pdet-tui/assets/" + defaultCheckpointName]
-        }
-    }
-    return candidates.first { path in
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
-    }
-}
-
-/// `path` and each parent up to "/", nearest first.
-private func parents(of path: String) -> [String] {
-    var out: [String] = []
-    var current = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
-    while !current.isEmpty {
-        out.append(current == "" ? "/" : current)
-        let parent = (current as NSString).deletingLastPathComponent
-        if parent == current || parent.isEmpty { break }
-        current = parent
-    }
-    return out
+    locateAsset(defaultCheckpointName, folder: false, environment: environment, currentDirectory: currentDirectory,
+                executable: executable)
 }
 
 public struct OpenError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -63,10 +38,34 @@ public func openCheckpointRun(path: String, adjust: (ModelConfig) throws -> Mode
         throw OpenError("\(path): the checkpoint's vocabulary/outputs (\(ck.vocabSize)/\(ck.outputs)) do not match task \(wanted.task.rawValue) (\(task.vocabSize)/\(task.outputs))")
     }
     do {
-        return TrainingRun(task: task, model: try loadModel(from: ck, config: wanted))
+        let run = TrainingRun(task: task, model: try loadModel(from: ck, config: wanted))
+        if let h = ck.history {
+            run.restore(history: h.stepMetrics, heldOut: h.heldOut.map { ($0.step, $0.accuracy) }, maxRms: h.maxRms ?? [])
+        }
+        if let note = resumeNote(for: ck) { run.notes.append(note) }
+        return run
     } catch let error as CheckpointError {
         throw OpenError(error.message)
     } catch let error as ConfigError {
         throw OpenError("\(path): \(error.message)")
+    }
+}
+
+extension CheckpointHistory {
+    /// The steps as StepMetrics (per-layer gradient norms and alphas are not kept in a checkpoint).
+    public var stepMetrics: [StepMetrics] {
+        loss.indices.map { i in
+            StepMetrics(step: firstStep + i, loss: loss[i], accuracy: accuracy[i], gradNorm: gradNorm[i], layerGradNorms: [],
+                        alphas: [], nonFinite: nil, lr: lr[i])
+        }
+    }
+
+    /// The history of a run (its last `checkpointHistoryLimit` steps) for `saveCheckpoint`; `maxRms`
+    /// is the explorer's series when it saves.
+    public init(run: TrainingRun, maxRms: [Float]? = nil) {
+        let steps = run.history.suffix(checkpointHistoryLimit)
+        self.init(firstStep: steps.first?.step ?? run.model.step + 1, loss: steps.map(\.loss), accuracy: steps.map(\.accuracy),
+                  gradNorm: steps.map(\.gradNorm), lr: steps.map(\.lr), maxRms: maxRms,
+                  heldOut: run.heldOut.suffix(checkpointHistoryLimit).map { .init(step: $0.step, accuracy: $0.accuracy) })
     }
 }

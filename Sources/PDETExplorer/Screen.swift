@@ -100,7 +100,7 @@ func headerRows(_ state: ExplorerState, width: Int, options: RenderOptions) -> [
         HeaderItem(text: "layer \(state.layer + 1)/\(c.layers) head \(state.head + 1)/\(c.heads)"),
     ]
     if state.firstNonFinite != nil { run.append(HeaderItem(text: "NON-FINITE", style: alarm)) }
-    let unstable = c.pde != .off && !c.pdeClamp && diffusionAlphaSum(state) > 0.5
+    let unstable = c.pde != .off && diffusionUnstable(state)
     // A click on a toggle presses its key (the wheel over PDE and alpha steps them like p/P and A/a).
     let toggles: [HeaderItem] = [
         HeaderItem(text: "Residual \(c.residual ? "ON" : "OFF")", style: c.residual ? .plain : Style(bold: true),
@@ -148,10 +148,29 @@ private func drawHeaderLine(_ items: [HeaderItem], into grid: inout Grid, y: Int
     }
 }
 
-/// Σ alpha the Diffusion panel reports (the probed channel's, or the configured total before any forward).
-func diffusionAlphaSum(_ state: ExplorerState) -> Float {
-    if let probe = state.metrics?.diffusion { return max(probe.alphaSum, probe.meanAlphaSum) }
-    return state.config.pdeAlpha
+/// Whether the diffusion layer shown amplifies: its worst channel's gain ρ^steps above 1 (the probe's), or,
+/// before any forward, that of the configured alphas (pdeAlpha split evenly over the scales; the
+/// clamp projects them onto Σα ≤ 1/2 first).
+func diffusionUnstable(_ state: ExplorerState) -> Bool {
+    if let probe = state.metrics?.diffusion { return probe.unstable }
+    return diffusionIsUnstable(amplification: configuredDiffusionGain(state.config))
+}
+
+/// The gain ρ^steps of the alphas `c` sets (pdeAlpha split evenly over the scales, projected onto
+/// Σα ≤ 1/2 when the clamp is on): what a/A, c and m leave every channel at.
+func configuredDiffusionGain(_ c: ModelConfig) -> Double {
+    let each = c.pdeAlpha / Float(max(c.pdeScales.count, 1))
+    let total = each * Float(c.pdeScales.count)
+    let alphas = [Float](repeating: c.pdeClamp && total > diffusionAlphaSumLimit ? each * diffusionAlphaSumLimit / total : each,
+                         count: c.pdeScales.count)
+    return diffusionAmplification(alphas: alphas, scales: c.pdeScales, T: c.seqLen, steps: c.pdeSteps)
+}
+
+/// " (gain G > 1: unstable)" when the configured alphas amplify, else "" (status messages of a/A, c, m).
+func unstableNote(_ c: ModelConfig) -> String {
+    guard c.pde != .off else { return "" }
+    let gain = configuredDiffusionGain(c)
+    return diffusionIsUnstable(amplification: gain) ? " (gain \(formatCompact(gain)) > 1: unstable)" : ""
 }
 
 // MARK: status, keys, help, too small
@@ -185,6 +204,7 @@ public let helpLines: [(key: String, text: String)] = [
     ("t", "next task (same toggles, new weights)"),
     ("R", "re-seed and start from scratch"),
     ("s", "snapshot to snapshots/NNNN.txt and .ansi"),
+    ("S", "save a checkpoint to snapshots/step-N.safetensors"),
     ("+  -", "more / fewer training steps per frame"),
     ("b", "A/B split: B = copy of A (same seed, data, batch); b again closes"),
     ("Tab", "A/B: focus the other pane (toggles go to the focused one)"),

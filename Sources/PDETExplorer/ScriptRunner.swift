@@ -7,7 +7,9 @@
 // same snapshots and the same recording, byte for byte. Interactive callers pass `sleep` to really wait.
 import Foundation
 import PDETRender
+import PDETIO
 import PDETScript
+import PDETTasks
 
 /// A script that cannot go on (a snapshot that cannot be written): one line.
 public struct ScriptRunError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -121,20 +123,16 @@ public final class ScriptRunner {
         let text = path.lowercased().hasSuffix(".svg")
             ? comparison.snapshotText(number: nil, format: .svg, colorMode: options.colorMode, ascii: options.ascii, theme: options.theme)
             : comparison.snapshotText(number: nil, format: .txt, colorMode: .mono, ascii: options.ascii)
-        let folder = (full as NSString).deletingLastPathComponent
-        if !folder.isEmpty {
+        let folder = parentPath(full)
+        if !isDirectory(folder) {
             do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
                 throw ScriptRunError("snapshot \(path): cannot create folder '\(folder)'")
             }
         }
-        let fd = open(full, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else {
-            let reason = errno == EEXIST ? "file exists (snapshots never overwrite)" : String(cString: strerror(errno))
-            throw ScriptRunError("snapshot \(path): \(reason)")
+        let created: Bool
+        do { created = try createFileExclusively(path: full, bytes: Array(text.utf8)) } catch {
+            throw ScriptRunError("snapshot \(path): \(error.message)")
         }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        guard written == bytes.count else { throw ScriptRunError("snapshot \(path): write failed") }
+        guard created else { throw ScriptRunError("snapshot \(path): file exists (snapshots never overwrite)") }
     }
 }

@@ -195,31 +195,9 @@ func highestSnapshotNumber(in directory: String) -> Int {
     return best
 }
 
-/// Writes `text` to a temporary file and hard-links it to `path`; false when `path` already exists.
+/// Creates `path` with `text` unless it exists (PDETIO's one writer); false when it exists.
 private func createExclusively(path: String, text: String) throws(SnapshotError) -> Bool {
-    let temp = path + ".tmp-\(getpid())"
-    let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-    guard fd >= 0 else { throw SnapshotError("cannot write '\(temp)': \(String(cString: strerror(errno)))") }
-    defer { unlink(temp) }
-    let bytes = Array(text.utf8)
-    var done = 0
-    var failure: String?
-    bytes.withUnsafeBytes { raw in
-        while done < raw.count {
-            let n = write(fd, raw.baseAddress! + done, raw.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                failure = String(cString: strerror(errno))
-                return
-            }
-            done += n
-        }
+    do { return try createFileExclusively(path: path, bytes: Array(text.utf8)) } catch {
+        throw SnapshotError(error.message)
     }
-    if close(fd) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
-    if let failure { throw SnapshotError("cannot write '\(path)': \(failure)") }
-    if link(temp, path) != 0 {
-        if errno == EEXIST { return false }
-        throw SnapshotError("cannot write '\(path)': \(String(cString: strerror(errno)))")
-    }
-    return true
 }

@@ -264,3 +264,10 @@ func oneLine(_ s: String) -> String {
     }
     return out
 }
+
+/// Nil when `bytes` is one strict JSON document (no duplicate keys, no trailing commas, valid
+/// UTF-8), else the reason: run it before a lenient decoder (JSONDecoder accepts both).
+public func strictJSONProblem(_ bytes: [UInt8]) -> String? {
+    do { _ = try parseJSON(ArraySlice(bytes)) } catch { return error.message }
+    return nil
+}

@@ -50,14 +50,7 @@ public final class JSONLinesWriter {
 
     public init(path: String) throws(FileWriteError) {
         self.path = path
-        let folder = folderOf(path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
-            throw FileWriteError("cannot write '\(path)': folder '\(folder)' does not exist")
-        }
-        guard isDirectory.boolValue else { throw FileWriteError("cannot write '\(path)': '\(folder)' is not a folder") }
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw FileWriteError("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        fd = try openOutputStream(path: path)
     }
 
     deinit { close() }
@@ -70,16 +63,7 @@ public final class JSONLinesWriter {
     /// Appends a line of text (a newline is added; `line` must not contain one).
     public func appendLine(_ line: String) throws(FileWriteError) {
         guard fd >= 0 else { throw FileWriteError("cannot write '\(path)': the writer is closed") }
-        let bytes = Array((line + "\n").utf8)
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { raw in write(fd, raw.baseAddress! + done, raw.count - done) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileWriteError("cannot write '\(path)': \(String(cString: strerror(errno)))")
-            }
-            done += n
-        }
+        try writeToStream(fd, path: path, bytes: Array((line + "\n").utf8))
         linesWritten += 1
     }
 

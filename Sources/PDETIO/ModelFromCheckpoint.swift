@@ -22,6 +22,22 @@ public func loadModel(from ck: Checkpoint, config: ModelConfig) throws -> Transf
     let flat = try flatParameters(ck, layout: model.tensors, count: model.params.count)
     try model.loadParameters(flat)
     model.setStep(ck.step)
+    if let optimizer = try flatMoments(ck, layout: model.tensors, count: model.params.count) {
+        try model.loadOptimizerState(m: optimizer.m, v: optimizer.v, optimizerStep: optimizer.optimizerStep,
+                                     rewarmup: optimizer.rewarmup)
+    } else {
+        model.resetOptimizer(rewarmup: ck.step > 0 ? weightsOnlyRewarmup : 0)
+    }
     try model.apply(config)
     return model
+}
+
+/// Updates of the second warm-up a checkpoint without optimizer state resumes with: fresh moments
+/// at full rate would move every weight by about lr on the first update (their sign, not their size).
+public let weightsOnlyRewarmup = 20
+
+/// What to tell the user when a checkpoint that has been trained carries no optimizer state.
+public func resumeNote(for ck: Checkpoint) -> String? {
+    guard !ck.hasOptimizerState, ck.step > 0 else { return nil }
+    return "the checkpoint has no optimizer state (weights only): training resumes with fresh AdamW moments and a \(weightsOnlyRewarmup)-step warm-up"
 }

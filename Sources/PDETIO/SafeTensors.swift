@@ -90,15 +90,24 @@ public struct SafeTensorsFile: Sendable {
         }
         infos.sort { ($0.begin, $0.end) < ($1.begin, $1.end) || (($0.begin, $0.end) == ($1.begin, $1.end) && $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)) }
 
-        // Overlaps: walk in begin order; empty tensors occupy no bytes and never overlap.
+        // Overlaps and holes: walk in begin order; empty tensors occupy no bytes. The format requires
+        // the data section to be indexed entirely, without holes; checking it also catches a header
+        // length a few bytes short (the JSON still parses when only padding is cut, but every offset
+        // would then point a few bytes early and the last bytes would be left over).
         var coveredEnd = 0
         var coveredBy = ""
         for t in infos where t.end > t.begin {
             if t.begin < coveredEnd {
                 throw SafeTensorsError("safetensors: tensor '\(t.name)' [\(t.begin), \(t.end)) overlaps '\(coveredBy)' (which ends at \(coveredEnd))")
             }
+            if t.begin > coveredEnd {
+                throw SafeTensorsError("safetensors: bytes [\(coveredEnd), \(t.begin)) of the data belong to no tensor (a hole before '\(t.name)'; is the header length right?)")
+            }
             coveredEnd = t.end
             coveredBy = t.name
+        }
+        if coveredEnd != dataLength {
+            throw SafeTensorsError("safetensors: the tensors cover \(coveredEnd) of the \(dataLength) data bytes (is the header length right?)")
         }
 
         self.metadata = metadata

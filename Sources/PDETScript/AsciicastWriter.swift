@@ -4,6 +4,8 @@
 // recording interrupted by a crash is still a valid cast up to its last frame.
 
 import Foundation
+import Glibc
+import PDETIO
 
 public struct AsciicastError: Error, Equatable, Sendable, CustomStringConvertible {
     public var message: String
@@ -26,13 +28,12 @@ public struct AsciicastWriter {
             throw AsciicastError("asciicast size \(width)x\(height) must be in 1...10000 each")
         }
         guard timestamp >= 0 else { throw AsciicastError("asciicast timestamp must be ≥ 0 (got \(timestamp))") }
-        guard let file = fopen(path, "w") else {
-            throw AsciicastError("cannot write asciicast to \(path): \(String(cString: strerror(errno)))")
-        }
+        let fd: Int32
+        do { fd = try openOutputStream(path: path) } catch { throw AsciicastError("cannot write asciicast: \(error.message)") }
         self.path = path
         self.width = width
         self.height = height
-        sink = FileSink(file: file)
+        sink = FileSink(fd: fd)
         try sink.write(Self.headerLine(width: width, height: height, timestamp: timestamp), path: path)
     }
 
@@ -96,23 +97,27 @@ public struct AsciicastWriter {
     }
 }
 
-/// Owns the C FILE so that the writer can stay a copyable struct; closes it on release.
+/// Owns the output descriptor (PDETIO's one writer opened it) so that the writer can stay a
+/// copyable struct; closes it on release.
 private final class FileSink {
-    private var file: UnsafeMutablePointer<FILE>?
+    private var fd: Int32
 
-    init(file: UnsafeMutablePointer<FILE>) { self.file = file }
+    init(fd: Int32) { self.fd = fd }
 
     func write(_ line: String, path: String) throws(AsciicastError) {
-        guard let file else { throw AsciicastError("asciicast \(path) is already closed") }
-        if fputs(line, file) == EOF || fflush(file) != 0 {
-            throw AsciicastError("cannot write asciicast to \(path): \(String(cString: strerror(errno)))")
+        guard fd >= 0 else { throw AsciicastError("asciicast \(path) is already closed") }
+        do { try writeToStream(fd, path: path, bytes: Array(line.utf8)) } catch {
+            throw AsciicastError("cannot write asciicast: \(error.message)")
         }
     }
 
     func close() {
-        if let file { fclose(file) }
-        file = nil
+        if fd >= 0 { closeDescriptor(fd) }
+        fd = -1
     }
 
     deinit { close() }
 }
+
+/// `close(2)` under a name the class's own `close()` does not shadow.
+private func closeDescriptor(_ fd: Int32) { _ = Glibc.close(fd) }

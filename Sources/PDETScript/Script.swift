@@ -43,6 +43,9 @@ public enum ScriptLimits {
     public static let maxWaitMilliseconds = 600_000      // 10 minutes
     public static let maxScreenSide = 1000               // columns or rows
     public static let maxIndex = 4095                    // layer / head
+    public static let maxKeysPerLine = 256               // `keys …`
+    /// Actions in one script: each draws a frame (~7 ms), so 2000 replay in well under a minute.
+    public static let maxActions = 2000
 }
 
 /// Parses a whole script. Blank lines and lines whose first non-blank character is `#` are skipped.
@@ -53,6 +56,10 @@ public func parseScript(_ text: String, fileName: String) throws(ScriptError) ->
         let line = rawLine.trimmingBlanks()
         if line.isEmpty || line.hasPrefix("#") { continue }
         actions += try parseActionLine(line, fileName: fileName, lineNumber: index + 1)
+        if actions.count > ScriptLimits.maxActions {
+            throw ScriptError(fileName: fileName, line: index + 1,
+                              message: "the script has more than \(ScriptLimits.maxActions) actions (split it, or use 'steps N')")
+        }
     }
     return actions
 }
@@ -90,6 +97,9 @@ func parseActionLine(_ line: String, fileName: String, lineNumber: Int) throws(S
         return [.key(key)]
     case "keys":
         let chars = try oneArgument("a run of single-character keys (e.g. rlp)")
+        guard chars.count <= ScriptLimits.maxKeysPerLine else {
+            throw fail("'keys' takes at most \(ScriptLimits.maxKeysPerLine) keys, got \(chars.count)")
+        }
         return chars.map { .key(.char($0)) }
     case "wait":
         let text = try oneArgument("a duration (e.g. 200ms or 2s)")

@@ -7,26 +7,44 @@ import Glibc
 import Darwin
 #endif
 
-/// The data directory (assets/data), searched in this order:
-///  1. `$PDET_ASSETS/data` (PDET_ASSETS names the assets folder);
-///  2. `<dir>/assets/data` for the current directory and each of its parents;
-///  3. `<dir>/assets/data` and `<dir>/share/pdet-tui/assets/data` for the executable's directory
-///     (/proc/self/exe) and each of its parents (covers .build/debug/pdet-tui → ../../assets).
+/// The one asset locator: the first existing `<assets>/<relative>` (a folder when `folder`, else a
+/// file), searched in this order:
+///  1. `$PDET_ASSETS/<relative>` (PDET_ASSETS names the assets folder);
+///  2. `<dir>/assets/<relative>` for the current directory and each of its parents;
+///  3. `<dir>/assets/<relative>` and `<dir>/share/pdet-tui/assets/<relative>` for the executable's
+///     directory (/proc/self/exe, never argv[0]) and each of its parents (covers .build/release/pdet-tui
+///     → ../../assets and an install under PREFIX/bin → PREFIX/share/pdet-tui/assets).
+/// Pure POSIX string handling: no Foundation path helper (they trap on some one-character names).
+public func locateAsset(_ relative: String, folder: Bool,
+                        environment: String? = environmentValue("PDET_ASSETS"),
+                        currentDirectory: String? = currentDirectoryPath(),
+                        executable: String? = executablePath()) -> String? {
+    assetCandidates(relative, environment: environment, currentDirectory: currentDirectory, executable: executable)
+        .first { folder ? isDirectory($0) : fileExists($0) }
+}
+
+/// Where `locateAsset` looks, in order.
+func assetCandidates(_ relative: String, environment: String?, currentDirectory: String?, executable: String?) -> [String] {
+    var candidates: [String] = []
+    if let assets = environment, !assets.isEmpty { candidates.append(joinPath(assets, relative)) }
+    if let cwd = currentDirectory {
+        candidates += ancestors(of: cwd).map { joinPath($0, "assets/" + relative) }
+    }
+    if let exe = executable {
+        for dir in ancestors(of: parentPath(exe)) {
+            candidates += [joinPath(dir, "assets/" + relative), joinPath(dir, "share/pdet-tui/assets/" + relative)]
+        }
+    }
+    return candidates
+}
+
+/// The data directory (assets/data), found by `locateAsset`.
 /// Throws `dataDirectoryNotFound` listing the places searched.
 public func locateDataDirectory(environment: String? = environmentValue("PDET_ASSETS"),
                                 currentDirectory: String? = currentDirectoryPath(),
                                 executable: String? = executablePath()) throws(TaskError) -> String {
-    var candidates: [String] = []
-    if let assets = environment, !assets.isEmpty { candidates.append(joinPath(assets, "data")) }
-    if let cwd = currentDirectory {
-        candidates += ancestors(of: cwd).map { joinPath($0, "assets/data") }
-    }
-    if let exe = executable {
-        for dir in ancestors(of: parentPath(exe)) {
-            candidates += [joinPath(dir, "assets/data"), joinPath(dir, "share/pdet-tui/assets/data")]
-        }
-    }
-    if let found = candidates.first(where: isDirectory) { return found }
+    if let found = locateAsset("data", folder: true, environment: environment, currentDirectory: currentDirectory,
+                               executable: executable) { return found }
     // Report the distinct roots, not every parent, so the message stays one readable line.
     var searched: [String] = []
     if let assets = environment, !assets.isEmpty { searched.append("$PDET_ASSETS=\(assets)") }
@@ -60,7 +78,7 @@ private func string(_ buffer: [CChar]) -> String {
 }
 
 /// `path` and each parent directory up to "/", nearest first.
-func ancestors(of path: String) -> [String] {
+public func ancestors(of path: String) -> [String] {
     var out: [String] = []
     var current = path
     while !current.isEmpty {
@@ -73,7 +91,7 @@ func ancestors(of path: String) -> [String] {
 }
 
 /// "/a/b/c" → "/a/b", "/a" → "/", "c" → ".", "/" → "/".
-func parentPath(_ path: String) -> String {
+public func parentPath(_ path: String) -> String {
     var p = Substring(path)
     while p.count > 1 && p.hasSuffix("/") { p = p.dropLast() }
     guard let slash = p.lastIndex(of: "/") else { return "." }
@@ -81,17 +99,17 @@ func parentPath(_ path: String) -> String {
     return head.isEmpty ? "/" : String(head)
 }
 
-func joinPath(_ directory: String, _ name: String) -> String {
+public func joinPath(_ directory: String, _ name: String) -> String {
     directory.hasSuffix("/") ? directory + name : directory + "/" + name
 }
 
-func isDirectory(_ path: String) -> Bool {
+public func isDirectory(_ path: String) -> Bool {
     guard let dir = opendir(path) else { return false }
     closedir(dir)
     return true
 }
 
 /// True for an existing path that is not a directory.
-func fileExists(_ path: String) -> Bool {
+public func fileExists(_ path: String) -> Bool {
     access(path, F_OK) == 0 && !isDirectory(path)
 }

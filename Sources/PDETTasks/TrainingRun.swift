@@ -22,6 +22,18 @@ public final class TrainingRun {
 
     public var config: ModelConfig { model.config }
 
+    /// The explorer's largest-rms series carried over from a checkpoint (aligned with the end of `history`).
+    public private(set) var carriedMaxRms: [Float] = []
+    /// What opening the run has to tell the user (e.g. a checkpoint without optimizer state).
+    public var notes: [String] = []
+
+    /// History carried over from a checkpoint (steps trained before this process), oldest first.
+    public func restore(history steps: [StepMetrics], heldOut points: [(step: Int, accuracy: Float)], maxRms: [Float] = []) {
+        history = steps
+        heldOut = points
+        carriedMaxRms = maxRms
+    }
+
     /// The training batch of the next step (deterministic in seed and step).
     public var nextBatch: Batch { task.trainBatch(index: model.step, batchSize: config.batch) }
 
@@ -35,9 +47,10 @@ public final class TrainingRun {
         return m
     }
 
-    /// Accuracy over the whole held-out split (up to `limit` examples), recorded in `heldOut`.
+    /// Accuracy over the whole held-out split (up to `limit` examples), recorded in `heldOut` unless
+    /// `record` is false (a report that must not change what a checkpoint saved next would hold).
     @discardableResult
-    public func evaluate(limit: Int = 512, batchSize: Int = 64) -> Float {
+    public func evaluate(limit: Int = 512, batchSize: Int = 64, record: Bool = true) -> Float {
         let n = min(limit, task.testSize)
         var correct = 0.0, counted = 0.0
         var index = 0
@@ -54,7 +67,7 @@ public final class TrainingRun {
             index += 1
         }
         let acc = counted > 0 ? Float(correct / counted) : .nan
-        heldOut.append((model.step, acc))
+        if record { heldOut.append((model.step, acc)) }
         return acc
     }
 

@@ -47,6 +47,7 @@ public final class TerminalScreen {
         unicode = String(cString: nl_langinfo(nl_item(CODESET))) == "UTF-8"
 
         cbreak()
+        pdet_disable_flow_control()      // after cbreak: ncurses does not touch IXON there
         noecho()
         keypad(pdet_stdscr(), true)
         scrollok(pdet_stdscr(), false)
@@ -77,7 +78,14 @@ public final class TerminalScreen {
         return (Int(w), Int(h))
     }
 
-    /// Set by SIGINT, SIGTERM or SIGHUP: the app loop should return so the terminal is restored.
+    /// The signal that ended the session (SIGINT, SIGTERM, SIGHUP or SIGQUIT), nil if none: the
+    /// command exits 128 + it after restoring the terminal.
+    public static var quitSignal: Int32? {
+        let n = pdet_signal_quit_number()
+        return n == 0 ? nil : n
+    }
+
+    /// Set by SIGINT, SIGTERM, SIGHUP or SIGQUIT: the app loop should return so the terminal is restored.
     public var quitRequested: Bool { pdet_signal_quit_requested() != 0 || hungUp }
 
     /// True once the terminal has gone away (the pty closed without a SIGHUP reaching us): reads

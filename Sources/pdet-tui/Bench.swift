@@ -29,10 +29,12 @@ struct Bench: ParsableCommand {
     var minilm: String?
     @Flag(help: "Also time the explorer: frame compose/export at 200x60, key press to new frame.")
     var explorer = false
+    @Flag(help: "Also time one channel's diffusion stability figure (eigenvalues of the T×T step, T = 64, 128, 256).")
+    var stability = false
 
     func validate() throws {
         guard iterations >= 1 && iterations <= 100_000 else { throw ValidationError("--iterations must be in 1...100000") }
-        guard warmup >= 0 else { throw ValidationError("--warmup must be ≥ 0") }
+        guard warmup >= 0 && warmup <= 10_000 else { throw ValidationError("--warmup must be in 0...10000 (got \(warmup))") }
     }
 
     static func benchConfig() -> ModelConfig {
@@ -78,6 +80,12 @@ struct Bench: ParsableCommand {
             results.append(BenchResult(name: "explorer_ansi_200x60", medianMs: t.exportMilliseconds, iterations: iterations))
             results.append(BenchResult(name: "explorer_key_to_preview", medianMs: t.keyToPreviewMilliseconds, iterations: iterations))
             results.append(BenchResult(name: "explorer_key_to_frame", medianMs: t.keyToFrameMilliseconds, iterations: iterations))
+        }
+        if stability {
+            for T in [64, 128, 256] {
+                let ms = median { _ = diffusionSpectralRadius(alphas: [0.25, 0.2, 0.21], scales: [1, 2, 4], T: T) }
+                results.append(BenchResult(name: "stability_radius_T\(T)", medianMs: ms, iterations: iterations))
+            }
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

@@ -26,9 +26,8 @@ struct Explore: ParsableCommand {
     var simulator: SimulatorOptions
 
     func run() throws {
-        if simulator.enabled && (lessonScript.isActive || bert.directory != nil) {
-            throw ValidationError("--simulator applies to the toy model, not to --model, --lesson or --script (press M there)")
-        }
+        try checkFlagsApply(model: model, bert: bert, lessonScript: lessonScript, simulator: simulator)
+        try checkOutputs([lessonScript.record])
         if let directory = bert.directory { return try runBertExplorer(bert, directory: directory, display: display) }
         if lessonScript.isActive { return try runInteractiveLessonOrScript(lessonScript, model: model, display: display) }
         let theme = try display.resolvedTheme(followTerminal: true)

@@ -38,8 +38,8 @@ struct LessonsCommand: ParsableCommand {
 struct LessonScriptOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Play lesson N (see `pdet-tui lessons`); ← / → move between beats.", valueName: "n"))
     var lesson: Int?
-    @Option(help: ArgumentHelp("The lesson's beat to open (1-based).", valueName: "k"))
-    var beat: Int = 1
+    @Option(name: .customLong("beat"), help: ArgumentHelp("With --lesson: the beat to open (1-based). (default: 1)", valueName: "k"))
+    var beatGiven: Int?
     @Option(help: ArgumentHelp("Replay a script file (docs/scripts.md).", valueName: "file"))
     var script: String?
     @Option(help: ArgumentHelp("Record the session as an asciicast v2 file.", valueName: "file.cast"))
@@ -47,8 +47,14 @@ struct LessonScriptOptions: ParsableArguments {
 
     func validate() throws {
         if lesson != nil && script != nil { throw ValidationError("--lesson and --script cannot be combined") }
-        guard beat >= 1 else { throw ValidationError("--beat must be at least 1 (got \(beat))") }
+        if let beatGiven {
+            guard lesson != nil else { throw ValidationError("--beat applies to --lesson N only") }
+            guard beatGiven >= 1 else { throw ValidationError("--beat must be at least 1 (got \(beatGiven))") }
+        }
     }
+
+    /// The beat to open (1 unless --beat was given).
+    var beat: Int { beatGiven ?? 1 }
 
     var isActive: Bool { lesson != nil || script != nil || record != nil }
 }

@@ -42,7 +42,7 @@ struct ModelOptions: ParsableArguments {
     var pdeAlpha: Float?
     @Option(name: .customLong("pde-steps"), help: "Explicit Euler steps per diffusion layer (1...64).")
     var pdeSteps: Int?
-    @Option(name: .customLong("pde-clamp"), help: "Keep the sum of alphas at most 1/2 (the stability limit).")
+    @Option(name: .customLong("pde-clamp"), help: "Keep the sum of alphas at most 1/2 (sufficient for stability).")
     var pdeClamp: OnOff?
     @Option(name: .customLong("init-gain"), help: "Weight init scale: weights ~ Normal(0, 0.02 × gain).")
     var initGain: Float?

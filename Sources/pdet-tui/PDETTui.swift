@@ -1,5 +1,10 @@
 // pdet-tui: take a small Transformer apart while it trains, reading it as a discretised PDE.
 import ArgumentParser
+import CPosix
+import PDETTerminal
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct PDETTui: ParsableCommand {
@@ -9,9 +14,27 @@ struct PDETTui: ParsableCommand {
             abstract: "A terminal explorer that takes a small Transformer apart while it runs.",
             discussion: "Runs `explore` when no subcommand is given. Its flags:\n\n" + modelFlagsHelp,
             version: "0.1.0",
-            subcommands: [Explore.self, Train.self, SnapshotCommand.self, Bench.self, Inspect.self, Reproduce.self, Demo.self, LessonsCommand.self],
+            subcommands: [Explore.self, Train.self, SnapshotCommand.self, Bench.self, Inspect.self, Reproduce.self, DatasetCommand.self, Demo.self, LessonsCommand.self],
             defaultSubcommand: Explore.self
         )
+    }
+
+    /// Parses and runs the command like ParsableCommand's own `main`, with two additions: SIGINT,
+    /// SIGTERM, SIGHUP and SIGQUIT remove any temporary output file in flight before the process dies
+    /// (the terminal UI replaces these handlers with its own while it is open), and a UI session that
+    /// a signal ended exits 128 + the signal, as shells expect.
+    static func main() {
+        pdet_cleanup_signals_install()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+        if let signal = TerminalScreen.quitSignal {
+            pdet_temp_remove_all()
+            Glibc.exit(128 + signal)
+        }
     }
 
     /// The option lines of the model and display flags, so `pdet-tui --help` shows them too

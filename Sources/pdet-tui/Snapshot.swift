@@ -45,17 +45,15 @@ struct SnapshotCommand: ParsableCommand {
     }
 
     func run() throws {
-        // Fail before training when an output folder is missing or PDET_THEME is bad.
-        for path in [out, metricsJSONPath].compactMap({ $0 }) { try requireFolder(of: path) }
+        try checkFlagsApply(model: model, bert: bert, lessonScript: lessonScript, simulator: simulator)
+        // Fail before training when an output cannot be written or PDET_THEME is bad.
+        try checkOutputs([out, metricsJSONPath, lessonScript.record])
         let theme = try display.resolvedTheme(followTerminal: false)
         if let directory = bert.directory { return try runBertSnapshot(directory, theme: theme) }
         if let text = try headlessLessonOrScript(lessonScript, model: model, steps: steps, size: size, format: format,
                                                  colorMode: display.colorOff ? .mono : .c256, ascii: display.ascii, theme: theme) {
-            if let out { try write(Array(text.utf8), to: out) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
+            try writeOutput(Array(text.utf8), to: out)
             return
-        }
-        if simulator.enabled && (lessonScript.isActive || bert.directory != nil) {
-            throw ValidationError("--simulator applies to the toy model's frame, not to --model, --lesson or --script (press M there)")
         }
         let session = try openSession(model, running: false)
         let config = session.state.config
@@ -66,13 +64,9 @@ struct SnapshotCommand: ParsableCommand {
         try simulator.apply(to: session)
         let text = headlessSnapshot(session: session, steps: 0, layer: layer - 1, head: head - 1, size: size,
                                     format: format, colorMode: display.colorOff ? .mono : .c256, ascii: display.ascii, theme: theme)
-        if let out {
-            try write(Array(text.utf8), to: out)
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        }
+        try writeOutput(Array(text.utf8), to: out)
         if let metricsJSONPath {
-            try write(Array((session.frameMetricsJSON + "\n").utf8), to: metricsJSONPath)
+            try writeOutput(Array((session.frameMetricsJSON + "\n").utf8), to: metricsJSONPath)
         }
     }
 
@@ -82,30 +76,7 @@ struct SnapshotCommand: ParsableCommand {
         if metricsJSONPath != nil { throw ValidationError("--metrics-json does not apply with --model") }
         let text = try bertSnapshot(bert, directory: directory, model: model, layer: layer, head: head, size: size,
                                     format: format, colorMode: display.colorOff ? .mono : .c256, ascii: display.ascii, theme: theme)
-        if let out { try write(Array(text.utf8), to: out) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
-    }
-
-    private func write(_ bytes: [UInt8], to path: String) throws {
-        do {
-            try writeFileAtomically(path: path, bytes: bytes)
-        } catch {
-            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
-            throw ExitCode(1)
-        }
-    }
-
-    private func requireFolder(of path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        var isDirectory: ObjCBool = false
-        let checked = folder.isEmpty ? "." : folder
-        guard FileManager.default.fileExists(atPath: checked, isDirectory: &isDirectory), isDirectory.boolValue else {
-            FileHandle.standardError.write(Data("Error: cannot save '\(path)': folder '\(checked)' does not exist\n".utf8))
-            throw ExitCode(1)
-        }
-        guard FileManager.default.isWritableFile(atPath: checked) else {
-            FileHandle.standardError.write(Data("Error: cannot save '\(path)': folder '\(checked)' is not writable\n".utf8))
-            throw ExitCode(1)
-        }
+        try writeOutput(Array(text.utf8), to: out)
     }
 }
 
