@@ -195,7 +195,7 @@ public final class ComparisonSession {
         splitSnapshotText(state, number: number, format: format, colorMode: colorMode, ascii: ascii, theme: theme)
     }
 
-    /// `s` in the split view: the split frame as snapshots/NNNN.txt and .ansi (never overwriting).
+    /// `s` in the split view: the split frame as snapshots/NNNN.txt, .ansi and .svg (never overwriting).
     private func saveSnapshot() {
         let options = a.lastOptions
         let ab = state

@@ -10,7 +10,7 @@ public enum ExplorerEffect: Equatable, Sendable {
     case trainSteps(Int)        // train this many steps now, then refresh
     case reset                  // new weights from state.config (seed already changed by the reducer)
     case switchTask             // a new run for state.config.task (same toggles)
-    case snapshot               // write snapshots/NNNN.txt and .ansi
+    case snapshot               // write snapshots/NNNN.txt, .ansi and .svg
     case saveCheckpoint         // write snapshots/step-N.safetensors (weights, AdamW state, history)
     case simulate               // simulator mode: a fresh trajectory (and a cheap convergence study)
     case convergence            // simulator mode: the convergence study, whatever it costs
