@@ -39,13 +39,16 @@ run() { (cd "$ELSEWHERE" && env -u PDET_ASSETS -u NO_COLOR -u PDET_THEME PATH="$
 
 step "pdet-tui --version / --help from the PATH"
 [ "$(run pdet-tui --version)" = "0.1.0" ] || fail "--version"
-run pdet-tui --help | grep -q -- "--theme" || fail "--help lacks --theme"
+# (outputs are captured before grep -q reads them: grep stops at the first match, and under pipefail
+# the writer's broken pipe would fail the pipeline)
+help="$(run pdet-tui --help)" || fail "--help failed"
+grep -q -- "--theme" <<<"$help" || fail "--help lacks --theme"
 
 step "snapshot: the shipped checkpoint from share/pdet-tui/assets"
 out="$(run pdet-tui snapshot --size 240x30)" || fail "snapshot failed"
-echo "$out" | grep -q "step 1000" || fail "the default checkpoint was not opened: $(echo "$out" | head -3)"
-echo "$out" | grep -qF "opened the default checkpoint $PREFIX/share/pdet-tui/assets/checkpoints/default.safetensors" \
-    || fail "status line does not name the installed checkpoint"
+grep -q "step 1000" <<<"$out" || fail "the default checkpoint was not opened: $(echo "$out" | head -3)"
+grep -qF "opened the default checkpoint $PREFIX/share/pdet-tui/assets/checkpoints/default.safetensors" \
+    <<<"$out" || fail "status line does not name the installed checkpoint"
 
 step "snapshot --task digits: the data from share/pdet-tui/assets"
 run pdet-tui snapshot --task digits --layers 1 --d-model 16 --heads 2 --d-ff 16 --batch 4 --size 80x24 --format svg --out frame.svg \
@@ -53,31 +56,35 @@ run pdet-tui snapshot --task digits --layers 1 --d-model 16 --heads 2 --d-ff 16 
 python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])" "$ELSEWHERE/frame.svg" || fail "frame.svg is not XML"
 
 step "lessons: listed and playable headless"
-run pdet-tui lessons | grep -q "^0  " || fail "pdet-tui lessons lists nothing"
-run pdet-tui snapshot --lesson 1 --beat 1 --size 80x24 | grep -q "# lesson 1 beat 1/" || fail "lesson 1 did not render"
+lessons="$(run pdet-tui lessons)" || fail "pdet-tui lessons failed"
+grep -q "^0  " <<<"$lessons" || fail "pdet-tui lessons lists nothing"
+beat="$(run pdet-tui snapshot --lesson 1 --beat 1 --size 80x24)" || fail "snapshot --lesson 1 failed"
+grep -q "# lesson 1 beat 1/" <<<"$beat" || fail "lesson 1 did not render"
 
 step "--model: the pretrained MiniLM (when scripts/fetch-minilm.sh has fetched it)"
 if [ -f "$REPO/.cache/minilm/config.json" ]; then
-    run pdet-tui snapshot --model "$REPO/.cache/minilm" --size 100x30 | grep -q "MiniLM" || fail "--model did not open MiniLM"
+    frame="$(run pdet-tui snapshot --model "$REPO/.cache/minilm" --size 100x30)" || fail "snapshot --model failed"
+    grep -q "MiniLM" <<<"$frame" || fail "--model did not open MiniLM"
 else
     echo "  (skipped: .cache/minilm not fetched; scripts/fetch-minilm.sh needs the network)"
 fi
 err="$(run pdet-tui snapshot --model "$ELSEWHERE/no-such-model" 2>&1 >/dev/null)" && fail "a missing --model folder succeeded"
-[ "$(echo "$err" | grep -c '^Error:')" = 1 ] || fail "a missing --model folder is not one error line: $err"
+[ "$(grep -c '^Error:' <<<"$err")" = 1 ] || fail "a missing --model folder is not one error line: $err"
 
 step "man -l renders the page (no warnings) and man finds it through MANPATH"
 command -v man >/dev/null || fail "man is not installed (scripts/setup.sh installs man-db)"
 page="$(MANWIDTH=100 man -l "$PREFIX/share/man/man1/pdet-tui.1" 2>"$TMP/man.err")" || fail "man -l failed"
 [ ! -s "$TMP/man.err" ] || fail "man -l warned: $(head -3 "$TMP/man.err")"
 for word in NAME SYNOPSIS snapshot --theme --no-mouse lessons; do
-    echo "$page" | grep -qF -- "$word" || fail "the man page lacks '$word'"
+    grep -qF -- "$word" <<<"$page" || fail "the man page lacks '$word'"
 done
-MANPATH="$PREFIX/share/man" MANWIDTH=100 man pdet-tui 2>/dev/null | grep -q "PDET-TUI(1)" || fail "man pdet-tui (MANPATH) failed"
+viaPath="$(MANPATH="$PREFIX/share/man" MANWIDTH=100 man pdet-tui 2>/dev/null)" || fail "man pdet-tui (MANPATH) failed"
+grep -q "PDET-TUI(1)" <<<"$viaPath" || fail "man pdet-tui (MANPATH) shows another page"
 
 step "completions: bash loads; zsh and fish parse when installed"
 spec="$(bash -c 'source "$1" && complete -p pdet-tui' _ "$PREFIX/share/bash-completion/completions/pdet-tui" 2>&1)" \
     || fail "the bash completion does not load: $spec"
-echo "$spec" | grep -q "pdet-tui$" || fail "complete -p says: $spec"
+grep -q "pdet-tui$" <<<"$spec" || fail "complete -p says: $spec"
 if command -v zsh >/dev/null; then zsh -n "$PREFIX/share/zsh/site-functions/_pdet-tui" || fail "zsh completion"; else echo "  (zsh not installed)"; fi
 if command -v fish >/dev/null; then fish -n "$PREFIX/share/fish/vendor_completions.d/pdet-tui.fish" || fail "fish completion"; else echo "  (fish not installed)"; fi
 
