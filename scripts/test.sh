@@ -9,6 +9,8 @@ bash scripts/fetch-minilm.sh >/dev/null || echo "test: MiniLM could not be fetch
 swift build -c release --product pdet-tui
 swift test -c release -Xswiftc -enable-testing
 bash scripts/install-test.sh
+# The same checkpoint bits on every vector path (AVX-512, AVX2, portable builds): issue 12.
+bash scripts/bits-test.sh
 for t in scripts/tmux-*-test.sh; do
     [ -f "$t" ] && bash "$t"
 done
