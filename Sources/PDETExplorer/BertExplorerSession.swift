@@ -132,10 +132,16 @@ public final class BertExplorerSession {
     private func writeSnapshot() {
         let size = lastSize
         do {
-            let written = try writeSnapshotPair(directory: snapshotDirectory) { n in
+            let written = try writeSnapshotPair(directory: snapshotDirectory, reserving: ["svg"]) { n in
                 (snapshotText(size: size, number: n, format: .txt), snapshotText(size: size, number: n, format: .ansi))
             }
             state.status = "snapshot \(written.txt) and \(written.ansi)"
+            let svg = snapshotText(size: size, number: written.number, format: .svg)
+            if let failure = writeSnapshotSVG(directory: snapshotDirectory, number: written.number, text: svg, writer: atomicSnapshotWriter) {
+                state.status += "; svg: \(failure)"
+            } else {
+                state.status += " and .svg"
+            }
         } catch {
             state.status = "cannot save snapshot: \(error.message)"
         }
@@ -146,7 +152,7 @@ public final class BertExplorerSession {
 func bertModelName(directory: String) -> String {
     let readme = (try? String(contentsOfFile: directory + "/README.md", encoding: .utf8)) ?? ""
     if readme.contains("all-MiniLM-L6-v2") { return "MiniLM all-MiniLM-L6-v2" }
-    let name = (directory as NSString).standardizingPath.split(separator: "/").last.map(String.init) ?? directory
+    let name = directory.split(separator: "/").last(where: { $0 != "." }).map(String.init) ?? directory
     return name
 }
 
