@@ -42,6 +42,8 @@ public final class Transformer {
     let sinusoid: FloatBuffer             // (T, C) fixed table
     var lastForward: (loss: Double, correct: Int, counted: Int, rows: Int)?
     var lastNonFinite: NonFinite?
+    /// The last `layerStability` result (eigenvalues are O(T³): recomputed only when its inputs change).
+    var stabilityCache: (key: StabilityKey, value: DiffusionStability)?
     public internal(set) var step: Int = 0    // updates applied so far: the data cursor (batch index) and warm-up position
     /// Updates applied to the current AdamW moments: the bias-correction count t − 1. Equal to `step`
     /// unless the moments were reset (a checkpoint without optimizer state), so resuming never takes

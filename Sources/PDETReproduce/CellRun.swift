@@ -62,7 +62,7 @@ public func runCell(_ cell: Cell, grid: ReproGrid, dataDirectory: String? = nil)
         throw ReproError("cell \(cell.index) (\(cell.task.rawValue), \(cell.variant.name), seed \(cell.seed)): \(error)")
     }
     var firstNonFinite = 0
-    for _ in 0..<grid.steps {
+    for _ in 0..<grid.settings(for: cell.task).steps {
         let m = run.step()
         if firstNonFinite == 0, m.nonFinite != nil || !m.loss.isFinite { firstNonFinite = m.step }
     }
@@ -103,17 +103,18 @@ public func runCell(_ cell: Cell, grid: ReproGrid, dataDirectory: String? = nil)
                       uniformCosine: means[3], uniformJSD: means[4])
 }
 
-/// Runs every cell of `shard` in grid order, calling `progress(done, total, result)` after each.
-public func runGrid(_ grid: ReproGrid, shard: Shard = .all, dataDirectory: String? = nil,
-                    progress: (Int, Int, CellResult) -> Void = { _, _, _ in }) throws(ReproError) -> [CellResult] {
+/// Runs every cell of `shard` in grid order, except those in `done` (a resumed run), calling
+/// `progress(finished, total, result)` after each; an error it throws stops the run.
+public func runGrid(_ grid: ReproGrid, shard: Shard = .all, skipping done: Set<Int> = [], dataDirectory: String? = nil,
+                    progress: (Int, Int, CellResult) throws(ReproError) -> Void = { _, _, _ in }) throws(ReproError) -> [CellResult] {
     let problems = grid.problems()
     guard problems.isEmpty else { throw ReproError(problems.joined(separator: "; ")) }
-    let cells = grid.cells(in: shard)
+    let cells = grid.cells(in: shard).filter { !done.contains($0.index) }
     var out: [CellResult] = []
     for cell in cells {
         let r = try runCell(cell, grid: grid, dataDirectory: dataDirectory)
         out.append(r)
-        progress(out.count, cells.count, r)
+        try progress(out.count, cells.count, r)
     }
     return out
 }

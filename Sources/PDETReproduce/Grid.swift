@@ -97,29 +97,55 @@ public struct ReproError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// What one task's cells train: the number of steps and the base model (task, seed, pde and
+/// stabilisers are set per cell). Tasks may differ (a grid calibrated per task).
+public struct TaskSettings: Equatable, Sendable {
+    public var steps: Int
+    public var model: ModelConfig
+
+    public init(steps: Int, model: ModelConfig) {
+        self.steps = steps
+        self.model = model
+    }
+}
+
 /// The whole experiment: the tasks, the variants, the seeds, and the model and training settings
-/// every cell shares.
+/// of each task. `steps` and `model` are the settings of every task without an entry in `perTask`.
 public struct ReproGrid: Equatable, Sendable {
     public var tasks: [TaskKind]
     public var variants: [Variant]
     public var seeds: Int              // seeds 1...seeds
-    public var steps: Int              // training steps per cell
+    public var steps: Int              // training steps per cell (tasks not in perTask)
     public var evalSize: Int           // held-out examples for the accuracy
-    public var model: ModelConfig      // the base model (task, seed, pde and stabilisers are set per cell)
+    public var model: ModelConfig      // the base model (tasks not in perTask)
+    public var perTask: [TaskKind: TaskSettings]
     public var multiScales: [Int]      // the scales of the multi-scale variants
 
     public init(tasks: [TaskKind], variants: [Variant] = Variant.all, seeds: Int, steps: Int, evalSize: Int,
-                model: ModelConfig, multiScales: [Int] = [1, 2, 4]) {
+                model: ModelConfig, perTask: [TaskKind: TaskSettings] = [:], multiScales: [Int] = [1, 2, 4]) {
         self.tasks = tasks
         self.variants = variants
         self.seeds = seeds
         self.steps = steps
         self.evalSize = evalSize
         self.model = model
+        self.perTask = perTask
         self.multiScales = multiScales
     }
 
     public static let defaultTasks: [TaskKind] = [.listops, .digits, .pathfinder]
+
+    /// The grids `--grid NAME` knows, in the order `--help` lists them.
+    public static let names = ["standard", "quick"]
+
+    /// The grid called `name` (`--grid`); nil for an unknown name.
+    public static func named(_ name: String) -> ReproGrid? {
+        switch name {
+        case "standard": return standard()
+        case "quick": return quick()
+        default: return nil
+        }
+    }
 
     /// `--quick`: sized so the whole grid (3 tasks × 17 variants × 3 seeds = 153 cells) finishes in
     /// under 10 minutes on 2 cores: one cell of 100 steps took about 2.5 s on a loaded 2-core machine
@@ -130,11 +156,55 @@ public struct ReproGrid: Equatable, Sendable {
         return ReproGrid(tasks: defaultTasks, seeds: 3, steps: 100, evalSize: 256, model: m)
     }
 
-    /// The default grid: the default model (L6 C64 NH4 F256 T64, batch 32), 2000 steps, 3 seeds.
-    public static func standard() -> ReproGrid {
+    /// The settings of the standard grid for each task, calibrated so the baseline learns
+    /// (docs/results/calibration.md has the runs behind every number; PDET_THREADS=1, shared machine):
+    /// - listops: 2 layers beat 4 (0.281 vs 0.264 held-out, at half the step time); lr 1e-3 with a
+    ///   200-step warm-up, 5000 steps: seeds 2 and 3 end at 0.262 and 0.281 (seed 1: 0.281 at 4000).
+    /// - digits: 2 layers, lr 2e-3, warm-up 100, 3000 steps: 0.905 and 0.855 (4 layers: 0.802 at 2000).
+    /// - pathfinder: at 8×8 (T 64) and 6×6 (T 36) every setting tried stayed at chance (loss ln 2) for
+    ///   3000 steps; on the 5×5 grid (T 25) every setting leaves chance between steps 500 and 2750 and
+    ///   ends at 0.70-0.85; 2 layers with learned positions is the cheapest (about a third of a listops
+    ///   step) and among the best; 6000 steps leave room for a seed that starts late.
+    public static func standardSettings(_ task: TaskKind) -> TaskSettings {
         var m = ModelConfig()
-        m.seqLen = 64
-        return ReproGrid(tasks: defaultTasks, seeds: 3, steps: 2000, evalSize: 512, model: m)
+        m.dModel = 64; m.heads = 4; m.dFF = 256; m.batch = 32
+        switch task {
+        case .digits:
+            m.layers = 2; m.seqLen = 64; m.lr = 2e-3; m.warmup = 100
+            return TaskSettings(steps: 3000, model: m)
+        case .pathfinder:
+            m.layers = 2; m.seqLen = 25; m.lr = 1e-3; m.warmup = 200; m.pos = .learned
+            return TaskSettings(steps: 6000, model: m)
+        default:
+            m.layers = 2; m.seqLen = 64; m.lr = 1e-3; m.warmup = 200
+            return TaskSettings(steps: 5000, model: m)
+        }
+    }
+
+    /// The standard grid (the default): listops, digits, pathfinder, all 17 variants, 5 seeds, each
+    /// task at its calibrated settings (`standardSettings`).
+    public static func standard() -> ReproGrid {
+        var perTask: [TaskKind: TaskSettings] = [:]
+        for t in defaultTasks { perTask[t] = standardSettings(t) }
+        let first = standardSettings(defaultTasks[0])
+        return ReproGrid(tasks: defaultTasks, seeds: 5, steps: first.steps, evalSize: 512, model: first.model, perTask: perTask)
+    }
+
+    /// The steps and base model of `task`'s cells.
+    public func settings(for task: TaskKind) -> TaskSettings {
+        perTask[task] ?? TaskSettings(steps: steps, model: model)
+    }
+
+    /// Changes the settings of every task (a command-line override such as `--steps`).
+    public mutating func changeEveryTask(_ change: (inout TaskSettings) -> Void) {
+        var base = TaskSettings(steps: steps, model: model)
+        change(&base)
+        steps = base.steps
+        model = base.model
+        for (t, var s) in perTask {
+            change(&s)
+            perTask[t] = s
+        }
     }
 
     /// Every cell, task-major, then variant, then seed.
@@ -155,7 +225,7 @@ public struct ReproGrid: Equatable, Sendable {
 
     /// The model one cell trains.
     public func config(for cell: Cell) -> ModelConfig {
-        var c = cell.variant.apply(to: model, multiScales: multiScales)
+        var c = cell.variant.apply(to: settings(for: cell.task).model, multiScales: multiScales)
         c.task = cell.task
         c.seed = cell.seed
         return c
@@ -169,33 +239,68 @@ public struct ReproGrid: Equatable, Sendable {
         if variants.isEmpty { out.append("the grid has no variants") }
         if Set(variants).count != variants.count { out.append("--variants must not repeat a variant") }
         if seeds < 1 || seeds > 1000 { out.append("--seeds must be in 1...1000 (got \(seeds))") }
-        if steps < 0 || steps > 10_000_000 { out.append("--steps must be in 0...10000000 (got \(steps))") }
         if evalSize < 1 { out.append("--eval-size must be ≥ 1 (got \(evalSize))") }
-        var probe = model
-        probe.pdeScales = multiScales
-        out += probe.problems()
-        if tasks.contains(.digits) && model.seqLen < 64 { out.append("task digits needs seq-len ≥ 64 (got \(model.seqLen))") }
-        if tasks.contains(.pathfinder) && model.seqLen < 25 { out.append("task pathfinder needs seq-len ≥ 25 (got \(model.seqLen))") }
+        let perTaskText = !uniform
+        for task in tasks {
+            let s = settings(for: task)
+            let prefix = perTaskText ? "\(task.rawValue): " : ""
+            var lines: [String] = []
+            if s.steps < 0 || s.steps > 10_000_000 { lines.append("--steps must be in 0...10000000 (got \(s.steps))") }
+            var probe = s.model
+            probe.pdeScales = multiScales
+            lines += probe.problems()
+            if task == .digits && s.model.seqLen < 64 { lines.append("task digits needs seq-len ≥ 64 (got \(s.model.seqLen))") }
+            if task == .pathfinder && s.model.seqLen < 25 { lines.append("task pathfinder needs seq-len ≥ 25 (got \(s.model.seqLen))") }
+            for l in lines.map({ prefix + $0 }) where !out.contains(l) { out.append(l) }
+        }
         return out
     }
 
-    /// One line naming every setting that changes a number: the grid's identity.
+    /// True when every task trains with the same settings (the summary then has one model).
+    public var uniform: Bool {
+        let all = tasks.map { settings(for: $0) }
+        return all.allSatisfy { $0 == all.first }
+    }
+
+    /// One line naming every setting that changes a number: the grid's identity, and what
+    /// `reproduce --from` rebuilds the grid from (`ReproGrid(summary:)`). One model when every task
+    /// shares it ("steps N; eval E; model …"), else one "task steps N model …" part per task.
     public var summary: String {
-        let m = model
-        return "tasks \(tasks.map(\.rawValue).joined(separator: ",")); seeds \(seeds); steps \(steps); eval \(evalSize); "
-            + "model L\(m.layers) C\(m.dModel) NH\(m.heads) F\(m.dFF) T\(m.seqLen) B\(m.batch) lr \(m.lr) "
-            + "warmup \(m.warmup) clip \(m.clip) wd \(m.weightDecay) norm \(m.norm.rawValue) pos \(m.pos.rawValue) "
-            + "causal \(m.causal) pde-alpha \(m.pdeAlpha) pde-steps \(m.pdeSteps) multi-scales \(multiScales.map(String.init).joined(separator: ",")); "
-            + "variants \(variants.map(\.name).joined(separator: ","))"
+        let head = "tasks \(tasks.map(\.rawValue).joined(separator: ",")); seeds \(seeds); "
+        let scales = "multi-scales \(multiScales.map(String.init).joined(separator: ","))"
+        let tail = "variants \(variants.map(\.name).joined(separator: ","))"
+        if uniform {
+            let s = settings(for: tasks.first ?? .listops)
+            return head + "steps \(s.steps); eval \(evalSize); model \(modelText(s.model)) \(scales); " + tail
+        }
+        let parts = tasks.map { t -> String in
+            let s = settings(for: t)
+            return "\(t.rawValue) steps \(s.steps) model \(modelText(s.model))"
+        }
+        return head + "eval \(evalSize); " + parts.joined(separator: "; ") + "; \(scales); " + tail
     }
 
     /// FNV-1a 64 of `summary`, 16 hex digits: parts of different grids never merge.
-    public var id: String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in summary.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-        let hex = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }
+    public var id: String { gridID(summary) }
+}
+
+/// FNV-1a 64 of a grid summary, 16 hex digits.
+public func gridID(_ summary: String) -> String {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in summary.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+    let hex = String(h, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
+}
+
+/// "L2 C16 NH2 F32 T64 B16 lr 0.005 warmup 0 clip 1.0 wd 0.01 norm pre pos sinusoidal causal false
+/// pde-alpha 0.1 pde-steps 1", plus "init-gain X" and "pde-clamp off" when not the defaults.
+func modelText(_ m: ModelConfig) -> String {
+    var s = "L\(m.layers) C\(m.dModel) NH\(m.heads) F\(m.dFF) T\(m.seqLen) B\(m.batch) lr \(m.lr) "
+        + "warmup \(m.warmup) clip \(m.clip) wd \(m.weightDecay) norm \(m.norm.rawValue) pos \(m.pos.rawValue) "
+        + "causal \(m.causal) pde-alpha \(m.pdeAlpha) pde-steps \(m.pdeSteps)"
+    if m.initGain != ModelConfig().initGain { s += " init-gain \(m.initGain)" }
+    if !m.pdeClamp { s += " pde-clamp off" }
+    return s
 }
 
 /// Parses "listops,digits" into tasks; unknown names give one line listing the allowed ones.

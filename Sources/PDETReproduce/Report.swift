@@ -38,24 +38,57 @@ public func buildReport(_ file: ResultsFile, context: ReportContext) -> String {
     out.append("- Date: \(context.date)")
     out.append("- Time taken: \(durationText(context.elapsedSeconds))")
     out.append("- Machine: \(context.machine)")
+    if !file.binary.isEmpty { out.append("- Binary: \(file.binary)") }
+    if !file.machine.isEmpty { out.append("- Cells ran on: \(file.machine)") }
     out.append("- Grid: \(file.gridSummary)")
     out.append("- Grid id: `\(file.gridID)`, \(file.rows.count) of \(file.gridCells) cells")
     for note in context.notes { out.append("- \(note)") }
     out.append("")
 
+    let claims = evaluateClaims(file.rows)
+    let perTask = evaluateClaimsPerTask(file.rows)
+    out.append("## In plain words")
+    out.append("")
+    out.append(plainSummary(ix, claims: claims, perTask: perTask))
+    out.append("")
+
     out.append("## Claims")
     out.append("")
-    let unlearned = nearChanceTasks(ix)
-    if !unlearned.isEmpty {
-        out.append("**Caution:** the baseline is within \(Int(nearChanceMargin * 100)) pp of chance (1/K) on \(unlearned.map(\.rawValue).joined(separator: ", ")): "
-                   + "at this size and number of steps the models have not learned \(unlearned.count == 1 ? "that task" : "those tasks"), "
-                   + "so accuracy differences there are noise and the accuracy verdicts say little. The default grid (more steps, a bigger model) is the real test.")
+    for t in nearChanceTasks(ix) {
+        out.append("**Caution:** the \(t.rawValue) baseline stayed within \(Int(nearChanceMargin * 100)) pp of chance (1/K): "
+                   + "the models did not learn that task at these settings, so on \(t.rawValue) every variant is compared against a baseline at chance "
+                   + "and its accuracy differences are noise. The pooled accuracy verdicts include those pairs.")
         out.append("")
     }
-    for (i, c) in evaluateClaims(file.rows).enumerated() {
+    out.append("Each claim is **holds here** (the 95% CI of the measured effect lies on the claim's side of zero), **contradicted here** "
+               + "(it lies on the other side), or **inconclusive here** (it includes zero). \"Smallest detectable\" is the CI half-width: "
+               + "an effect smaller than that could not be told from zero by this grid.")
+    out.append("")
+    out.append("| # | claim | paper | here (95% CI) | smallest detectable | verdict |")
+    out.append("|---|---|---|---|---|---|")
+    for (i, c) in claims.enumerated() {
+        out.append("| \(i + 1) | \(c.claim) | \(c.paper) | \(c.measured) | \(c.detectable) | **\(c.verdict)** |")
+    }
+    out.append("")
+    for (i, c) in claims.enumerated() {
         out.append("\(i + 1). **\(c.claim)**: **\(c.verdict)**. \(c.detail)")
     }
     out.append("")
+    if ix.tasks.count > 1 {
+        out.append("### Per task")
+        out.append("")
+        out.append("| # | task | paper | here (95% CI) | smallest detectable | verdict |")
+        out.append("|---|---|---|---|---|---|")
+        let unlearned = Set(nearChanceTasks(ix))
+        for i in claims.indices {
+            for (t, verdicts) in perTask {
+                let c = verdicts[i]
+                let name = unlearned.contains(t) ? "\(t.rawValue) (baseline at chance)" : t.rawValue
+                out.append("| \(i + 1) | \(name) | \(c.paper) | \(c.measured) | \(c.detectable) | \(c.verdict) |")
+            }
+        }
+        out.append("")
+    }
 
     out += accuracySection(ix)
     out += stabiliserSection(ix)
@@ -185,11 +218,16 @@ private func methodSection() -> [String] {
         "- Every cell trains a fresh model with the cell's seed (weights and data), so the baseline and each variant see the",
         "  same batches: differences are paired by (task, seed).",
         "- Mean ± std: sample standard deviation (n − 1). 95% CI of a difference: mean of the paired differences ± t(0.975, n − 1) · std / √n.",
-        "- Verdict rules: after-embedding holds when after-embedding/s1 has the largest mean Δ of the seven sites and its CI",
-        "  lies above 0; after-attention holds when its CI lies below 0; multi-scale holds when the s124 − s1 differences (all",
-        "  sites, tasks, seeds) have a CI above 0; drift holds when no-residual − baseline last-layer drift has a CI above 0;",
-        "  explosion holds when a no-norm cell went non-finite, or the RMS growth ratio no-norm ÷ baseline is at least 2 with its",
-        "  log CI above 0; attention holds when the mean fitted cosine exceeds 0.98 and the fit − uniform cosine has a CI above 0.",
+        "- Verdict rules (holds / contradicted; anything else is inconclusive): after-embedding holds when after-embedding/s1 has",
+        "  the largest mean Δ of the seven sites and its CI lies above 0, and is contradicted when its CI lies below 0 or another",
+        "  site beats it with a paired CI above 0; after-attention holds when its CI lies below 0, contradicted above 0;",
+        "  multi-scale holds when the s124 − s1 differences (all sites, tasks, seeds) have a CI above 0, contradicted below 0;",
+        "  drift holds when no-residual − baseline last-layer drift has a CI above 0, contradicted below 0; explosion holds when a",
+        "  no-norm cell went non-finite, or the RMS growth ratio no-norm ÷ baseline is at least 2 with its log CI above 0, and is",
+        "  contradicted when no cell went non-finite and the log CI lies below 0; attention holds when the mean fitted cosine",
+        "  exceeds 0.98 and fit − uniform cosine has a CI above 0, contradicted when that CI lies below 0 or the fitted cosine's",
+        "  CI lies below 0.98.",
+        "- Smallest detectable effect: the half-width of the 95% CI, t(0.975, n − 1) · std / √n of the paired differences.",
         "- The papers' magnitudes (+4.1 pp, −2.5 pp) are quoted beside ours; the verdicts test direction and significance, not the exact size.",
         "- CSV columns: docs/reproduce.md.",
     ]

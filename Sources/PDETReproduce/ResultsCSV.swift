@@ -10,14 +10,19 @@ public struct ResultsFile: Equatable, Sendable {
     public var gridCells: Int           // cells in the whole grid (a merge checks none is missing)
     public var shard: String            // "all" or "k/n"
     public var computeSeconds: Double   // wall time spent on the cells (sum over parts when merged)
+    public var binary: String           // the program that computed the rows ("" = not recorded)
+    public var machine: String          // where and under what load they ran ("" = not recorded)
     public var rows: [CellResult]
 
-    public init(gridID: String, gridSummary: String, gridCells: Int, shard: String, computeSeconds: Double, rows: [CellResult]) {
+    public init(gridID: String, gridSummary: String, gridCells: Int, shard: String, computeSeconds: Double,
+                binary: String = "", machine: String = "", rows: [CellResult]) {
         self.gridID = gridID
         self.gridSummary = gridSummary
         self.gridCells = gridCells
         self.shard = shard
         self.computeSeconds = computeSeconds
+        self.binary = binary
+        self.machine = machine
         self.rows = rows
     }
 
@@ -26,20 +31,31 @@ public struct ResultsFile: Equatable, Sendable {
                                  "rank_collapse", "rms_growth", "max_rms", "nonfinite_step", "fit_kappa",
                                  "fit_cosine", "fit_jsd", "uniform_cosine", "uniform_jsd"]
 
+    /// The comment lines and the column header: everything before the rows.
+    public var headerText: String {
+        [Self.formatLine, "# grid-id \(gridID)", "# grid \(gridSummary)", "# cells \(gridCells)", "# shard \(shard)"]
+            .appending(binary.isEmpty ? [] : ["# binary \(binary)"])
+            .appending(machine.isEmpty ? [] : ["# machine \(machine)"])
+            .appending(["# compute-seconds \(Float(computeSeconds))", Self.columnHeader]).joined(separator: "\n") + "\n"
+    }
+
+    /// The column header line.
+    public static var columnHeader: String { columns.joined(separator: ",") }
+
     /// The file's text.
     public func csv() -> String {
-        var lines = [Self.formatLine, "# grid-id \(gridID)", "# grid \(gridSummary)", "# cells \(gridCells)", "# shard \(shard)",
-                     "# compute-seconds \(Float(computeSeconds))", Self.columns.joined(separator: ",")]
-        for r in rows.sorted(by: { $0.cell < $1.cell }) {
-            let fields: [String] = [
-                "\(r.cell)", r.task.rawValue, r.variant.name, "\(r.seed)", "\(r.steps)",
-                num(r.accuracy), num(r.finalLoss), num(r.drift), num(r.rankCollapse), num(r.rmsGrowth),
-                num(r.maxRMS), "\(r.nonFiniteStep)",
-                matrix(r.fitKappa), matrix(r.fitCosine), matrix(r.fitJSD), matrix(r.uniformCosine), matrix(r.uniformJSD),
-            ]
-            lines.append(fields.joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
+        headerText + rows.sorted(by: { $0.cell < $1.cell }).map { Self.rowText($0) + "\n" }.joined()
+    }
+
+    /// One row, as `csv()` writes it (without the newline).
+    public static func rowText(_ r: CellResult) -> String {
+        let fields: [String] = [
+            "\(r.cell)", r.task.rawValue, r.variant.name, "\(r.seed)", "\(r.steps)",
+            num(r.accuracy), num(r.finalLoss), num(r.drift), num(r.rankCollapse), num(r.rmsGrowth),
+            num(r.maxRMS), "\(r.nonFiniteStep)",
+            matrix(r.fitKappa), matrix(r.fitCosine), matrix(r.fitJSD), matrix(r.uniformCosine), matrix(r.uniformJSD),
+        ]
+        return fields.joined(separator: ",")
     }
 
     /// Parses a file written by `csv()`. `path` only names the file in error messages.
@@ -59,6 +75,8 @@ public struct ResultsFile: Equatable, Sendable {
                 case "grid-id": file.gridID = value
                 case "grid": file.gridSummary = value
                 case "shard": file.shard = value
+                case "binary": file.binary = value
+                case "machine": file.machine = value
                 case "cells":
                     guard let c = Int(value), c >= 0 else { throw fail(n, "bad cells \"\(value)\"") }
                     file.gridCells = c
@@ -113,7 +131,10 @@ public func mergeResults(_ parts: [(path: String, file: ResultsFile)]) throws(Re
     var seen: [Int: String] = [:]
     var rows: [CellResult] = []
     var seconds = 0.0
+    var binaries: [String] = [], machines: [String] = []
     for (path, file) in parts {
+        binaries.append(file.binary)
+        machines.append(file.machine)
         guard file.gridID == first.file.gridID else {
             throw ReproError("\(path) is from grid \(file.gridID), \(first.path) from grid \(first.file.gridID): parts of different grids cannot be merged")
         }
@@ -130,7 +151,16 @@ public func mergeResults(_ parts: [(path: String, file: ResultsFile)]) throws(Re
         throw ReproError("cell \(i) of \(total) is missing from the parts given: run its shard (cell mod n = k − 1) and merge again")
     }
     return ResultsFile(gridID: first.file.gridID, gridSummary: first.file.gridSummary, gridCells: total, shard: "all",
-                       computeSeconds: seconds, rows: rows)
+                       computeSeconds: seconds, binary: joinDistinct(binaries), machine: joinDistinct(machines), rows: rows)
+}
+
+/// The distinct non-empty entries of `parts` (each possibly already "a + b"), in first-seen order, joined by " + ".
+public func joinDistinct(_ parts: [String]) -> String {
+    var out: [String] = []
+    for p in parts {
+        for item in p.components(separatedBy: " + ") where !item.isEmpty && !out.contains(item) { out.append(item) }
+    }
+    return out.joined(separator: " + ")
 }
 
 /// Shortest round-trip text of a Float ("nan", "inf", "-inf" for the non-finite ones).
@@ -151,4 +181,8 @@ func parseMatrix(_ text: String) -> [[Float]]? {
         out.append(row)
     }
     return out
+}
+
+extension Array {
+    func appending(_ more: [Element]) -> [Element] { self + more }
 }

@@ -40,6 +40,8 @@ struct Bench: ParsableCommand {
     var minilm: String?
     @Flag(help: "Also time the explorer: frame compose/export at 200x60, key press to new frame.")
     var explorer = false
+    @Flag(help: "Also time one channel's diffusion stability figure (eigenvalues of the T×T step, T = 64, 128, 256).")
+    var stability = false
     @Option(help: "Thread counts to measure, comma-separated (default: 1 and this machine's count).")
     var threads: String?
     @Flag(help: "Skip the per-shape GEMM figures.")
@@ -145,6 +147,12 @@ struct Bench: ParsableCommand {
             results.append(BenchResult(name: "explorer_ansi_200x60", medianMs: t.exportMilliseconds, iterations: iterations, threads: n))
             results.append(BenchResult(name: "explorer_key_to_preview", medianMs: t.keyToPreviewMilliseconds, iterations: iterations, threads: n))
             results.append(BenchResult(name: "explorer_key_to_frame", medianMs: t.keyToFrameMilliseconds, iterations: iterations, threads: n))
+        }
+        if stability {
+            for T in [64, 128, 256] {
+                let ms = median { _ = diffusionSpectralRadius(alphas: [0.25, 0.2, 0.21], scales: [1, 2, 4], T: T) }.medianMs
+                results.append(BenchResult(name: "stability_radius_T\(T)", medianMs: ms, iterations: iterations, threads: KernelBench.threads))
+            }
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

@@ -5,6 +5,7 @@
 import ArgumentParser
 import Foundation
 import PDETCore
+import PDETIO
 import PDETReproduce
 
 struct Reproduce: ParsableCommand {
@@ -35,17 +36,19 @@ struct ReproduceRun: ParsableCommand {
         abstract: "Train the grid (or one shard of it) and write the report and CSV."
     )
 
-    @Flag(help: "The small grid that finishes in under 10 minutes on 2 cores (settings in docs/reproduce.md).")
+    @Option(name: .customLong("grid"), help: "The named grid: \(ReproGrid.names.joined(separator: ", ")) (default standard; settings in docs/reproduce.md).")
+    var gridName: String?
+    @Flag(help: "The small grid that finishes in under 10 minutes on 2 cores (same as --grid quick).")
     var quick = false
     @Option(help: "Comma-separated tasks (default listops,digits,pathfinder).")
     var tasks: String?
     @Option(help: "Seeds per cell (at least 3 for the claims).")
     var seeds: Int?
-    @Option(help: "Training steps per cell.")
+    @Option(help: "Training steps per cell (every task).")
     var steps: Int?
     @Option(name: .customLong("eval-size"), help: "Held-out examples per accuracy.")
     var evalSize: Int?
-    @Option(help: "Transformer blocks L.")
+    @Option(help: "Transformer blocks L (every task).")
     var layers: Int?
     @Option(name: .customLong("d-model"), help: "Model width C.")
     var dModel: Int?
@@ -59,29 +62,46 @@ struct ReproduceRun: ParsableCommand {
     var batch: Int?
     @Option(help: "AdamW learning rate.")
     var lr: Float?
+    @Option(help: "Linear warm-up steps.")
+    var warmup: Int?
+    @Option(help: "Positional encoding (sinusoidal, learned, none).")
+    var pos: PositionalEncoding?
     @Option(help: "Run only cells i with i mod n = k − 1, e.g. 2/8; writes a part CSV for `reproduce merge`.")
     var shard: String?
-    @Option(help: "Write the report here (and the CSV beside it, .csv); with --shard, the part CSV goes beside it. Default: stdout.")
+    @Option(help: "Write the report here (and the CSV beside it, .csv); with --shard, the part CSV goes beside it. Re-running the same command resumes from that CSV. Default: stdout.")
     var out: String?
 
     @Option(help: "Comma-separated variants to run (default all: baseline, <site>/s1, <site>/s124, no-residual, no-norm).")
     var variants: String?
 
+    @Option(help: "Re-run one cell of the grid recorded in this results CSV (with --cell); prints the header and the cell's row.")
+    var from: String?
+    @Option(help: "The cell to re-run with --from (0-based index, the CSV's first column).")
+    var cell: Int?
+
     /// The grid these flags describe; one line for every problem (exit status 1, no usage text).
     func grid() throws -> ReproGrid {
-        var g = quick ? ReproGrid.quick() : ReproGrid.standard()
+        if quick, let gridName, gridName != "quick" { throw UserError("--quick and --grid \(gridName) name different grids") }
+        let name = quick ? "quick" : (gridName ?? "standard")
+        guard var g = ReproGrid.named(name) else {
+            throw UserError("unknown grid \"\(name)\" in --grid (known: \(ReproGrid.names.joined(separator: ", ")))")
+        }
         if let tasks { do { g.tasks = try parseTasks(tasks) } catch { throw UserError(error.message) } }
         if let variants { do { g.variants = try parseVariants(variants) } catch { throw UserError(error.message) } }
         if let seeds { g.seeds = seeds }
-        if let steps { g.steps = steps }
         if let evalSize { g.evalSize = evalSize }
-        if let layers { g.model.layers = layers }
-        if let dModel { g.model.dModel = dModel }
-        if let heads { g.model.heads = heads }
-        if let dFF { g.model.dFF = dFF }
-        if let seqLen { g.model.seqLen = seqLen }
-        if let batch { g.model.batch = batch }
-        if let lr { g.model.lr = lr }
+        g.changeEveryTask { s in
+            if let steps { s.steps = steps }
+            if let layers { s.model.layers = layers }
+            if let dModel { s.model.dModel = dModel }
+            if let heads { s.model.heads = heads }
+            if let dFF { s.model.dFF = dFF }
+            if let seqLen { s.model.seqLen = seqLen }
+            if let batch { s.model.batch = batch }
+            if let lr { s.model.lr = lr }
+            if let warmup { s.model.warmup = warmup }
+            if let pos { s.model.pos = pos }
+        }
         let problems = g.problems()
         guard problems.isEmpty else { throw UserError(problems.joined(separator: "; ")) }
         return g
@@ -93,53 +113,77 @@ struct ReproduceRun: ParsableCommand {
     }
 
     func run() throws {
+        if from != nil || cell != nil { return try runOneCell() }
         let g = try grid()
         let shard = try parsedShard()
-        let paths = out.map { outputPaths(report: $0, shard: shard) }
-        if let paths {
-            for p in [paths.report, paths.csv].compactMap({ $0 }) { try checkWritableFolder(p) }
+        let paths = out.flatMap { $0 == "-" ? nil : outputPaths(report: $0, shard: shard) }
+        // Every output path is checked before the first cell: a typo must not cost hours.
+        try checkOutputs([paths?.report, paths?.csv, paths?.report.map { pathStem($0) + "-forest.svg" }, paths?.report.map { pathStem($0) + "-dynamics.svg" }])
+        // A regular file (or none yet) is rewritten after every cell; a device or FIFO gets the CSV once, at the end.
+        let incremental = paths?.csv.map { !isSpecialFile($0) } ?? false
+        var resumed = ResumePoint()
+        if let csv = paths?.csv, let text = try readIfRegularFile(csv) {
+            do { resumed = try resumePoint(from: text, path: csv, grid: g, shard: shard) } catch { throw UserError(error.message) }
+            if resumed.droppedPartialLine { printErr("reproduce: \(csv) ended in a partial line; ignored it (its cell runs again)") }
+            if !resumed.binary.isEmpty && resumed.binary != binaryDescription() && !resumed.rows.isEmpty {
+                printErr("reproduce: note: \(csv)'s rows came from another binary (\(resumed.binary)); this is \(binaryDescription())")
+            }
         }
-        let cells = g.cells(in: shard)
+        let todo = g.cells(in: shard).filter { !resumed.cells.contains($0.index) }
         let tty = isatty(STDERR_FILENO) != 0
-        printErr("reproduce: \(cells.count) of \(g.cells.count) cells (shard \(shard)), grid \(g.id)")
+        let kept = resumed.rows.isEmpty ? "" : ", \(resumed.rows.count) already in \(paths!.csv!)"
+        printErr("reproduce: \(todo.count) of \(g.cells.count) cells to run (shard \(shard)\(kept)), grid \(g.id)")
         let start = DispatchTime.now().uptimeNanoseconds
+        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let loadAtStart = loadAverage()
-        let rows: [CellResult]
+        var rows = resumed.rows
+        let binaries = joinDistinct([resumed.binary, binaryDescription()])
+        func file() -> ResultsFile {
+            ResultsFile(gridID: g.id, gridSummary: g.summary, gridCells: g.cells.count, shard: shard.description,
+                        computeSeconds: resumed.computeSeconds + elapsed(), binary: binaries,
+                        machine: joinDistinct([resumed.machine, machineDescription(loadAverage: loadAtStart)]), rows: rows)
+        }
         do {
-            rows = try runGrid(g, shard: shard) { done, total, r in
-                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                let eta = elapsed / Double(done) * Double(total - done)
+            _ = try runGrid(g, shard: shard, skipping: resumed.cells) { (done, total, r) throws(ReproError) in
+                rows.append(r)
+                // The CSV so far, rewritten whole after every cell (temp + rename): a kill loses at most the cell in flight.
+                if let csv = paths?.csv, incremental {
+                    do { try writeFileAtomically(path: csv, bytes: Array(file().csv().utf8)) } catch { throw ReproError("\(error)") }
+                }
+                let eta = elapsed() / Double(done) * Double(total - done)
                 let what = "\(r.task.rawValue) \(r.variant.name) seed \(r.seed): acc \(format(r.accuracy))"
                 if tty {
                     let width = 30, filled = width * done / max(total, 1)
                     let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-                    let line = "\(bar) \(done)/\(total)  \(clock(elapsed)) elapsed, ETA \(clock(eta))  \(what)"
+                    let line = "\(bar) \(done)/\(total)  \(clock(elapsed())) elapsed, ETA \(clock(eta))  \(what)"
                     FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
                     if done == total { printErr("") }
                 } else {
-                    printErr("cell \(r.cell) [\(done)/\(total)] \(what)  elapsed \(clock(elapsed)) ETA \(clock(eta))")
+                    printErr("cell \(r.cell) [\(done)/\(total)] \(what)  elapsed \(clock(elapsed())) ETA \(clock(eta))")
                 }
             }
         } catch {
-            throw UserError(error.message)
+            throw UserError("\(error)")
         }
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let file = ResultsFile(gridID: g.id, gridSummary: g.summary, gridCells: g.cells.count,
-                               shard: shard.description, computeSeconds: elapsed, rows: rows)
+        let results = file()
         if shard.count > 1 {
             // A part: only the CSV; `reproduce merge` writes the report.
-            guard let csv = paths?.csv else { print(file.csv(), terminator: ""); return }
-            try write(file.csv(), to: csv)
-            printErr("reproduce: wrote \(csv) (\(durationText(elapsed)))")
+            guard let csv = paths?.csv else { print(results.csv(), terminator: ""); return }
+            try save(results.csv(), to: csv)
+            printErr("reproduce: wrote \(csv) (\(durationText(elapsed())) this run)")
             return
         }
-        let context = ReportContext(command: commandLine(), date: utcNow(), elapsedSeconds: elapsed,
-                                    machine: machineDescription(loadAverage: loadAtStart))
-        let report = buildReport(file, context: context)
+        var notes: [String] = []
+        if !resumed.rows.isEmpty {
+            notes.append("Resumed: \(resumed.rows.count) cells came from an earlier run of the same command; time taken is the sum of both.")
+        }
+        let context = ReportContext(command: commandLine(), date: utcNow(), elapsedSeconds: results.computeSeconds,
+                                    machine: machineDescription(loadAverage: loadAtStart), notes: notes)
+        let report = buildReport(results, context: context)
         guard let paths, let csv = paths.csv else { print(report, terminator: ""); return }
-        try write(file.csv(), to: csv)
-        try write(report, to: paths.report!)
-        printErr("reproduce: wrote \(paths.report!) and \(csv) (\(durationText(elapsed)))")
+        try save(results.csv(), to: csv)
+        try save(report + (try saveFigures(results.rows, beside: paths.report!)), to: paths.report!)
+        printErr("reproduce: wrote \(paths.report!) and \(csv) (\(durationText(elapsed())) this run)")
     }
 }
 
@@ -169,25 +213,80 @@ struct ReproduceMerge: ParsableCommand {
         let report = buildReport(merged, context: context)
         guard let out else { print(report, terminator: ""); return }
         let csv = outputPaths(report: out, shard: .all).csv!
-        try checkWritableFolder(out)
-        try write(merged.csv(), to: csv)
-        try write(report, to: out)
+        try checkOutputs([out, csv])
+        try save(merged.csv(), to: csv)
+        try save(report + (try saveFigures(merged.rows, beside: out)), to: out)
         printErr("reproduce merge: wrote \(out) and \(csv)")
     }
 }
 
 /// report.md → (report.md, report.csv); with a shard k/n → (nil, report.part-k-of-n.csv).
+/// Plain string handling: Foundation's path helpers trap on some one-character names.
 func outputPaths(report: String, shard: Shard) -> (report: String?, csv: String?) {
-    let ns = report as NSString
-    let stem = ns.pathExtension.isEmpty ? report : ns.deletingPathExtension
+    let stem = pathStem(report)
     if shard.count > 1 { return (nil, "\(stem).part-\(shard.index)-of-\(shard.count).csv") }
     return (report, stem + ".csv")
 }
 
-func write(_ text: String, to path: String) throws {
-    do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-        throw UserError("cannot write \(path): \(error.localizedDescription)")
-    }
+/// "a/b/report.md" → "a/b/report"; a name without an extension (or a dot file) is its own stem.
+func pathStem(_ path: String) -> String {
+    let nameStart = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+    guard let dot = path[nameStart...].lastIndex(of: "."), dot > nameStart else { return path }
+    return String(path[..<dot])
+}
+
+/// Writes the forest plot (Δ accuracy per site, 95% CIs, the papers' figures marked) and the
+/// dynamics plot (drift, RMS growth per variant) beside the report, made from the rows alone, and
+/// returns the Markdown that embeds them (paths relative to the report).
+func saveFigures(_ rows: [CellResult], beside report: String) throws -> String {
+    guard !rows.isEmpty, report != "-" else { return "" }
+    let stem = pathStem(report)
+    let forest = stem + "-forest.svg", dynamics = stem + "-dynamics.svg"
+    try save(forestPlotSVG(rows), to: forest)
+    try save(dynamicsPlotSVG(rows), to: dynamics)
+    func name(_ p: String) -> String { p.lastIndex(of: "/").map { String(p[p.index(after: $0)...]) } ?? p }
+    return "\n## Figures\n\n![Δ held-out accuracy per diffusion site against the baseline, 95% CI, per task and pooled; "
+        + "the papers' figures marked](\(name(forest)))\n\n![Last-layer drift and RMS growth per variant](\(name(dynamics)))\n"
+}
+
+/// Every file `reproduce` writes goes through PDETIO's one writer.
+func save(_ text: String, to path: String) throws {
+    do { try writeFileAtomically(path: path, bytes: Array(text.utf8)) } catch { throw UserError(error.message) }
+}
+
+/// True when `path` exists (following symlinks) and is not a regular file: a device, FIFO or socket.
+func isSpecialFile(_ path: String) -> Bool {
+    var st = stat()
+    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG && (st.st_mode & S_IFMT) != S_IFDIR
+}
+
+/// The text of `path` when it is a regular file (or a symlink to one): a results CSV to resume
+/// from. nil when there is none.
+func readIfRegularFile(_ path: String) throws -> String? {
+    var st = stat()
+    guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+    guard let data = FileManager.default.contents(atPath: path) else { throw UserError("cannot read \(path)") }
+    guard let text = String(data: data, encoding: .utf8) else { throw UserError("\(path) is not UTF-8 text") }
+    return text
+}
+
+/// "pdet-tui 0.1.0, executable fnv1a64 0123456789abcdef": which program computed the rows (two
+/// builds of the same source can round differently, so committed rows name their binary).
+func binaryDescription() -> String {
+    Cache.binary
+}
+
+private enum Cache {
+    static let binary: String = {
+        let version = PDETTui.configuration.version
+        guard let data = FileManager.default.contents(atPath: "/proc/self/exe") else { return "pdet-tui \(version)" }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        data.withUnsafeBytes { raw in
+            for b in raw.bindMemory(to: UInt8.self) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        }
+        let hex = String(h, radix: 16)
+        return "pdet-tui \(version), executable fnv1a64 " + String(repeating: "0", count: 16 - hex.count) + hex
+    }()
 }
 
 func commandLine() -> String {

@@ -99,4 +99,22 @@ final class ProbeCLITests: XCTestCase {
         assertOneLineError(try run("$P snapshot --lesson 1 --simulator"), containing: "--simulator applies to the toy model")
         assertOneLineError(try run("$P train --weights-only --steps 1"), containing: "--weights-only applies to --save")
     }
+
+    func testInterruptedSavesLeaveNoTemporaryFile() throws {
+        // A checkpoint of ~40 MB takes long enough to write that signals land mid-save.
+        let r = try run("""
+            for i in $(seq 1 12); do
+                for sig in INT TERM HUP; do
+                    $P train --task reverse --layers 4 --d-model 256 --heads 4 --d-ff 1024 --steps 0 --eval-size 1 --save big.safetensors >/dev/null 2>&1 &
+                    pid=$!
+                    sleep 0.$((RANDOM % 9 + 1))
+                    kill -$sig $pid 2>/dev/null
+                    wait $pid
+                done
+            done
+            ls -a | grep -c 'tmp-' || true
+            """)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "0", "temporary files left behind")
+    }
 }

@@ -79,4 +79,77 @@ final class GridTests: XCTestCase {
         for v in Variant.all { XCTAssertEqual(Variant(name: v.name), v) }
         XCTAssertNil(Variant(name: "after-embedding/s3"))
     }
+
+    func testStandardGridIsPerTaskWithFiveSeedsAndEveryVariant() {
+        let g = ReproGrid.standard()
+        XCTAssertEqual(g.tasks, [.listops, .digits, .pathfinder])
+        XCTAssertGreaterThanOrEqual(g.seeds, 5)
+        XCTAssertEqual(g.variants, Variant.all)
+        XCTAssertEqual(g.cells.count, 3 * 17 * g.seeds)
+        XCTAssertTrue(g.problems().isEmpty, g.problems().joined())
+        XCTAssertEqual(ReproGrid.named("standard"), g)
+        XCTAssertEqual(ReproGrid.named("quick"), ReproGrid.quick())
+        XCTAssertNil(ReproGrid.named("huge"))
+        // Each task's cells train with that task's settings.
+        for t in g.tasks {
+            let cell = g.cells.first { $0.task == t && $0.variant == .pde(.afterFFN, multiScale: true) }!
+            let c = g.config(for: cell)
+            let s = ReproGrid.standardSettings(t)
+            XCTAssertEqual([c.layers, c.dModel, c.seqLen, c.warmup], [s.model.layers, s.model.dModel, s.model.seqLen, s.model.warmup])
+            XCTAssertEqual(c.lr, s.model.lr)
+            XCTAssertEqual(c.pos, s.model.pos)
+            XCTAssertEqual(c.pde, .afterFFN)
+            XCTAssertEqual(g.settings(for: t).steps, s.steps)
+        }
+        // Changing any one task's setting changes the grid id; the summary names every task.
+        var ids = Set([g.id])
+        for t in g.tasks {
+            for change in [{ (s: inout TaskSettings) in s.steps += 1 }, { $0.model.lr *= 2 }, { $0.model.warmup += 1 },
+                           { $0.model.pos = $0.model.pos == .learned ? .sinusoidal : .learned }, { $0.model.layers += 1 }] {
+                var h = g
+                var s = h.settings(for: t)
+                change(&s)
+                h.perTask[t] = s
+                XCTAssertTrue(ids.insert(h.id).inserted, "\(t): a setting left the id unchanged")
+            }
+            XCTAssertTrue(g.summary.contains("\(t.rawValue) steps "), g.summary)
+        }
+        // An override on the command line reaches every task.
+        var o = g
+        o.changeEveryTask { $0.steps = 7 }
+        XCTAssertEqual(g.tasks.map { o.settings(for: $0).steps }, [7, 7, 7])
+    }
+
+    func testSummaryReadsBackToTheSameGrid() throws {
+        var tiny = ReproGrid.quick()
+        tiny.tasks = [.pathfinder, .listops]
+        tiny.variants = [.baseline, .noNorm]
+        tiny.model.initGain = 0.5
+        tiny.model.pdeClamp = false
+        tiny.model.causal = true
+        tiny.model.pos = .none
+        tiny.model.norm = .post
+        tiny.multiScales = [1, 3]
+        for g in [ReproGrid.quick(), ReproGrid.standard(), tiny] {
+            let back = try ReproGrid(summary: g.summary)
+            XCTAssertEqual(back.summary, g.summary)
+            XCTAssertEqual(back.id, g.id)
+            XCTAssertEqual(back.cells, g.cells)
+            for cell in g.cells.prefix(40) { XCTAssertEqual(back.config(for: cell), g.config(for: cell)) }
+        }
+        // The one-model form of the committed quick report (written before per-task settings) still reads.
+        let quickLine = "tasks listops,digits,pathfinder; seeds 3; steps 100; eval 256; model L2 C16 NH2 F32 T64 B16 lr 0.005 warmup 0 clip 1.0 wd 0.01 norm pre pos sinusoidal causal false pde-alpha 0.1 pde-steps 1 multi-scales 1,2,4; variants "
+            + Variant.all.map(\.name).joined(separator: ",")
+        XCTAssertEqual(try ReproGrid(summary: quickLine).id, ReproGrid.quick().id)
+        for bad in ["", "tasks listops", quickLine.replacingOccurrences(of: "lr 0.005", with: "lr fast"),
+                    quickLine.replacingOccurrences(of: "norm pre", with: "norm sideways"),
+                    quickLine.replacingOccurrences(of: "; eval 256", with: ""),
+                    quickLine.replacingOccurrences(of: "pde-steps 1", with: "pde-steps 1 dropout 0.1"),
+                    quickLine.replacingOccurrences(of: "lr 0.005", with: "lr 0.0050")] {
+            XCTAssertThrowsError(try ReproGrid(summary: bad), bad) { e in
+                XCTAssertTrue("\(e)".hasPrefix("cannot read the grid line"), "\(e)")
+                XCTAssertFalse("\(e)".contains("\n"))
+            }
+        }
+    }
 }

@@ -57,34 +57,34 @@ final class ReportTests: XCTestCase {
     func testAfterEmbeddingBestByFourPointsHoldsAndAfterAttentionHurtHolds() {
         let rows = RowMaker.sites(embed: 0.04, attention: -0.025, others: 0.01).rows
         let claims = evaluateClaims(rows)
-        XCTAssertEqual(claims[0].holds, true, claims[0].detail)
+        XCTAssertEqual(claims[0].outcome, .holds, claims[0].detail)
         XCTAssertTrue(claims[0].detail.contains("+4.0 pp"), claims[0].detail)
-        XCTAssertEqual(claims[1].holds, true, claims[1].detail)
+        XCTAssertEqual(claims[1].outcome, .holds, claims[1].detail)
         XCTAssertTrue(claims[1].detail.contains("-2.5 pp"), claims[1].detail)
         // No multi-scale, stabiliser cells: not measured, never a guess.
-        XCTAssertNil(claims[2].holds)
-        XCTAssertNil(claims[3].holds)
-        XCTAssertNil(claims[4].holds)
+        XCTAssertEqual(claims[2].outcome, .notMeasured)
+        XCTAssertEqual(claims[3].outcome, .notMeasured)
+        XCTAssertEqual(claims[4].outcome, .notMeasured)
         XCTAssertEqual(claims[2].verdict, "not measured here")
     }
 
     func testAnotherSiteBestOrNoGainMeansDoesNotHold() {
         let beaten = evaluateClaims(RowMaker.sites(embed: 0.04, attention: 0.01, others: 0.0, best: .beforeHead, bestGain: 0.06).rows)
-        XCTAssertEqual(beaten[0].holds, false)
-        XCTAssertTrue(beaten[0].detail.contains("Another site, before-head, gains more, and clearly."), beaten[0].detail)
-        XCTAssertEqual(beaten[1].holds, false, "after-attention above the baseline")
+        XCTAssertEqual(beaten[0].outcome, .contradicted, "before-head beats after-embedding by 2 pp on every seed")
+        XCTAssertTrue(beaten[0].detail.contains("Another site, before-head, gains clearly more"), beaten[0].detail)
+        XCTAssertEqual(beaten[1].outcome, .contradicted, "after-attention clearly above the baseline")
         // Best site, but the gain is noise: per-seed differences +0.02, −0.02, 0.
         var m = RowMaker()
         m.add(.listops, .baseline, acc: m.baseline)
         m.add(.listops, .pde(.afterEmbedding, multiScale: false), acc: [0.52, 0.50, 0.48])
         m.add(.listops, .pde(.afterFFN, multiScale: false), acc: [0.49, 0.51, 0.47])
         let noisy = evaluateClaims(m.rows)
-        XCTAssertEqual(noisy[0].holds, false)
+        XCTAssertEqual(noisy[0].outcome, .inconclusive)
         XCTAssertTrue(noisy[0].detail.contains("CI includes zero"), noisy[0].detail)
         // Another site ahead, but nothing clear of the noise.
-        m.add(.listops, .pde(.beforeHead, multiScale: false), acc: [0.53, 0.51, 0.49])
+        m.add(.listops, .pde(.beforeHead, multiScale: false), acc: [0.54, 0.50, 0.49])
         let noisyOther = evaluateClaims(m.rows)[0]
-        XCTAssertEqual(noisyOther.holds, false)
+        XCTAssertEqual(noisyOther.outcome, .inconclusive)
         XCTAssertTrue(noisyOther.detail.contains("no site's gain is clear of the noise"), noisyOther.detail)
     }
 
@@ -96,10 +96,10 @@ final class ReportTests: XCTestCase {
         m.add(.digits, .noResidual, acc: m.baseline, drift: 0.6)
         m.add(.digits, .noNorm, acc: m.baseline, rms: 6)
         var claims = evaluateClaims(m.rows)
-        XCTAssertEqual(claims[2].holds, true, claims[2].detail)
-        XCTAssertEqual(claims[3].holds, true, claims[3].detail)
-        XCTAssertEqual(claims[4].holds, true, claims[4].detail)
-        XCTAssertEqual(claims[5].holds, true, claims[5].detail)
+        XCTAssertEqual(claims[2].outcome, .holds, claims[2].detail)
+        XCTAssertEqual(claims[3].outcome, .holds, claims[3].detail)
+        XCTAssertEqual(claims[4].outcome, .holds, claims[4].detail)
+        XCTAssertEqual(claims[5].outcome, .holds, claims[5].detail)
 
         var n = RowMaker()
         n.add(.digits, .baseline, acc: n.baseline, drift: 0.2, rms: 1.5, cosine: 0.99, uniform: 0.99)
@@ -108,18 +108,18 @@ final class ReportTests: XCTestCase {
         n.add(.digits, .noResidual, acc: n.baseline, drift: 0.2)
         n.add(.digits, .noNorm, acc: n.baseline, rms: 2)       // grows, but by 1.33×: not an explosion
         claims = evaluateClaims(n.rows)
-        XCTAssertEqual(claims[2].holds, false)
-        XCTAssertEqual(claims[3].holds, false)
-        XCTAssertEqual(claims[4].holds, false, claims[4].detail)
+        XCTAssertEqual(claims[2].outcome, .contradicted, "s124 clearly below s1")
+        XCTAssertEqual(claims[3].outcome, .inconclusive, "the same drift with and without residuals")
+        XCTAssertEqual(claims[4].outcome, .inconclusive, claims[4].detail)
         XCTAssertTrue(claims[4].detail.contains("growth, not explosion"), claims[4].detail)
-        XCTAssertEqual(claims[5].holds, false, "the uniform predictor is as good")
+        XCTAssertEqual(claims[5].outcome, .inconclusive, "the uniform predictor is as good")
         XCTAssertTrue(claims[5].detail.contains("uniform baseline alone already exceeds 0.98"), claims[5].detail)
 
         // A non-finite no-norm cell is an explosion whatever the RMS ratio.
         var o = RowMaker()
         o.add(.digits, .baseline, acc: o.baseline)
         o.add(.digits, .noNorm, acc: [0.1, 0.1, 0.1], rms: .infinity, nonFinite: 7)
-        XCTAssertEqual(evaluateClaims(o.rows)[4].holds, true)
+        XCTAssertEqual(evaluateClaims(o.rows)[4].outcome, .holds)
     }
 
     func testReportHasHeaderVerdictsTablesAndIsDeterministic() {
@@ -142,11 +142,12 @@ final class ReportTests: XCTestCase {
         for i in chance.rows.indices { chance.rows[i].accuracy = 0.11 }
         let flat = buildReport(ResultsFile(gridID: "00000000000000ab", gridSummary: "h", gridCells: 30, shard: "all",
                                            computeSeconds: 1, rows: chance.rows), context: context)
-        XCTAssertTrue(flat.contains("**Caution:** the baseline is within 5 pp of chance (1/K) on listops"), flat)
+        XCTAssertTrue(flat.contains("**Caution:** the listops baseline stayed within 5 pp of chance (1/K)"), flat)
         XCTAssertTrue(flat.contains("Chance (1/K): 10.0%."), flat)
-        // Attention cosine 0.9 in these rows: the only claim that fails.
-        XCTAssertEqual(report.components(separatedBy: "does not hold here").count, 2, report)
-        XCTAssertTrue(report.contains("heat kernel: cosine > 0.98, and better than the uniform baseline**: **does not hold here**"), report)
+        // Attention cosine 0.9 in these rows (CI below 0.98): the only claim contradicted.
+        // Three times: the legend above the table, the table, the detail.
+        XCTAssertEqual(report.components(separatedBy: "**contradicted here**").count, 4, report)
+        XCTAssertTrue(report.contains("heat kernel: cosine > 0.98, and better than the uniform baseline**: **contradicted here**"), report)
     }
 
     func testCSVRoundTripIsExactAndByteStable() throws {

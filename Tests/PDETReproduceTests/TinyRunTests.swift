@@ -49,31 +49,6 @@ final class TinyRunTests: XCTestCase {
 
     // MARK: - through the binary
 
-    func binary() throws -> URL {
-        let url = Bundle.main.bundleURL.appendingPathComponent("pdet-tui")
-        guard FileManager.default.isExecutableFile(atPath: url.path) else {
-            throw XCTSkip("pdet-tui is not built at \(url.path)")
-        }
-        return url
-    }
-
-    func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["120", try binary().path] + arguments
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("repro-out-\(UUID().uuidString)")
-        let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("repro-err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outFile.path, contents: nil)
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: outFile); try? FileManager.default.removeItem(at: errFile) }
-        process.standardOutput = try FileHandle(forWritingTo: outFile)
-        process.standardError = try FileHandle(forWritingTo: errFile)
-        try process.run()
-        process.waitUntilExit()
-        return (process.terminationStatus, try String(contentsOf: outFile, encoding: .utf8), try String(contentsOf: errFile, encoding: .utf8))
-    }
-
     let tinyFlags = ["--tasks", "listops", "--variants", "baseline,after-embedding/s1", "--seeds", "2", "--steps", "2",
                      "--layers", "1", "--d-model", "8", "--heads", "2", "--d-ff", "8", "--seq-len", "16", "--batch", "4",
                      "--eval-size", "16"]
@@ -100,7 +75,9 @@ final class TinyRunTests: XCTestCase {
         let merge = try run(["reproduce", "merge"] + parts + ["--out", mergedReport])
         XCTAssertEqual(merge.status, 0, merge.stderr)
         let mergedCSV = try String(contentsOfFile: dir.appendingPathComponent("m.csv").path, encoding: .utf8)
-        func rows(_ s: String) -> [Substring] { s.split(separator: "\n").filter { !$0.hasPrefix("# compute-seconds") } }
+        func rows(_ s: String) -> [Substring] {
+            s.split(separator: "\n").filter { !$0.hasPrefix("# compute-seconds") && !$0.hasPrefix("# machine") }
+        }
         XCTAssertEqual(rows(mergedCSV), rows(csv))
 
         let help = try run(["reproduce", "--help"])
