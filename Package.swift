@@ -6,23 +6,51 @@ import Foundation
 
 /// Release builds of the numeric code drop bounds and overflow checks: about a 3x speedup on the
 /// inner loops. Debug builds keep every check, which is what the tests rely on to catch mistakes.
-/// On an x86-64 host with AVX2 and FMA (read from /proc/cpuinfo at build time), the numeric targets
-/// are compiled for Haswell-class CPUs (AVX2, FMA): SIMD8<Float> becomes one 256-bit register with fused multiply-add,
-/// about 2-3x faster matrix kernels. Other hosts get the portable baseline build.
-let hostHasAVX2: Bool = {
+///
+/// The vector path of the numeric targets is chosen at build time from the build host's
+/// /proc/cpuinfo (the binary is meant for the machine that builds it):
+/// - `avx512`: AVX-512 F/BW/DQ/VL and FMA: compiled for that CPU class (`znver4` on AMD,
+///   `skylake-avx512` elsewhere) with `-DPDET_AVX512 -DPDET_FMA`; the GEMM tiles use
+///   SIMD16<Float> (one 512-bit register, 32 of them).
+/// - `avx2`: AVX2 and FMA: compiled for Haswell with `-DPDET_FMA`; SIMD8<Float> tiles.
+/// - `portable`: anything else (arm64, macOS, old x86): the baseline target.
+/// Every path computes each output element with the same operations in the same order (vectors
+/// run across output columns, never across a sum; the GEMM chains are fused multiply-adds on
+/// all three), so a checkpoint trained on any of them is byte-identical: docs/performance.md,
+/// scripts/bits-test.sh. `PDET_SIMD=avx512|avx2|portable` overrides the detection (the bits test
+/// builds every path on one machine that way, each into its own --scratch-path).
+enum SIMDPath: String { case avx512, avx2, portable }
+
+let simdPath: SIMDPath = {
+    if let forced = ProcessInfo.processInfo.environment["PDET_SIMD"], let path = SIMDPath(rawValue: forced) {
+        return path
+    }
     #if arch(x86_64) && os(Linux)
-    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return false }
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return .portable }
     let flags = info.split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
     let words = Set(flags.split(separator: " "))
-    return words.contains("avx2") && words.contains("fma")
+    guard words.contains("avx2") && words.contains("fma") else { return .portable }
+    let avx512 = ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy { words.contains(Substring($0)) }
+    return avx512 ? .avx512 : .avx2
     #else
-    return false
+    return .portable
     #endif
 }()
 
+let hostIsAMD: Bool = {
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return false }
+    return info.contains("AuthenticAMD")
+}()
+
+let simdFlags: [String] = switch simdPath {
+case .avx512: ["-target-cpu", hostIsAMD ? "znver4" : "skylake-avx512", "-DPDET_FMA", "-DPDET_AVX512"]
+case .avx2: ["-target-cpu", "haswell", "-DPDET_FMA"]
+case .portable: []
+}
+
 let numericSettings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
-] + (hostHasAVX2 ? [.unsafeFlags(["-target-cpu", "haswell", "-DPDET_FMA"])] : [])
+] + (simdFlags.isEmpty ? [] : [.unsafeFlags(simdFlags)])
 
 let package = Package(
     name: "pdet-tui",
@@ -60,7 +88,7 @@ let package = Package(
         // MARK: tests
         .testTarget(name: "PDETCoreTests", dependencies: ["PDETCore"]),
         .testTarget(name: "PDETTasksTests", dependencies: ["PDETTasks", "PDETCore"]),
-        .testTarget(name: "PDETIOTests", dependencies: ["PDETIO", "PDETCore"]),
+        .testTarget(name: "PDETIOTests", dependencies: ["PDETIO", "PDETCore", "CPosix"]),
         .testTarget(name: "PDETBertTests", dependencies: ["PDETBert", "PDETCore", "PDETIO"], exclude: ["Resources"]),
         .testTarget(name: "PDETRenderTests", dependencies: ["PDETRender"]),
         .testTarget(name: "PDETExplorerTests", dependencies: ["PDETExplorer", "PDETRender", "PDETCore", "PDETIO", "PDETTasks", "PDETBert", "PDETScript"],

@@ -64,11 +64,16 @@ class Model(nn.Module):
         for b in self.blocks: x = b(x)
         return self.head(self.lnf(x))
 
-def median_ms(fn, iterations, warmup):
+CPU_MS = {}
+
+def median_ms(fn, iterations, warmup, name=None):
+    """Median wall-clock ms; the process CPU ms per iteration (all threads) goes to CPU_MS[name]."""
     for _ in range(warmup): fn()
     times = []
+    c0 = time.process_time()
     for _ in range(iterations):
         t0 = time.perf_counter(); fn(); times.append((time.perf_counter() - t0) * 1000)
+    if name: CPU_MS[name] = (time.process_time() - c0) * 1000 / iterations
     return statistics.median(times)
 
 def main():
@@ -97,11 +102,12 @@ def main():
         with torch.no_grad(): model(tokens)
     def fwd1():
         with torch.no_grad(): model(one)
-    res = {"train_step_b32": median_ms(step, a.iterations, a.warmup),
-           "forward_b32": median_ms(fwd32, a.iterations, a.warmup),
-           "forward_1seq": median_ms(fwd1, a.iterations, a.warmup)}
+    res = {"train_step_b32": median_ms(step, a.iterations, a.warmup, "train_step_b32"),
+           "forward_b32": median_ms(fwd32, a.iterations, a.warmup, "forward_b32"),
+           "forward_1seq": median_ms(fwd1, a.iterations, a.warmup, "forward_1seq")}
     if a.json:
-        print(json.dumps({"torch": torch.__version__, "threads": a.threads, "results": res}, indent=2))
+        print(json.dumps({"torch": torch.__version__, "threads": a.threads, "results": res, "cpuMs": CPU_MS,
+                          "cpu_capability": torch.backends.cpu.get_cpu_capability()}, indent=2))
     else:
         print(f"torch {torch.__version__}, {a.threads} threads (median of {a.iterations})")
         for k, v in res.items(): print(f"  {k:28s} {v:9.3f} ms")

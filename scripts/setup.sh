@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs the system packages pdet-tui needs when they are missing (Debian/Ubuntu):
-# libncurses-dev (the terminal backend), zlib1g-dev (the gzipped digits data), tmux (terminal tests).
+# libncurses-dev (the terminal backend), zlib1g-dev (the gzipped digits data), tmux (terminal tests),
+# man-db and groff-base (the install test renders the man page with `man -l`).
 set -euo pipefail
 missing=()
 [ -f /usr/include/ncursesw/ncurses.h ] || missing+=(libncurses-dev)
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v man >/dev/null 2>&1 || missing+=(man-db)
+command -v groff >/dev/null 2>&1 || missing+=(groff-base)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}" >&2
     SUDO=""

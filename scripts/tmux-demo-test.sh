@@ -87,7 +87,7 @@ tl_wait_app || tl_fail "no demo process"
 step "SIGTERM quits and restores the terminal"
 kill -TERM "$(tl_app_pid)"
 status="$(tl_wait_exit)" || tl_fail "SIGTERM did not end the demo"
-[ "$status" = 0 ] || tl_fail "exit status $status after SIGTERM (want 0: a clean shutdown)"
+[ "$status" = 143 ] || tl_fail "exit status $status after SIGTERM (want 143 = 128 + SIGTERM, as shells expect)"
 tl_check_restored || tl_fail "terminal not restored after SIGTERM"
 
 step "a fatal signal (SIGSEGV) restores the terminal, then dies with the default action"
@@ -120,7 +120,7 @@ tl_wait_for "+- pdet-tui demo" || tl_fail "--ascii border not drawn"
 tl_tmux capture-pane -e -p -t "$TL_TARGET" | grep -qE $'\e\\[([34][0-7]|[34]8;|9[0-7]|10[0-7])' && tl_fail "colour escapes drawn under NO_COLOR"
 tl_keys C-c
 status="$(tl_wait_exit)" || tl_fail "Ctrl-C did not quit"
-[ "$status" = 0 ] || tl_fail "exit status $status after Ctrl-C (want 0)"
+[ "$status" = 130 ] || tl_fail "exit status $status after Ctrl-C (want 130 = 128 + SIGINT)"
 tl_check_restored || tl_fail "terminal not restored after Ctrl-C"
 
 echo "tmux-demo-test: all checks passed"

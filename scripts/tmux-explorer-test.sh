@@ -3,9 +3,10 @@
 # scratch working directory, presses r, l, p, s, ?, Esc, then b, r, Tab, s, b (the A/B split), M, r, i, d, M (the simulator) and q,
 # and checks the screen after each (header toggles, snapshot files, help overlay, split panes), that q exits 0 with the terminal restored; a second run
 # resizes to 40×10 ("Terminal too small") and back (panels return) and quits with Ctrl-C; a third
-# runs under NO_COLOR with --ascii, suspends with Ctrl-Z, resumes with fg and ends with SIGTERM.
+# runs under NO_COLOR with --ascii, suspends with Ctrl-Z, resumes with fg, survives Ctrl-S (flow control off) and ends
+# with SIGTERM (status 143); a fourth ends by Ctrl-\\ (131, no runtime crash banner) and by SIGUSR1 (138), restored.
 # Uses $PDET_TUI, else the release build, else the debug build. Every wait has a timeout, the whole
-# test is limited to 180 s, and the tmux server is killed on every exit path.
+# test is limited to 240 s, and the tmux server is killed on every exit path.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/tmux-lib.sh
@@ -23,7 +24,7 @@ fi
 BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
 
 if [ -z "${TL_UNDER_TIMEOUT:-}" ]; then
-    TL_UNDER_TIMEOUT=1 exec timeout -k 5 180 bash "$0" "$@"
+    TL_UNDER_TIMEOUT=1 exec timeout -k 5 240 bash "$0" "$@"
 fi
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/pdet-explorer-test.XXXXXX")"
 cleanup() { tl_stop; rm -rf "$WORK"; }
@@ -142,7 +143,7 @@ done
 step "Ctrl-C quits with the terminal restored"
 tl_keys C-c
 status="$(tl_wait_exit)" || tl_fail "Ctrl-C did not quit"
-[ "$status" = 0 ] || tl_fail "exit status $status after Ctrl-C (want 0)"
+[ "$status" = 130 ] || tl_fail "exit status $status after Ctrl-C (want 130 = 128 + SIGINT, as shells expect)"
 tl_check_restored || tl_fail "terminal not restored after Ctrl-C"
 
 tl_stop
@@ -161,11 +162,34 @@ tl_wait_for "Stopped" || tl_fail "Ctrl-Z did not stop the explorer"
 tl_keys -l fg; tl_keys Enter
 tl_wait_for "+ Attention " || tl_fail "not repainted after fg"
 tl_keys r; wait_header "Residual OFF" || tl_fail "keys do not work after fg"
+step "Ctrl-S does not freeze the screen (flow control is off)"
+tl_keys C-s
+tl_keys r; wait_header "Residual ON" || tl_fail "the screen froze after Ctrl-S"
 step "SIGTERM quits with the terminal restored"
 tl_wait_app || tl_fail "no explorer process"
 kill -TERM "$(tl_app_pid)"
 status="$(tl_wait_exit)" || tl_fail "SIGTERM did not end the explorer"
-[ "$status" = 0 ] || tl_fail "exit status $status after SIGTERM (want 0: a clean shutdown)"
+[ "$status" = 143 ] || tl_fail "exit status $status after SIGTERM (want 143 = 128 + SIGTERM)"
 tl_check_restored || tl_fail "terminal not restored after SIGTERM"
+tl_stop
+
+# MARK: run 4 — Ctrl-\ (SIGQUIT) and SIGUSR1: the terminal restored, no runtime crash banner
+tl_start 120 40 || tl_fail "could not start tmux"
+tl_run "cd '$WORK' && '$BIN'"
+wait_header "Residual ON" || tl_fail "no header (run 4)"
+step "Ctrl-\\ quits like a signal: status 131, no crash banner or backtrace prompt"
+tl_tmux send-keys -t "$TL_TARGET" -H 1c      # Ctrl-\ as the raw byte 0x1C
+status="$(tl_wait_exit)" || tl_fail "Ctrl-\\ did not end the explorer"
+[ "$status" = 131 ] || tl_fail "exit status $status after SIGQUIT (want 131)"
+tl_check_restored || tl_fail "terminal not restored after SIGQUIT"
+tl_capture | grep -qiE "crash|backtrace" && tl_fail "the runtime's crash banner appeared"
+tl_run "cd '$WORK' && '$BIN'"
+wait_header "Residual ON" || tl_fail "no header (run 4, second start)"
+step "SIGUSR1 ends the explorer with the terminal restored"
+tl_wait_app || tl_fail "no explorer process"
+kill -USR1 "$(tl_app_pid)"
+status="$(tl_wait_exit)" || tl_fail "SIGUSR1 did not end the explorer"
+[ "$status" = 138 ] || tl_fail "exit status $status after SIGUSR1 (want 138)"
+tl_check_restored || tl_fail "terminal not restored after SIGUSR1"
 
 echo "tmux-explorer-test: all checks passed"

@@ -131,11 +131,18 @@ tl_check_restored() {
     if [ "$(tl_format '#{alternate_on}')" != 0 ]; then echo "tmux-lib: still on the alternate screen" >&2; ok=1; fi
     if [ "$(tl_format '#{cursor_flag}')" != 1 ]; then echo "tmux-lib: cursor still hidden" >&2; ok=1; fi
     tl_tmux clear-history -t "$TL_TARGET"
-    tl_type "clear; stty -a | tr ' ;' '\n\n' | grep -xE -- '-?(echo|icanon)' | tr '\n' ' '; echo TL_STTY"
+    # A fresh marker each time, and the answer line itself waited for: the typed command line also
+    # contains the marker (and "stty"), and an earlier check's answer may still be on the screen.
+    local marker="TL_STTY_${RANDOM}${RANDOM}"
+    tl_type "clear; stty -a | tr ' ;' '\n\n' | grep -xE -- '-?(echo|icanon)' | tr '\n' ' '; echo $marker"
     tl_keys Enter
-    if ! tl_wait_for "TL_STTY" >/dev/null 2>&1; then echo "tmux-lib: the shell does not answer" >&2; return 1; fi
-    local modes
-    modes="$(tl_capture | grep -F "TL_STTY" | grep -v stty | head -n 1)"
+    local modes="" deadline=$((SECONDS + TL_TIMEOUT))
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        modes="$(tl_capture | grep -F "$marker" | grep -v stty | head -n 1)"
+        [ -n "$modes" ] && break
+        sleep 0.1
+    done
+    if [ -z "$modes" ]; then echo "tmux-lib: the shell does not answer" >&2; return 1; fi
     case "$modes" in
         *"-echo "* | *"-icanon "*) echo "tmux-lib: tty modes not restored: $modes" >&2; ok=1 ;;
         *"echo "*"icanon "* | *"icanon "*"echo "*) ;;

@@ -59,6 +59,44 @@ static inline int pdet_can_address_cursor(void) {
 
 static inline int pdet_is_tty(void) { return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO); }
 
+// MARK: mouse (the button masks are function-like macros Swift cannot import)
+
+static inline mmask_t pdet_button1_pressed(void) { return BUTTON1_PRESSED; }
+static inline mmask_t pdet_button2_pressed(void) { return BUTTON2_PRESSED; }
+static inline mmask_t pdet_button3_pressed(void) { return BUTTON3_PRESSED; }
+static inline mmask_t pdet_button4_pressed(void) { return BUTTON4_PRESSED; }
+static inline mmask_t pdet_button5_pressed(void) { return BUTTON5_PRESSED; }
+static inline mmask_t pdet_button1_released(void) { return BUTTON1_RELEASED; }
+static inline mmask_t pdet_button2_released(void) { return BUTTON2_RELEASED; }
+static inline mmask_t pdet_button3_released(void) { return BUTTON3_RELEASED; }
+static inline mmask_t pdet_button1_clicked(void) { return BUTTON1_CLICKED; }
+
+/// Presses, releases and the wheel: mode 1000, not the any-motion mode 1003 that REPORT_MOUSE_POSITION
+/// asks for (no hover here, and it would flood). A click is acted on at its release: when the press and
+/// the release arrive in one read (a fast click, tmux send-keys) ncurses reports only the release, and
+/// without releases in the mask it reads a second press as a drag and drops it, while a release that
+/// arrives with its press leaks out as the keys `[`, `<`, digits and `m`. The wheel (buttons 4 and 5)
+/// has presses only. ncurses picks the encoding from the terminfo entry: SGR 1006 where it has `XM`
+/// with 1006 and `kmous=\E[<` (xterm-256color), else X10. mouseinterval(0): no waiting to tell clicks
+/// from double clicks. Returns the mask ncurses accepted (0: no mouse on this terminal).
+static inline mmask_t pdet_mouse_enable(void) {
+    mouseinterval(0);
+    mmask_t old = 0;
+    return mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON2_PRESSED | BUTTON2_RELEASED | BUTTON3_PRESSED
+                     | BUTTON3_RELEASED | BUTTON4_PRESSED | BUTTON5_PRESSED, &old);
+}
+
+/// The pending mouse event after KEY_MOUSE: OK, or ERR when there is none.
+static inline int pdet_getmouse(int *x, int *y, mmask_t *bstate) {
+    MEVENT e;
+    memset(&e, 0, sizeof e);
+    int r = getmouse(&e);
+    *x = e.x;
+    *y = e.y;
+    *bstate = e.bstate;
+    return r;
+}
+
 // MARK: session and signal state (one copy per process, see the header comment)
 
 #define PDET_SHARED __attribute__((weak))
@@ -143,6 +181,8 @@ static inline void pdet_disable_flow_control(void) {
         t.c_iflag &= ~(IXON | IXOFF);
         tcsetattr(STDIN_FILENO, TCSANOW, &t);
     }
+    // Record this as curses' program mode, so the mode restored after Ctrl-Z / fg keeps it.
+    def_prog_mode();
 }
 static inline void pdet_session_set_open(int open) { pdet_session_open = open ? 1 : 0; }
 static inline int pdet_session_is_open(void) { return pdet_session_open; }

@@ -2,6 +2,7 @@
 // and the encoder, plus the two entry points the CLI uses (`inspect`, the benchmark).
 
 import Foundation
+import PDETCore
 import PDETIO
 
 public struct SentenceEncoder: Sendable {
@@ -59,6 +60,7 @@ public struct InspectReport: Codable, Equatable, Sendable {
     public var head: Int
     public var attention: [[Float]]            // (T, T) rows [query][key] of that layer and head
     public var truncated: Bool                 // the text had more tokens than the model's positions
+    public var attentionFit: [[DiffusionFit]]  // (L, NH) heat-kernel fit of every head (docs/attention-fit.md)
 }
 
 /// Tokenizes `text`, runs the model of `modelDirectory` and reports the dynamics and one
@@ -77,14 +79,15 @@ extension SentenceEncoder {
         guard (0..<config.numAttentionHeads).contains(head) else {
             throw BertError("--head \(head) is outside 0..<\(config.numAttentionHeads)")
         }
-        let (tokens, result) = try run(text, ablation: ablation, capture: .head(layer: layer, head: head))
+        let (tokens, result) = try run(text, ablation: ablation, capture: .all)
         let T = tokens.ids.count
         let probs = result.attention[layer][head]
         return InspectReport(
             tokens: tokens.tokens, tokenIds: tokens.ids, layers: result.layers,
             meanPooledNormalized: result.embedding, layer: layer, head: head,
             attention: (0..<T).map { Array(probs[($0 * T)..<(($0 + 1) * T)]) },
-            truncated: tokens.truncated)
+            truncated: tokens.truncated,
+            attentionFit: result.attention.map { heads in heads.map { fitDiffusionKernel(attention: $0, T: T) } })
     }
 
     /// Median milliseconds of one forward pass of `text` (tokenizing excluded, no attention kept),

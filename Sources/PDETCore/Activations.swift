@@ -67,6 +67,8 @@ final class Activations {
     let dSiteA: FloatPtr, dSiteB: FloatPtr   // (B,T,C) ping-pong for multi-step diffusion backward
     var tokens: [Int32] = []
     var targets: [Int32] = []
+    /// Packed GEMM operands of the backward pass (matmulBackward), allocated once.
+    let packScratch: FloatBuffer
 
     init(B: Int, T: Int, C: Int, NH: Int, F: Int, K: Int, L: Int, steps: Int) {
         self.B = B; self.T = T; self.C = C; self.NH = NH; self.F = F; self.K = K; self.steps = steps
@@ -89,6 +91,8 @@ final class Activations {
         dStreamA = takeG(BTC); dStreamB = takeG(BTC); dEmb = takeG(BTC); dH = takeG(BTC); dLnf = takeG(BTC)
         dPooled = takeG(B * C); dLogits = takeG(BT * K); dSiteA = takeG(BTC); dSiteB = takeG(BTC)
         self.perBlockCount = perBlock
+        let linear = [(C, 3 * C), (C, C), (C, F), (F, C), (C, K)]
+        packScratch = FloatBuffer(count: linear.map { matmulBackwardScratch(BT, $0.0, $0.1) }.max()!)
     }
 
     let perBlockCount: Int
@@ -99,7 +103,9 @@ final class Activations {
         let btc = b * t * c, bt = b * t, inter = Double(max(steps - 1, 0)) * btc
         let perBlock = 15 * btc + 4 * bt + b * nh * t * t + 2 * b * t * f + inter
         let outer = 4 * btc + 2 * inter + 2 * bt + b * c + 2 * bt * k
-        return Double(L) * perBlock + outer + perBlock + 9 * btc + b * c + bt * k
+        let linear = [(C, 3 * C), (C, C), (C, F), (F, C), (C, K)]
+        let pack = Double(linear.map { matmulBackwardScratch(B * T, $0.0, $0.1) }.max()!)   // packScratch
+        return Double(L) * perBlock + outer + perBlock + 9 * btc + b * c + bt * k + pack
     }
 
     /// Layer states x_0 … x_L as pointers (B,T,C).

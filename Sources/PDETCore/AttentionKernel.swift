@@ -13,6 +13,25 @@ import Glibc
 /// A NaN or ±Inf score propagates as NaN probabilities: shown, never trapped.
 @inline(__always)
 func softmaxRow(_ row: FloatPtr, last: Int, T: Int, scale: Float) {
+    guard let maxv = softmaxScaleAndMax(row, last: last, T: T, scale: scale) else { return }
+    let n = last + 1
+    var sum: Float = 0
+    var i = 0
+    let mv = SIMD8<Float>(repeating: maxv)
+    while i + 8 <= n {
+        let e = exp8(load8(row + i) - mv)
+        store8(row + i, e)
+        sum += e.sum()
+        i += 8
+    }
+    while i < n { let e = expf(row[i] - maxv); row[i] = e; sum += e; i += 1 }
+    softmaxNormalise(row, n: n, T: T, sum: sum)
+}
+
+/// The first part of softmaxRow: scales row[0...last] in place and returns its maximum, or nil
+/// after filling the row with NaN when a score is NaN or ±Inf.
+@inline(__always)
+func softmaxScaleAndMax(_ row: FloatPtr, last: Int, T: Int, scale: Float) -> Float? {
     let n = last + 1
     var maxv = -Float.infinity
     var poison: Float = 0                     // x·0 is NaN exactly when some score is NaN or ±Inf
@@ -33,24 +52,70 @@ func softmaxRow(_ row: FloatPtr, last: Int, T: Int, scale: Float) {
     while i < n { row[i] *= scale; poison += row[i] * 0; if row[i] > maxv { maxv = row[i] }; i += 1 }
     if !poison.isFinite {
         for i in 0..<T { row[i] = .nan }
-        return
+        return nil
     }
-    var sum: Float = 0
-    i = 0
-    let mv = SIMD8<Float>(repeating: maxv)
-    while i + 8 <= n {
-        let e = exp8(load8(row + i) - mv)
-        store8(row + i, e)
-        sum += e.sum()
-        i += 8
-    }
-    while i < n { let e = expf(row[i] - maxv); row[i] = e; sum += e; i += 1 }
+    return maxv
+}
+
+/// The last part of softmaxRow: row[0..<n] /= sum (as · (1 / sum)), row[n..<T] = 0.
+@inline(__always)
+func softmaxNormalise(_ row: FloatPtr, n: Int, T: Int, sum: Float) {
     let inv = 1 / sum
     let iv = SIMD8<Float>(repeating: inv)
-    i = 0
+    var i = 0
     while i + 8 <= n { store8(row + i, load8(row + i) * iv); i += 8 }
     while i < n { row[i] *= inv; i += 1 }
     if n < T { zero(row + n, T - n) }
+}
+
+/// softmaxRow on eight consecutive rows t0..<t0+8 of a (T, T) block: each row's exponentials as
+/// in softmaxRow, then the eight rows' sums at once, one row per lane, each lane adding exactly
+/// what softmaxRow adds in the same order (per group of 8: −0 + e₀ + … + e₇, then the tail one by
+/// one). softmaxRow's sum is a serial chain of 64 additions per row; eight chains now overlap.
+@inline(__always)
+func softmaxRows8(_ p: FloatPtr, t0: Int, T: Int, causal: Bool, scale: Float) {
+    var live = SIMD8<Int32>(repeating: 0)           // 1 for rows that were not poisoned
+    var groups = SIMD8<Int32>(), ends = SIMD8<Int32>()
+    for r in 0..<8 {
+        let row = p + (t0 + r) * T
+        let last = causal ? t0 + r : T - 1
+        let n = last + 1
+        groups[r] = Int32(n / 8 * 8)
+        ends[r] = Int32(n)
+        guard let maxv = softmaxScaleAndMax(row, last: last, T: T, scale: scale) else { continue }
+        live[r] = 1
+        var i = 0
+        #if PDET_AVX512
+        let mv16 = SIMD16<Float>(repeating: maxv)
+        while i + 16 <= n {     // exp16 is exp8 on sixteen lanes: the same bits
+            let e = exp16(UnsafeRawPointer(row + i).loadUnaligned(as: SIMD16<Float>.self) - mv16)
+            UnsafeMutableRawPointer(row + i).storeBytes(of: e, as: SIMD16<Float>.self)
+            i += 16
+        }
+        #endif
+        let mv = SIMD8<Float>(repeating: maxv)
+        while i + 8 <= n { store8(row + i, exp8(load8(row + i) - mv)); i += 8 }
+        while i < n { row[i] = expf(row[i] - maxv); i += 1 }
+    }
+    let base = p + t0 * T
+    var sum = SIMD8<Float>()
+    let groupEnd = Int(groups.max()), end = Int(ends.max())
+    var j = 0
+    while j < groupEnd {
+        var part = SIMD8<Float>(repeating: -0.0)
+        for l in 0..<8 { part += rows8(base, T, j + l) }
+        sum = sum.replacing(with: sum + part, where: SIMD8<Int32>(repeating: Int32(j)) .< groups)
+        j += 8
+    }
+    j = Int(groups.min())
+    while j < end {
+        let jv = SIMD8<Int32>(repeating: Int32(j))
+        sum = sum.replacing(with: sum + rows8(base, T, j), where: (jv .>= groups) .& (jv .< ends))
+        j += 1
+    }
+    for r in 0..<8 where live[r] == 1 {
+        softmaxNormalise(p + (t0 + r) * T, n: Int(ends[r]), T: T, sum: sum[r])
+    }
 }
 
 /// out (B, T, C) = softmax(Q·Kᵀ/√HS)·V per head; att (B, NH, T, T) saves the probabilities
@@ -68,19 +133,20 @@ func attentionForward(_ out: FloatPtr, _ att: FloatPtr, _ inp: FloatPtr,
             let k = q + C, v = q + 2 * C
             for t in 0..<T { for i in 0..<HS { kt[i * T + t] = k[t * C3 + i] } }
             let p = att + (b * NH + h) * T * T          // (T, T)
-            zero(p, T * T)
-            gemmRows(p, T, q, C3, 1, kt, T, 0, T, T, HS)
-            for t in 0..<T { softmaxRow(p + t * T, last: causal ? t : T - 1, T: T, scale: scale) }
+            gemmRowsStore(p, T, q, C3, 1, kt, T, 0, T, T, HS)
+            var t0 = 0
+            while t0 + 8 <= T { softmaxRows8(p, t0: t0, T: T, causal: causal, scale: scale); t0 += 8 }
+            for t in t0..<T { softmaxRow(p + t * T, last: causal ? t : T - 1, T: T, scale: scale) }
             let o = out + b * T * C + h * HS            // rows stride C
-            for t in 0..<T { zero(o + t * C, HS) }
-            gemmRows(o, C, p, T, 1, v, C3, 0, T, HS, T)
+            gemmRowsStore(o, C, p, T, 1, v, C3, 0, T, HS, T)
         }
     }
 }
 
-/// dinp (B, T, 3C) += gradients of Q, K, V from dout (B, T, C), using the saved att (B, NH, T, T).
+/// dinp (B, T, 3C) += gradients of Q, K, V from dout (B, T, C), using the saved att (B, NH, T, T);
+/// with `accumulate` false, dinp = +0 + those gradients (what zero-filling dinp first gave).
 func attentionBackward(_ dinp: FloatPtr, _ dout: FloatPtr, _ inp: FloatPtr, _ att: FloatPtr,
-                       _ B: Int, _ T: Int, _ C: Int, _ NH: Int, causal: Bool) {
+                       _ B: Int, _ T: Int, _ C: Int, _ NH: Int, causal: Bool, accumulate: Bool = true) {
     let C3 = 3 * C, HS = C / NH
     let scale = 1 / Float(HS).squareRoot()
     parallelFor(B * NH, minChunk: minChunk(workPerItem: 4 * T * T * HS)) { lo, hi in
@@ -95,20 +161,45 @@ func attentionBackward(_ dinp: FloatPtr, _ dout: FloatPtr, _ inp: FloatPtr, _ at
             let p = att + (b * NH + h) * T * T
             for t in 0..<T { for i in 0..<HS { vt[i * T + t] = v[t * C3 + i] } }
             // out = P·V  →  ∂P = g·Vᵀ,  ∂V += Pᵀ·g
-            zero(dp, T * T)
-            gemmRows(dp, T, g, C, 1, vt, T, 0, T, T, HS)
-            gemmRows(dv, C3, p, 1, T, g, C, 0, T, HS, T)
-            // softmax: ∂scores = P ⊙ (∂P − Σ_j P·∂P) · scale (masked entries have P = 0)
-            for t in 0..<T {
-                let pr = p + t * T, dr = dp + t * T
-                let n = causal ? t + 1 : T
-                var w: Float = 0
-                for j in 0..<n { w += pr[j] * dr[j] }
-                for j in 0..<T { dr[j] = pr[j] * (dr[j] - w) * scale }
-            }
+            gemmRowsStore(dp, T, g, C, 1, vt, T, 0, T, T, HS)
+            gemmRange(dv, C3, p, 1, T, g, C, packed: false, 0, T, HS, T, accumulate: accumulate, bias: nil)
+            softmaxBackwardRows(dp, p, T, causal: causal, scale: scale)
             // scores = Q·Kᵀ  →  ∂Q += ∂S·K,  ∂K += ∂Sᵀ·Q
-            gemmRows(dq, C3, dp, T, 1, k, C3, 0, T, HS, T)
-            gemmRows(dk, C3, dp, 1, T, q, C3, 0, T, HS, T)
+            gemmRange(dq, C3, dp, T, 1, k, C3, packed: false, 0, T, HS, T, accumulate: accumulate, bias: nil)
+            gemmRange(dk, C3, dp, 1, T, q, C3, packed: false, 0, T, HS, T, accumulate: accumulate, bias: nil)
         }
+    }
+}
+
+/// softmax backward in place over dp (T, T): ∂scores = P ⊙ (∂P − Σ_j P·∂P) · scale per row (masked
+/// entries have P = 0). Each row's sum is a scalar chain over j in order; eight rows run at once,
+/// one per lane, so the chains overlap (the same bits as one row at a time).
+@inline(__always)
+func softmaxBackwardRows(_ dp: FloatPtr, _ p: FloatPtr, _ T: Int, causal: Bool, scale: Float) {
+    var t0 = 0
+    let lane = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+    while t0 + 8 <= T {
+        let pr = p + t0 * T, dr = dp + t0 * T
+        var w = SIMD8<Float>()
+        // Row t0 + r sums j < n_r (n_r = t0 + r + 1 when causal, else T). A lane past its n adds +0,
+        // which leaves its sum unchanged (a sum that starts at +0 is never −0).
+        let n = causal ? SIMD8<Int32>(repeating: Int32(t0 + 1)) &+ lane : SIMD8<Int32>(repeating: Int32(T))
+        let jEnd = causal ? t0 + 8 : T
+        for j in 0..<jEnd {
+            let prod = rows8(pr, T, j) * rows8(dr, T, j)
+            w += prod.replacing(with: 0, where: SIMD8<Int32>(repeating: Int32(j)) .>= n)
+        }
+        for r in 0..<8 {
+            let prr = pr + r * T, drr = dr + r * T, wr = w[r]
+            for j in 0..<T { drr[j] = prr[j] * (drr[j] - wr) * scale }
+        }
+        t0 += 8
+    }
+    for t in t0..<T {
+        let pr = p + t * T, dr = dp + t * T
+        let n = causal ? t + 1 : T
+        var w: Float = 0
+        for j in 0..<n { w += pr[j] * dr[j] }
+        for j in 0..<T { dr[j] = pr[j] * (dr[j] - w) * scale }
     }
 }

@@ -111,7 +111,7 @@ public struct ModelConfig: Equatable, Sendable {
     public var pdeScales: [Int] = [1]     // S scales, e.g. [1] or [1, 2, 4]
     public var pdeAlpha: Float = 0.1      // total initial alpha, split evenly across scales
     public var pdeSteps: Int = 1          // explicit Euler steps per application
-    public var pdeClamp: Bool = true      // keep Σ_s alpha_s ≤ 1/2 (the stability limit)
+    public var pdeClamp: Bool = true      // keep alpha ≥ 0, Σ_s alpha_s ≤ 1/2 (sufficient for stability)
 
     public init() {}
 

@@ -3,8 +3,10 @@
 //   out[t] = u[t] + Σ_s alpha[s, c] · (u[max(t−s, 0)] − 2·u[t] + u[min(t+s, T−1)])
 // Clamped indices are the Neumann (zero-flux) boundary. Linear in T. For scale 1 the step
 // conserves Σ_t u exactly; for alpha ≥ 0 and Σ_s alpha ≤ 1/2 each output is a convex combination
-// of inputs (a maximum principle: the step never amplifies), which is the stability limit the
-// clamp enforces. Past it the highest frequency is multiplied by |1 − 4·Σ alpha| > 1 and grows.
+// of inputs (a maximum principle: the step never amplifies), the set the clamp projects onto.
+// That is sufficient, not necessary: whether a layer amplifies is decided by the spectral radius
+// of the actual step matrix (DiffusionStability.swift); with scale 1 alone, past Σ alpha = 1/2 the
+// highest frequency is multiplied by about |1 − 4·alpha| > 1 and grows.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -90,7 +92,7 @@ public func amplitudeSpectrum(_ x: [Float]) -> [Float] {
     }
 }
 
-/// Projects one diffusion layer's alpha (S, C) onto the stable set: each alpha ≥ 0 and, per channel,
+/// Projects one diffusion layer's alpha (S, C) onto the sufficient set: each alpha ≥ 0 and, per channel,
 /// Σ_s alpha ≤ 1/2 (scaled down proportionally when above). Non-finite values become 0.
 func clampAlphas(_ alpha: FloatPtr, _ S: Int, _ C: Int) {
     for c in 0..<C {
@@ -100,8 +102,8 @@ func clampAlphas(_ alpha: FloatPtr, _ S: Int, _ C: Int) {
             alpha[s * C + c] = v.isFinite ? max(0, v) : 0
             sum += alpha[s * C + c]
         }
-        if sum > 0.5 {
-            for s in 0..<S { alpha[s * C + c] *= 0.5 / sum }
+        if sum > diffusionAlphaSumLimit {
+            for s in 0..<S { alpha[s * C + c] *= diffusionAlphaSumLimit / sum }
         }
     }
 }

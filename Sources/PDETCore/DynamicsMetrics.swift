@@ -165,9 +165,25 @@ extension Transformer {
         for s in 0..<S { for cc in 0..<C { meanSum += alpha[s * C + cc] } }
         let h = diffusionResponse(alphas: alphas, scales: config.pdeScales, T: T)
         let response = h.map { powf($0, Float(config.pdeSteps)) }
+        let stability = layerStability(instance: i)
+        let own = diffusionAmplification(alphas: alphas, scales: config.pdeScales, T: T, steps: config.pdeSteps)
         return DiffusionProbe(site: config.pde, instance: i, channel: c, before: before, after: after,
                               spectrumBefore: amplitudeSpectrum(before), spectrumAfter: amplitudeSpectrum(after),
                               response: response, alphaSum: alphas.reduce(0, +), alphas: alphas,
-                              meanAlphaSum: meanSum / Float(C))
+                              meanAlphaSum: meanSum / Float(C), amplification: Float(stability.amplification),
+                              worstChannel: stability.channel, channelAmplification: Float(own),
+                              maxAlphaSum: stability.maxAlphaSum)
+    }
+
+    /// The worst-channel stability of diffusion layer `instance` (docs/diffusion-sites.md, "Stability"),
+    /// remembered until its alphas, the scales, T or the steps change.
+    public func layerStability(instance i: Int) -> DiffusionStability {
+        let C = config.dModel, S = config.pdeScales.count
+        let alpha = Array(UnsafeBufferPointer(start: paramBuf.ptr + layout.alphas[i], count: S * C))
+        let key = StabilityKey(alpha: alpha, scales: config.pdeScales, T: config.seqLen, steps: config.pdeSteps)
+        if let cached = stabilityCache, cached.key == key { return cached.value }
+        let value = diffusionLayerStability(alpha: alpha, scales: key.scales, C: C, T: key.T, steps: key.steps)
+        stabilityCache = (key, value)
+        return value
     }
 }

@@ -7,10 +7,51 @@ import Glibc
 
 // MARK: LayerNorm
 
+/// Eight rows' values at column i, one row per lane: the lanes of a SIMD8 are eight independent
+/// scalars, so a per-row sum kept in one lane runs exactly as the scalar loop (same order, same
+/// rounding) while eight rows' dependency chains overlap.
+@inline(__always)
+func rows8(_ p: FloatPtr, _ stride: Int, _ i: Int) -> SIMD8<Float> {
+    SIMD8(p[i], p[stride + i], p[2 * stride + i], p[3 * stride + i],
+          p[4 * stride + i], p[5 * stride + i], p[6 * stride + i], p[7 * stride + i])
+}
+
 /// out (N, C) = (inp − mean) · rstd · weight + bias, per row; mean (N), rstd (N) saved for backward.
+/// Rows go eight at a time (one per lane) for the sums; each row's arithmetic is the scalar one.
 func layernormForward(_ out: FloatPtr, _ mean: FloatPtr, _ rstd: FloatPtr,
                       _ inp: FloatPtr, _ weight: FloatPtr, _ bias: FloatPtr, _ N: Int, _ C: Int, eps: Float = 1e-5) {
-    for n in 0..<N {
+    // Rows are independent: split across cores in whole groups of 8.
+    let groups = N / 8
+    parallelFor(groups, minChunk: max(1, inlineElements / (8 * max(1, C)))) { g0, g1 in
+        let lo = g0 * 8, hi = g1 == groups ? N : g1 * 8
+        layernormForwardRows(out + lo * C, mean + lo, rstd + lo, inp + lo * C, weight, bias, hi - lo, C, eps: eps)
+    }
+    if groups == 0 { layernormForwardRows(out, mean, rstd, inp, weight, bias, N, C, eps: eps) }
+}
+
+/// layernormForward on the calling thread.
+func layernormForwardRows(_ out: FloatPtr, _ mean: FloatPtr, _ rstd: FloatPtr,
+                          _ inp: FloatPtr, _ weight: FloatPtr, _ bias: FloatPtr, _ N: Int, _ C: Int, eps: Float) {
+    var n0 = 0
+    while n0 + 8 <= N {
+        let x = inp + n0 * C
+        var m = SIMD8<Float>()
+        for i in 0..<C { m += rows8(x, C, i) }
+        m /= SIMD8(repeating: Float(C))
+        var v = SIMD8<Float>()
+        for i in 0..<C { let d = rows8(x, C, i) - m; v += d * d }
+        v /= SIMD8(repeating: Float(C))
+        let s = 1 / (v + SIMD8(repeating: eps)).squareRoot()
+        for r in 0..<8 {
+            let xr = x + r * C, o = out + (n0 + r) * C
+            let mr = m[r], sr = s[r]
+            for i in 0..<C { o[i] = (xr[i] - mr) * sr * weight[i] + bias[i] }
+            mean[n0 + r] = mr
+            rstd[n0 + r] = sr
+        }
+        n0 += 8
+    }
+    for n in n0..<N {
         let x = inp + n * C
         var m: Float = 0
         for i in 0..<C { m += x[i] }
@@ -26,12 +67,65 @@ func layernormForward(_ out: FloatPtr, _ mean: FloatPtr, _ rstd: FloatPtr,
     }
 }
 
-/// dinp (N, C) += ∂L/∂inp; dweight (C), dbias (C) += their gradients.
+/// dinp (N, C) += ∂L/∂inp; dweight (C), dbias (C) += their gradients (summed over rows in row
+/// order). The input gradient's rows are independent and split across cores (their two per-row
+/// sums eight rows at a time, one per lane: same bits); the weight and bias gradients then add
+/// the rows in order on one thread, in vectors across the C columns.
 func layernormBackward(_ dinp: FloatPtr, _ dweight: FloatPtr, _ dbias: FloatPtr,
                        _ dout: FloatPtr, _ inp: FloatPtr, _ weight: FloatPtr,
                        _ mean: FloatPtr, _ rstd: FloatPtr, _ N: Int, _ C: Int) {
+    let groups = N / 8
+    parallelFor(groups, minChunk: max(1, inlineElements / (8 * max(1, C)))) { g0, g1 in
+        let lo = g0 * 8, hi = g1 == groups ? N : g1 * 8
+        layernormBackwardInput(dinp + lo * C, dout + lo * C, inp + lo * C, weight, mean + lo, rstd + lo, hi - lo, C)
+    }
+    if groups == 0 { layernormBackwardInput(dinp, dout, inp, weight, mean, rstd, N, C) }
     for n in 0..<N {
-        let x = inp + n * C, g = dout + n * C, dx = dinp + n * C
+        let x = inp + n * C, g = dout + n * C
+        let m = mean[n], s = rstd[n]
+        var i = 0
+        let mv = SIMD8<Float>(repeating: m), sv = SIMD8<Float>(repeating: s)
+        while i + 8 <= C {
+            let gv = load8(g + i)
+            let norm = (load8(x + i) - mv) * sv
+            store8(dbias + i, load8(dbias + i) + gv)
+            store8(dweight + i, load8(dweight + i) + norm * gv)
+            i += 8
+        }
+        while i < C {
+            let norm = (x[i] - m) * s
+            dbias[i] += g[i]
+            dweight[i] += norm * g[i]
+            i += 1
+        }
+    }
+}
+
+/// The input-gradient part of layernormBackward for rows 0..<N, on the calling thread.
+func layernormBackwardInput(_ dinp: FloatPtr, _ dout: FloatPtr, _ inp: FloatPtr, _ weight: FloatPtr,
+                            _ mean: FloatPtr, _ rstd: FloatPtr, _ N: Int, _ C: Int) {
+    var n0 = 0
+    while n0 + 8 <= N {
+        let x = inp + n0 * C, g = dout + n0 * C
+        let m = SIMD8(UnsafeBufferPointer(start: mean + n0, count: 8))
+        let s = SIMD8(UnsafeBufferPointer(start: rstd + n0, count: 8))
+        var dnormMean = SIMD8<Float>(), dnormNormMean = SIMD8<Float>()
+        for i in 0..<C {
+            let norm = (rows8(x, C, i) - m) * s
+            let dnorm = SIMD8(repeating: weight[i]) * rows8(g, C, i)
+            dnormMean += dnorm
+            dnormNormMean += dnorm * norm
+        }
+        dnormMean /= SIMD8(repeating: Float(C))
+        dnormNormMean /= SIMD8(repeating: Float(C))
+        for r in 0..<8 {
+            layernormBackwardRow(dinp + (n0 + r) * C, g + r * C, x + r * C, weight,
+                                 m[r], s[r], dnormMean[r], dnormNormMean[r], C)
+        }
+        n0 += 8
+    }
+    for n in n0..<N {
+        let x = inp + n * C, g = dout + n * C
         let m = mean[n], s = rstd[n]
         var dnormMean: Float = 0, dnormNormMean: Float = 0
         for i in 0..<C {
@@ -42,13 +136,18 @@ func layernormBackward(_ dinp: FloatPtr, _ dweight: FloatPtr, _ dbias: FloatPtr,
         }
         dnormMean /= Float(C)
         dnormNormMean /= Float(C)
-        for i in 0..<C {
-            let norm = (x[i] - m) * s
-            let dnorm = weight[i] * g[i]
-            dbias[i] += g[i]
-            dweight[i] += norm * g[i]
-            dx[i] += (dnorm - dnormMean - norm * dnormNormMean) * s
-        }
+        layernormBackwardRow(dinp + n * C, g, x, weight, m, s, dnormMean, dnormNormMean, C)
+    }
+}
+
+/// One row's input gradient: dx += (dnorm − mean(dnorm) − norm · mean(dnorm · norm)) · rstd.
+@inline(__always)
+func layernormBackwardRow(_ dx: FloatPtr, _ g: FloatPtr, _ x: FloatPtr,
+                          _ weight: FloatPtr, _ m: Float, _ s: Float, _ dnormMean: Float, _ dnormNormMean: Float, _ C: Int) {
+    for i in 0..<C {
+        let norm = (x[i] - m) * s
+        let dnorm = weight[i] * g[i]
+        dx[i] += (dnorm - dnormMean - norm * dnormNormMean) * s
     }
 }
 
@@ -106,10 +205,60 @@ func tanh8(_ u: SIMD8<Float>) -> SIMD8<Float> {
     return 1 - 2 / (e + 1)
 }
 
+#if PDET_AVX512
+// clamp16, exp16, tanh16: clamp8, exp8 and tanh8 on sixteen lanes (one AVX-512 register), the
+// same operations per lane, so every element gets the same bits as through the 8-lane versions.
+
+/// clamp8 on sixteen lanes.
+@inline(__always)
+func clamp16(_ x: SIMD16<Float>, _ lo: Float, _ hi: Float) -> SIMD16<Float> {
+    var r = x
+    for i in 0..<16 {
+        let v = r[i]
+        let m = v > lo ? v : lo           // NaN → lo
+        r[i] = m < hi ? m : hi
+    }
+    return r
+}
+
+/// exp8 on sixteen lanes.
+@inline(__always)
+func exp16(_ xIn: SIMD16<Float>) -> SIMD16<Float> {
+    let x = clamp16(xIn, -87.3, 88.3)
+    let y = x * 1.442_695_04 + 0.5
+    // n = floor(y), exactly, for |y| < 2^22: round to nearest with the 1.5·2^23 magic number,
+    // then step down where that rounded up.
+    let magic = SIMD16<Float>(repeating: 12_582_912)
+    let t = (y + magic) - magic
+    let n = t - SIMD16<Float>(repeating: 1).replacing(with: 0, where: t .<= y)
+    var r = x - n * 0.693_359_375
+    r = r + n * 2.121_944_4e-4
+    var p = SIMD16<Float>(repeating: 1.987_569_15e-4)
+    p = p * r + 1.398_199_95e-3
+    p = p * r + 8.333_451_9e-3
+    p = p * r + 4.166_579_6e-2
+    p = p * r + 1.666_666_55e-1
+    p = p * r + 5.000_000_12e-1
+    p = p * r * r + r + 1
+    // 2^n: n + 127 + 1.5·2^23 is exact and holds n + 127 (1…254) in its low mantissa bits;
+    // shifting them into the exponent field drops the rest.
+    let bits = unsafeBitCast(n + 12_583_039, to: SIMD16<UInt32>.self) &<< 23
+    return p * unsafeBitCast(bits, to: SIMD16<Float>.self)
+}
+
+/// tanh8 on sixteen lanes.
+@inline(__always)
+func tanh16(_ u: SIMD16<Float>) -> SIMD16<Float> {
+    let e = exp16(2 * clamp16(u, -10, 10))
+    return 1 - 2 / (e + 1)
+}
+
+#endif
+
 /// Elementwise GELU over N values split across cores in whole groups of 8, so that every element
 /// takes the same SIMD8 or scalar path as in one serial pass (same bits). ~32 flops per value.
 @inline(__always)
-func parallelGroupsOf8(_ N: Int, _ body: (Int, Int) -> Void) {
+func parallelGroupsOf8(_ N: Int, _ body: @escaping (Int, Int) -> Void) {
     let groups = N / 8
     parallelFor(groups, minChunk: minChunk(workPerItem: 8 * 32)) { lo, hi in body(lo * 8, hi * 8) }
     if groups * 8 < N { body(groups * 8, N) }
@@ -120,14 +269,24 @@ func geluForward(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int) {
     parallelGroupsOf8(N) { lo, hi in geluForwardSerial(out + lo, inp + lo, hi - lo) }
 }
 
-/// dinp (N) += gelu'(inp) · dout
-func geluBackward(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int) {
-    parallelGroupsOf8(N) { lo, hi in geluBackwardSerial(dinp + lo, inp + lo, dout + lo, hi - lo) }
+/// dinp (N) += gelu'(inp) · dout, or dinp = +0 + gelu'(inp) · dout when `accumulate` is false
+/// (what zero-filling dinp and adding gave, without the fill).
+func geluBackward(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int, accumulate: Bool = true) {
+    parallelGroupsOf8(N) { lo, hi in geluBackwardSerial(dinp + lo, inp + lo, dout + lo, hi - lo, accumulate: accumulate) }
 }
 
 /// geluForward on the calling thread.
 func geluForwardSerial(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int) {
     var i = 0
+    #if PDET_AVX512
+    // Sixteen at a time: the same lane-wise operations as the eight-lane loop below (same bits).
+    while i + 16 <= N {
+        let x = UnsafeRawPointer(inp + i).loadUnaligned(as: SIMD16<Float>.self)
+        let y = 0.5 * x * (1 + tanh16(geluScale * (x + 0.044715 * x * x * x)))
+        UnsafeMutableRawPointer(out + i).storeBytes(of: y, as: SIMD16<Float>.self)
+        i += 16
+    }
+    #endif
     while i + 8 <= N {
         let x = load8(inp + i)
         store8(out + i, 0.5 * x * (1 + tanh8(geluScale * (x + 0.044715 * x * x * x))))
@@ -141,21 +300,34 @@ func geluForwardSerial(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int) {
 }
 
 /// geluBackward on the calling thread.
-func geluBackwardSerial(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int) {
+func geluBackwardSerial(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int, accumulate: Bool = true) {
     var i = 0
+    #if PDET_AVX512
+    // Sixteen at a time: the same lane-wise operations as the eight-lane loop below (same bits).
+    while i + 16 <= N {
+        let x = UnsafeRawPointer(inp + i).loadUnaligned(as: SIMD16<Float>.self)
+        let t = tanh16(geluScale * (x + 0.044715 * x * x * x))
+        let du = geluScale * (1 + 3 * 0.044715 * x * x)
+        let d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du
+        let prev = accumulate ? UnsafeRawPointer(dinp + i).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
+        let g = UnsafeRawPointer(dout + i).loadUnaligned(as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(dinp + i).storeBytes(of: prev + d * g, as: SIMD16<Float>.self)
+        i += 16
+    }
+    #endif
     while i + 8 <= N {
         let x = load8(inp + i)
         let t = tanh8(geluScale * (x + 0.044715 * x * x * x))
         let du = geluScale * (1 + 3 * 0.044715 * x * x)
         let d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du
-        store8(dinp + i, load8(dinp + i) + d * load8(dout + i))
+        store8(dinp + i, (accumulate ? load8(dinp + i) : SIMD8<Float>()) + d * load8(dout + i))
         i += 8
     }
     while i < N {
         let x = inp[i]
         let t = tanhf(geluScale * (x + 0.044715 * x * x * x))
         let du = geluScale * (1 + 3 * 0.044715 * x * x)
-        dinp[i] += (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du) * dout[i]
+        dinp[i] = (accumulate ? dinp[i] : 0) + (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du) * dout[i]
         i += 1
     }
 }
@@ -164,17 +336,31 @@ func geluBackwardSerial(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N
 
 /// out (N) = a + b, or out = b when `a` is nil (residual off).
 func residualForward(_ out: FloatPtr, _ a: FloatPtr?, _ b: FloatPtr, _ N: Int) {
-    if let a {
-        for i in 0..<N { out[i] = a[i] + b[i] }
-    } else {
-        out.update(from: b, count: N)
+    parallelElements(N) { lo, hi in
+        if let a {
+            for i in lo..<hi { out[i] = a[i] + b[i] }
+        } else {
+            (out + lo).update(from: b + lo, count: hi - lo)
+        }
     }
 }
 
 /// da (N) += dout (when present), db (N) += dout.
 func residualBackward(_ da: FloatPtr?, _ db: FloatPtr, _ dout: FloatPtr, _ N: Int) {
-    if let da { for i in 0..<N { da[i] += dout[i] } }
-    for i in 0..<N { db[i] += dout[i] }
+    parallelElements(N) { lo, hi in
+        if let da { for i in lo..<hi { da[i] += dout[i] } }
+        for i in lo..<hi { db[i] += dout[i] }
+    }
+}
+
+/// dst (N) = src, split across cores for large N.
+func copyElements(_ dst: FloatPtr, _ src: FloatPtr, _ N: Int) {
+    parallelElements(N) { lo, hi in (dst + lo).update(from: src + lo, count: hi - lo) }
+}
+
+/// y (N) += x (as axpy with a = 1: y + 1·x), split across cores for large N.
+func addElements(_ y: FloatPtr, _ x: FloatPtr, _ N: Int) {
+    parallelElements(N) { lo, hi in axpy(y + lo, 1, x + lo, hi - lo) }
 }
 
 /// Sets every element of (N) to zero.

@@ -55,218 +55,332 @@ func axpy(_ y: FloatPtr, _ a: Float, _ x: FloatPtr, _ n: Int) {
     }
 }
 
+#if PDET_AVX512
+/// The GEMM tiles' vector: one 512-bit register on AVX-512 builds (Package.swift sets PDET_AVX512).
+typealias VecF = SIMD16<Float>
+#else
+/// The GEMM tiles' vector: one 256-bit register on AVX2 builds, two 128-bit ones elsewhere.
+typealias VecF = SIMD8<Float>
+#endif
+
 @inline(__always)
-func fma8(_ acc: inout SIMD8<Float>, _ a: SIMD8<Float>, _ b: SIMD8<Float>) {
-    #if PDET_FMA
-    acc.addProduct(a, b)      // one vfmadd on AVX2 hosts (Package.swift sets PDET_FMA there)
+func loadV(_ p: FloatPtr) -> VecF {
+    UnsafeRawPointer(p).loadUnaligned(as: VecF.self)
+}
+
+@inline(__always)
+func storeV(_ p: FloatPtr, _ v: VecF) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: VecF.self)
+}
+
+/// acc += a·b as one fused multiply-add per lane (IEEE fma, a single rounding) on every build: a
+/// vfmadd on AVX2 and AVX-512 hosts, an fmla on arm64, and glibc's correctly rounded fmaf per lane
+/// on an x86 build without FMA (slow, but the same bits). Until issue 12 the portable build used a
+/// separate multiply and add here, so its checkpoints differed from the FMA builds'; now every
+/// path has the FMA build's bits.
+@inline(__always)
+func fmaV(_ acc: inout VecF, _ a: VecF, _ b: VecF) {
+    acc.addProduct(a, b)
+}
+
+// MARK: GEMM
+//
+// Every GEMM here computes, for each element of C, s = Σ_k A(m,k)·B(k,j) as one chain in k order
+// starting from +0, then C = base + s (base = C itself when accumulating, else the bias, else +0).
+// Which elements take the vector tiles (a fused multiply-add chain) and which the scalar edge (a
+// separate multiply and add, as Swift compiles `s += a * b`) is fixed by the shape alone:
+//   tile elements: rows in whole groups of 4 and columns below N/16·16; edge: the rest.
+// Rows are split across cores only at multiples of 4, so the thread count does not change which
+// path an element takes (before issue 12 a split at a row that was not a multiple of 4 could move
+// rows to the edge: same bits as now on one thread and at every split at a multiple of 4, which
+// includes every shape of the default model).
+
+/// Width of the column panel (tile) starting at column j of a matrix whose tile columns end at
+/// `cols` (a multiple of 16). AVX-512: 32 (two vectors) where it fits, else 16. AVX2: 24 or 16,
+/// chosen so that 24s and 16s cover `cols` exactly (32 → 16 + 16, 40 → 24 + 16, 64 → 24 + 24 + 16).
+@inline(__always)
+func panelWidth(_ j: Int, _ cols: Int) -> Int {
+    let rem = cols - j
+    #if PDET_AVX512
+    return rem >= 32 ? 32 : 16
     #else
-    acc += a * b              // without FMA hardware, llvm.fma would be a slow libm call per lane
+    return rem == 24 || rem >= 40 ? 24 : 16
     #endif
 }
 
-/// C (M, N) += A (M, K) · B (K, N), where A(m, k) = a[m·ars + k·acs] (any strides, so Aᵀ is free),
-/// B is row-major with leading dimension ldb and C with ldc. Rows of C are split across cores.
-/// The inner kernel keeps a 4×16 tile of C in eight SIMD8 registers and streams B's rows.
-func gemmAccumulate(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
-                    _ b: FloatPtr, _ ldb: Int, _ M: Int, _ N: Int, _ K: Int) {
-    let kc = kBlock(N: N, K: K)
-    parallelFor(M, minChunk: max(16, minChunk(workPerItem: N * K))) { lo, hi in
-        if kc < K {
-            gemmRowsBlockedK(c, ldc, a, ars, acs, b, ldb, lo, hi, N, K, kc)
+/// Rows per register tile where at least that many tile rows remain (else 4).
+#if PDET_AVX512
+let tileRows = 8
+#else
+let tileRows = 4
+#endif
+
+/// Width of the edge panel as stored: the edge columns N/16·16..<N padded with zeros to whole
+/// vectors, so that the edge, too, runs in vectors (one lane per column, lanes past N unused).
+@inline(__always)
+func storedEdgeWidth(_ N: Int) -> Int {
+    let e = N % 16, w = VecF.scalarCount
+    return (e + w - 1) / w * w
+}
+
+/// Floats that packB needs for B (K, N).
+public func packedCount(K: Int, N: Int) -> Int {
+    K * (N / 16 * 16 + storedEdgeWidth(N))
+}
+
+/// Copies B (K, N), B(k, j) = b[k·bks + j·bjs], rows k0..<k1, into column panels in the tiles'
+/// order: the panel starting at column j0 with stored width w holds B(k, j0 + jj) at
+/// [K·j0 + k·w + jj]; the edge columns N/16·16..<N come last, as one panel padded with zeros to
+/// storedEdgeWidth(N). Values move, nothing is computed.
+func packB(_ dst: FloatPtr, _ b: FloatPtr, bks: Int, bjs: Int, K: Int, N: Int, _ k0: Int, _ k1: Int) {
+    let cols = N / 16 * 16
+    var j0 = 0
+    while j0 < N {
+        let edge = j0 >= cols
+        let n = edge ? N - cols : panelWidth(j0, cols)     // columns of B in this panel
+        let w = edge ? storedEdgeWidth(N) : n               // its stored width
+        let panel = dst + K * j0
+        if bjs == 1 && !edge {
+            // Tile panels are whole vectors wide (16, 24 or 32): vector copies, no memmove call per row.
+            let W = VecF.scalarCount
+            for k in k0..<k1 {
+                let dstRow = panel + k * w, srcRow = b + k * bks + j0
+                var jj = 0
+                while jj < w { storeV(dstRow + jj, loadV(srcRow + jj)); jj += W }
+            }
+        } else if bjs == 1 {
+            for k in k0..<k1 { (panel + k * w).update(from: b + k * bks + j0, count: n) }
         } else {
-            gemmRows(c, ldc, a, ars, acs, b, ldb, lo, hi, N, K)
+            for k in k0..<k1 {
+                let row = panel + k * w, src = b + k * bks + j0 * bjs
+                for jj in 0..<n { row[jj] = src[jj * bjs] }
+            }
         }
+        if w > n { for k in k0..<k1 { (panel + k * w + n).update(repeating: 0, count: w - n) } }
+        j0 += n
     }
 }
 
-/// Rows of B per K block, so that a block of B (kc, N) stays in cache while every 4×16 tile of C
-/// streams it (a weight gradient has K = batch·T = 2048, and re-reading all of B from memory for
-/// each tile was the backward's bottleneck). K itself when blocking would not pay.
+/// packB over all K rows, split across cores by rows of B.
+func packBParallel(_ dst: FloatPtr, _ b: FloatPtr, bks: Int, bjs: Int, K: Int, N: Int) {
+    parallelFor(K, minChunk: max(64, (1 << 16) / max(1, N))) { lo, hi in
+        packB(dst, b, bks: bks, bjs: bjs, K: K, N: N, lo, hi)
+    }
+}
+
+/// A weight W (OC, IC) packed as the B of y = x·Wᵀ (K = IC, N = OC), for matmulForwardPacked
+/// (packedCount(K: IC, N: OC) floats).
+public func packWeightForForward(_ dst: FloatPtr, _ w: FloatPtr, IC: Int, OC: Int) {
+    packB(dst, w, bks: 1, bjs: IC, K: IC, N: OC, 0, IC)
+}
+
+/// Rows of B per K block: a block of packed B (kc, N) stays in L2 while every tile streams it
+/// (a weight gradient has K = batch·T = 2048). K itself when blocking would not pay.
 @inline(__always)
 func kBlock(N: Int, K: Int) -> Int {
-    let kc = max(64, min(512, 16_384 / max(1, N)))
+    let kc = max(64, (1 << 16) / max(1, N))
     return K >= 2 * kc ? kc : K
 }
 
-/// gemmRows with K split into blocks of kc. Each tile's running sum is parked in `partial`
-/// between blocks (a store and a load, exact) and added to C only after the last block, so the
-/// sums, their order and the bits are exactly those of gemmRows.
-func gemmRowsBlockedK(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
-                      _ b: FloatPtr, _ ldb: Int, _ lo: Int, _ hi: Int, _ N: Int, _ K: Int, _ kc: Int) {
-    let rows = (hi - lo) / 4 * 4, cols = N / 16 * 16
-    // partial (rows, cols): the running tile sums, row-major.
-    let partial = FloatPtr.allocate(capacity: max(1, rows * cols))
-    defer { partial.deallocate() }
-    var k0 = 0
-    while k0 < K {
-        let k1 = min(k0 + kc, K)
-        let first = k0 == 0, last = k1 == K
-        var m = lo
-        while m + 4 <= lo + rows {
-            var j = 0
-            while j + 16 <= N {
-                if wideTile(cols - j) {
-                    tile4x24(a + m * ars, ars, acs, b + j, ldb, k0, k1,
-                             first ? nil : partial + (m - lo) * cols + j, cols,
-                             last ? c + m * ldc + j : partial + (m - lo) * cols + j, last ? ldc : cols, last)
-                    j += 24
-                    continue
-                }
-                tile4x16(a + m * ars, ars, acs, b + j, ldb, k0, k1,
-                         first ? nil : partial + (m - lo) * cols + j, cols,
-                         last ? c + m * ldc + j : partial + (m - lo) * cols + j, last ? ldc : cols, last)
-                j += 16
+/// C = base + A·B on rows lo..<hi, on the calling thread. A(m, k) = a[m·ars + k·acs]; B is
+/// row-major (ldb) or, when `packed`, in packB's panels (ldb unused); C has leading dimension ldc.
+/// base: C itself when `accumulate`, else `bias` (N, the same for every row), else +0.
+func gemmRange(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
+               _ b: FloatPtr, _ ldb: Int, packed: Bool, _ lo: Int, _ hi: Int, _ N: Int, _ K: Int,
+               accumulate: Bool, bias: FloatPtr?) {
+    let cols = N / 16 * 16
+    let tileEnd = lo + (hi - lo) / 4 * 4
+    if cols > 0 && tileEnd > lo {
+        let kc = kBlock(N: cols, K: K)
+        if kc >= K {
+            gemmTiles(c, ldc, a, ars, acs, b, ldb, packed, lo, tileEnd, cols, K, 0, K,
+                      nil, c, ldc, accumulate, bias)
+        } else {
+            // K in blocks: each tile's running sums are parked in `partial` between blocks (a
+            // store and a load, exact) and reach C only after the last block: the same chains.
+            let partial = FloatPtr.allocate(capacity: (tileEnd - lo) * cols)
+            defer { partial.deallocate() }
+            var k0 = 0
+            while k0 < K {
+                let k1 = min(k0 + kc, K)
+                gemmTiles(c, ldc, a, ars, acs, b, ldb, packed, lo, tileEnd, cols, K, k0, k1,
+                          k0 == 0 ? nil : partial, partial, cols, accumulate, bias)
+                k0 = k1
             }
-            m += 4
         }
-        k0 = k1
     }
-    // The same scalar remainders as gemmRows (each element's sum is independent of the others).
+    if packed {
+        // The edge in vectors (the same separate multiply and add per element as the scalar loop).
+        if cols < N && tileEnd > lo {
+            edgePanel(c, ldc, a, ars, acs, b + K * cols, storedEdgeWidth(N), K, lo, tileEnd, cols, N - cols, accumulate, bias)
+        }
+        if tileEnd < hi {
+            var j0 = 0
+            while j0 < N {
+                let edge = j0 >= cols
+                let n = edge ? N - cols : panelWidth(j0, cols)
+                edgePanel(c, ldc, a, ars, acs, b + K * j0, edge ? storedEdgeWidth(N) : n, K, tileEnd, hi, j0, n, accumulate, bias)
+                j0 += n
+            }
+        }
+        return
+    }
+    if cols < N && tileEnd > lo {
+        gemmEdge(c, ldc, a, ars, acs, b, ldb, K, lo, tileEnd, cols, N, accumulate, bias)
+    }
+    if tileEnd < hi {
+        gemmEdge(c, ldc, a, ars, acs, b, ldb, K, tileEnd, hi, 0, N, accumulate, bias)
+    }
+}
+
+/// The edge of a packed GEMM for one panel (stored width sw, a whole number of vectors; n columns
+/// from j0 are real) and rows m0..<m1: each lane is one element's s = Σ_k a·b with a separate
+/// multiply and add in k order from +0, exactly the scalar edge's operations; then C = base + s.
+/// Four rows at a time, for four independent chains.
+@inline(never)
+func edgePanel(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
+               _ panel: FloatPtr, _ sw: Int, _ K: Int, _ m0: Int, _ m1: Int, _ j0: Int, _ n: Int,
+               _ accumulate: Bool, _ bias: FloatPtr?) {
+    let W = VecF.scalarCount
+    var v = 0
+    while v < sw {
+        let bp = panel + v
+        let lanes = min(W, n - v)
+        var m = m0
+        while m < m1 {
+            let rows = min(4, m1 - m)
+            var s0 = VecF(), s1 = VecF(), s2 = VecF(), s3 = VecF()
+            let a0 = a + m * ars
+            let a1 = a0 + (rows > 1 ? ars : 0), a2 = a0 + (rows > 2 ? 2 * ars : 0), a3 = a0 + (rows > 3 ? 3 * ars : 0)
+            for k in 0..<K {
+                let bv = loadV(bp + k * sw), ko = k * acs
+                s0 += VecF(repeating: a0[ko]) * bv
+                s1 += VecF(repeating: a1[ko]) * bv
+                s2 += VecF(repeating: a2[ko]) * bv
+                s3 += VecF(repeating: a3[ko]) * bv
+            }
+            for r in 0..<rows {
+                let sr = r == 0 ? s0 : r == 1 ? s1 : r == 2 ? s2 : s3
+                let out = c + (m + r) * ldc + j0 + v
+                for l in 0..<lanes {
+                    let base: Float = accumulate ? out[l] : (bias?[j0 + v + l] ?? 0)
+                    out[l] = base + sr[l]
+                }
+            }
+            m += rows
+        }
+        v += W
+    }
+}
+
+/// One pass of the register tiles over rows lo..<hi (a multiple of 4 rows) and columns 0..<cols,
+/// k in k0..<k1. Sums start from `start` (parked, leading dimension cols) or +0; the last block
+/// (k1 == K) writes base + sum to C, an earlier one parks the sums in `park` (leading dimension ldp).
+@inline(__always)
+func gemmTiles(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
+               _ b: FloatPtr, _ ldb: Int, _ packed: Bool, _ lo: Int, _ hi: Int, _ cols: Int, _ K: Int,
+               _ k0: Int, _ k1: Int, _ start: FloatPtr?, _ park: FloatPtr, _ ldp: Int,
+               _ accumulate: Bool, _ bias: FloatPtr?) {
+    let final = k1 == K
     var m = lo
-    while m + 4 <= hi {
-        if cols < N { gemmEdge(c, ldc, a, ars, acs, b, ldb, m, m + 4, cols, N, K) }
-        m += 4
-    }
-    if m < hi { gemmEdge(c, ldc, a, ars, acs, b, ldb, m, hi, 0, N, K) }
-}
-
-/// gemmAccumulate on rows lo..<hi of C only, on the calling thread (for callers that are already
-/// parallel, e.g. attention over heads).
-func gemmRows(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
-              _ b: FloatPtr, _ ldb: Int, _ lo: Int, _ hi: Int, _ N: Int, _ K: Int) {
-        var m = lo
-        while m + 4 <= hi {
-            var j = 0
-            let cols = N / 16 * 16
-            while j + 16 <= N {
-                if wideTile(cols - j) {
-                    tile4x24(a + m * ars, ars, acs, b + j, ldb, 0, K, nil, 0, c + m * ldc + j, ldc, true)
-                    j += 24
-                    continue
-                }
-                tile4x16(a + m * ars, ars, acs, b + j, ldb, 0, K, nil, 0, c + m * ldc + j, ldc, true)
-                j += 16
+    while m < hi {
+        let mr = hi - m >= tileRows ? tileRows : 4
+        let am = a + m * ars
+        var j = 0
+        while j < cols {
+            let w = panelWidth(j, cols)
+            let bp = packed ? b + K * j : b + j
+            let lb = packed ? w : ldb
+            let st: FloatPtr? = start.map { $0 + (m - lo) * cols + j }
+            let out = final ? c + m * ldc + j : park + (m - lo) * ldp + j
+            let ldo = final ? ldc : ldp
+            let bj = bias.map { $0 + j }
+            #if PDET_AVX512
+            if mr == 8 {
+                if w == 32 { tile8x32(am, ars, acs, bp, lb, k0, k1, st, cols, out, ldo, final, accumulate, bj) }
+                else { tile8x16(am, ars, acs, bp, lb, k0, k1, st, cols, out, ldo, final, accumulate, bj) }
+            } else {
+                if w == 32 { tile4x32(am, ars, acs, bp, lb, k0, k1, st, cols, out, ldo, final, accumulate, bj) }
+                else { tile4x16(am, ars, acs, bp, lb, k0, k1, st, cols, out, ldo, final, accumulate, bj) }
             }
-            if j < N { gemmEdge(c, ldc, a, ars, acs, b, ldb, m, m + 4, j, N, K) }
-            m += 4
+            #else
+            if w == 24 { tile4x24(am, ars, acs, bp, lb, k0, k1, st, cols, out, ldo, final, accumulate, bj) }
+            else { tile4x16(am, ars, acs, bp, lb, k0, k1, st, cols, out, ldo, final, accumulate, bj) }
+            #endif
+            j += w
         }
-        if m < hi { gemmEdge(c, ldc, a, ars, acs, b, ldb, m, hi, 0, N, K) }
+        m += mr
+    }
 }
 
-/// One 4×24 tile of C over k0..<k1: twelve SIMD8 accumulators (more independent FMA chains than
-/// the 4×16 tile, so the FMA latency is hidden). `a` points at A(m, 0), `b` at B(0, j). The sums
-/// start from `start` (4 rows, leading dimension lds) or zero, and go to `out` (leading dimension
-/// ldo), added to what is there when `add`. Each element is one chain over k in order, like the
-/// 4×16 tile, so the bits are the same.
-@inline(__always)
-func tile4x24(_ a: FloatPtr, _ ars: Int, _ acs: Int, _ b: FloatPtr, _ ldb: Int, _ k0: Int, _ k1: Int,
-              _ start: FloatPtr?, _ lds: Int, _ out: FloatPtr, _ ldo: Int, _ add: Bool) {
-    var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c02 = SIMD8<Float>()
-    var c10 = SIMD8<Float>(), c11 = SIMD8<Float>(), c12 = SIMD8<Float>()
-    var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c22 = SIMD8<Float>()
-    var c30 = SIMD8<Float>(), c31 = SIMD8<Float>(), c32 = SIMD8<Float>()
-    if let s0 = start {
-        let s1 = s0 + lds, s2 = s1 + lds, s3 = s2 + lds
-        c00 = load8(s0); c01 = load8(s0 + 8); c02 = load8(s0 + 16)
-        c10 = load8(s1); c11 = load8(s1 + 8); c12 = load8(s1 + 16)
-        c20 = load8(s2); c21 = load8(s2 + 8); c22 = load8(s2 + 16)
-        c30 = load8(s3); c31 = load8(s3 + 8); c32 = load8(s3 + 16)
-    }
-    let a0 = a, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars
-    for k in k0..<k1 {
-        let br = b + k * ldb
-        let b0 = load8(br), b1 = load8(br + 8), b2 = load8(br + 16)
-        let ko = k * acs
-        let v0 = SIMD8<Float>(repeating: a0[ko])
-        fma8(&c00, v0, b0); fma8(&c01, v0, b1); fma8(&c02, v0, b2)
-        let v1 = SIMD8<Float>(repeating: a1[ko])
-        fma8(&c10, v1, b0); fma8(&c11, v1, b1); fma8(&c12, v1, b2)
-        let v2 = SIMD8<Float>(repeating: a2[ko])
-        fma8(&c20, v2, b0); fma8(&c21, v2, b1); fma8(&c22, v2, b2)
-        let v3 = SIMD8<Float>(repeating: a3[ko])
-        fma8(&c30, v3, b0); fma8(&c31, v3, b1); fma8(&c32, v3, b2)
-    }
-    let r0 = out, r1 = r0 + ldo, r2 = r1 + ldo, r3 = r2 + ldo
-    if add {
-        c00 = load8(r0) + c00; c01 = load8(r0 + 8) + c01; c02 = load8(r0 + 16) + c02
-        c10 = load8(r1) + c10; c11 = load8(r1 + 8) + c11; c12 = load8(r1 + 16) + c12
-        c20 = load8(r2) + c20; c21 = load8(r2 + 8) + c21; c22 = load8(r2 + 16) + c22
-        c30 = load8(r3) + c30; c31 = load8(r3 + 8) + c31; c32 = load8(r3 + 16) + c32
-    }
-    store8(r0, c00); store8(r0 + 8, c01); store8(r0 + 16, c02)
-    store8(r1, c10); store8(r1 + 8, c11); store8(r1 + 16, c12)
-    store8(r2, c20); store8(r2 + 8, c21); store8(r2 + 16, c22)
-    store8(r3, c30); store8(r3 + 8, c31); store8(r3 + 16, c32)
-}
-
-/// The 4×16 tile of C: the same contract as tile4x24 (8 FMA chains instead of 12).
-@inline(__always)
-func tile4x16(_ a: FloatPtr, _ ars: Int, _ acs: Int, _ b: FloatPtr, _ ldb: Int, _ k0: Int, _ k1: Int,
-              _ start: FloatPtr?, _ lds: Int, _ out: FloatPtr, _ ldo: Int, _ add: Bool) {
-    var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
-    var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
-    if let s0 = start {
-        let s1 = s0 + lds, s2 = s1 + lds, s3 = s2 + lds
-        c00 = load8(s0); c01 = load8(s0 + 8); c10 = load8(s1); c11 = load8(s1 + 8)
-        c20 = load8(s2); c21 = load8(s2 + 8); c30 = load8(s3); c31 = load8(s3 + 8)
-    }
-    let a0 = a, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars
-    for k in k0..<k1 {
-        let br = b + k * ldb
-        let b0 = load8(br), b1 = load8(br + 8)
-        let ko = k * acs
-        let v0 = SIMD8<Float>(repeating: a0[ko]), v1 = SIMD8<Float>(repeating: a1[ko])
-        let v2 = SIMD8<Float>(repeating: a2[ko]), v3 = SIMD8<Float>(repeating: a3[ko])
-        fma8(&c00, v0, b0); fma8(&c01, v0, b1)
-        fma8(&c10, v1, b0); fma8(&c11, v1, b1)
-        fma8(&c20, v2, b0); fma8(&c21, v2, b1)
-        fma8(&c30, v3, b0); fma8(&c31, v3, b1)
-    }
-    let r0 = out, r1 = r0 + ldo, r2 = r1 + ldo, r3 = r2 + ldo
-    if add {
-        c00 = load8(r0) + c00; c01 = load8(r0 + 8) + c01; c10 = load8(r1) + c10; c11 = load8(r1 + 8) + c11
-        c20 = load8(r2) + c20; c21 = load8(r2 + 8) + c21; c30 = load8(r3) + c30; c31 = load8(r3 + 8) + c31
-    }
-    store8(r0, c00); store8(r0 + 8, c01); store8(r1, c10); store8(r1 + 8, c11)
-    store8(r2, c20); store8(r2 + 8, c21); store8(r3, c30); store8(r3 + 8, c31)
-}
-
-/// Whether the next column tile is 24 wide: `rem` (a multiple of 16 at the start) is then always
-/// covered exactly by 24- and 16-wide tiles (32 → 16 + 16, 40 → 24 + 16, 64 → 24 + 24 + 16).
-@inline(__always)
-func wideTile(_ rem: Int) -> Bool { rem == 24 || rem >= 40 }
-
-/// The scalar remainder of gemmAccumulate: rows m0..<m1, columns j0..<j1.
+/// The scalar remainder of an unpacked GEMM: rows m0..<m1, columns j0..<j1, each s = Σ_k a·b (a
+/// separate multiply and add, in k order, from +0), then C = base + s.
 @inline(never)
 func gemmEdge(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
-              _ b: FloatPtr, _ ldb: Int, _ m0: Int, _ m1: Int, _ j0: Int, _ j1: Int, _ K: Int) {
+              _ b: FloatPtr, _ ldb: Int, _ K: Int,
+              _ m0: Int, _ m1: Int, _ j0: Int, _ j1: Int, _ accumulate: Bool, _ bias: FloatPtr?) {
     for m in m0..<m1 {
         for j in j0..<j1 {
             var s: Float = 0
             for k in 0..<K { s += a[m * ars + k * acs] * b[k * ldb + j] }
-            c[m * ldc + j] += s
+            let base: Float = accumulate ? c[m * ldc + j] : (bias?[j] ?? 0)
+            c[m * ldc + j] = base + s
         }
     }
+}
+
+/// C (M, N) = base + A (M, K) · B (K, N) (see gemmRange), rows split across cores in whole groups
+/// of 4 (bit-identical for any thread count).
+func gemm(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
+          _ b: FloatPtr, _ ldb: Int, packed: Bool, _ M: Int, _ N: Int, _ K: Int,
+          accumulate: Bool, bias: FloatPtr?) {
+    let groups = M / 4
+    if groups == 0 {
+        if M > 0 { gemmRange(c, ldc, a, ars, acs, b, ldb, packed: packed, 0, M, N, K, accumulate: accumulate, bias: bias) }
+        return
+    }
+    parallelFor(groups, minChunk: max(4, minChunk(workPerItem: 4 * N * K))) { g0, g1 in
+        let lo = g0 * 4, hi = g1 == groups ? M : g1 * 4
+        gemmRange(c, ldc, a, ars, acs, b, ldb, packed: packed, lo, hi, N, K, accumulate: accumulate, bias: bias)
+    }
+}
+
+/// C (M, N) += A (M, K) · B (K, N), B row-major: gemm with accumulation.
+func gemmAccumulate(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
+                    _ b: FloatPtr, _ ldb: Int, _ M: Int, _ N: Int, _ K: Int) {
+    gemm(c, ldc, a, ars, acs, b, ldb, packed: false, M, N, K, accumulate: true, bias: nil)
+}
+
+/// gemmAccumulate on rows lo..<hi of C only, on the calling thread (for callers that are already
+/// parallel, e.g. attention over heads).
+@inline(__always)
+func gemmRows(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
+              _ b: FloatPtr, _ ldb: Int, _ lo: Int, _ hi: Int, _ N: Int, _ K: Int) {
+    gemmRange(c, ldc, a, ars, acs, b, ldb, packed: false, lo, hi, N, K, accumulate: true, bias: nil)
+}
+
+/// C (rows lo..<hi) = +0 + A·B on the calling thread: what zero-filling C and then gemmRows gave,
+/// without the fill.
+@inline(__always)
+func gemmRowsStore(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
+                   _ b: FloatPtr, _ ldb: Int, _ lo: Int, _ hi: Int, _ N: Int, _ K: Int) {
+    gemmRange(c, ldc, a, ars, acs, b, ldb, packed: false, lo, hi, N, K, accumulate: false, bias: nil)
 }
 
 /// out (N, OC) = inp (N, IC) · w (OC, IC)ᵀ + bias (OC)
 public func matmulForward(_ out: FloatPtr, _ inp: FloatPtr, _ w: FloatPtr, _ bias: FloatPtr?,
                           _ N: Int, _ IC: Int, _ OC: Int) {
-    // wt (IC, OC) = wᵀ, so that the kernel streams contiguous rows of B.
-    let wt = FloatPtr.allocate(capacity: IC * OC)
-    defer { wt.deallocate() }
-    transpose(wt, w, rows: OC, cols: IC)
-    matmulForwardTransposed(out, inp, wt, bias, N, IC, OC)
+    let packed = FloatPtr.allocate(capacity: packedCount(K: IC, N: OC))
+    defer { packed.deallocate() }
+    packWeightForForward(packed, w, IC: IC, OC: OC)
+    matmulForwardPacked(out, inp, packed, bias, N, IC, OC)
 }
 
-/// out (N, OC) = inp (N, IC) · wt (IC, OC) + bias (OC): matmulForward with the weight already
-/// transposed (the same sums in the same order, so the same bits).
-func matmulForwardTransposed(_ out: FloatPtr, _ inp: FloatPtr, _ wt: FloatPtr, _ bias: FloatPtr?,
-                             _ N: Int, _ IC: Int, _ OC: Int) {
-    for n in 0..<N {
-        if let bias { (out + n * OC).update(from: bias, count: OC) } else { zero(out + n * OC, OC) }
-    }
-    gemmAccumulate(out, OC, inp, IC, 1, wt, OC, N, OC, IC)
+/// out (N, OC) = inp (N, IC) · Wᵀ + bias (OC) with W packed by packWeightForForward: the bias is
+/// added in the tiles' last step (bias + sum, as the bias pre-fill and `+=` gave), no pre-fill.
+public func matmulForwardPacked(_ out: FloatPtr, _ inp: FloatPtr, _ packedW: FloatPtr, _ bias: FloatPtr?,
+                                _ N: Int, _ IC: Int, _ OC: Int) {
+    gemm(out, OC, inp, IC, 1, packedW, 0, packed: true, N, OC, IC, accumulate: false, bias: bias)
 }
 
 /// dst (cols, rows) = src (rows, cols)ᵀ, in 8×8 tiles so that both sides stay in cache lines
@@ -294,8 +408,36 @@ func transpose(_ dst: FloatPtr, _ src: FloatPtr, rows: Int, cols: Int) {
 public func matmulBackward(_ dinp: FloatPtr?, _ dw: FloatPtr, _ dbias: FloatPtr?,
                            _ dout: FloatPtr, _ inp: FloatPtr, _ w: FloatPtr,
                            _ N: Int, _ IC: Int, _ OC: Int) {
-    if let dinp { gemmAccumulate(dinp, IC, dout, OC, 1, w, IC, N, IC, OC) }
-    gemmAccumulate(dw, IC, dout, 1, OC, inp, IC, OC, IC, N)
+    matmulBackward(dinp, dw, dbias, dout, inp, w, N, IC, OC, accumulateInput: true, scratch: nil)
+}
+
+/// Floats of scratch matmulBackward needs for these sizes (the packed B operands).
+func matmulBackwardScratch(_ N: Int, _ IC: Int, _ OC: Int) -> Int {
+    max(packedCount(K: OC, N: IC), packedCount(K: N, N: IC))
+}
+
+/// matmulBackward where dinp = +0 + dout·w when `accumulateInput` is false (what zero-filling dinp
+/// first gave, without the fill), packing into `scratch` (matmulBackwardScratch floats) when given.
+/// Both B operands (w, and inp with K = N rows) are packed into panels first, so that each tile
+/// streams contiguous memory (a row-major B with a 1 KB row stride thrashed the caches' sets).
+func matmulBackward(_ dinp: FloatPtr?, _ dw: FloatPtr, _ dbias: FloatPtr?,
+                    _ dout: FloatPtr, _ inp: FloatPtr, _ w: FloatPtr,
+                    _ N: Int, _ IC: Int, _ OC: Int, accumulateInput: Bool, scratch: FloatPtr?) {
+    let packed = scratch ?? FloatPtr.allocate(capacity: matmulBackwardScratch(N, IC, OC))
+    defer { if scratch == nil { packed.deallocate() } }
+    if let dinp {
+        packB(packed, w, bks: IC, bjs: 1, K: OC, N: IC, 0, OC)
+        gemm(dinp, IC, dout, OC, 1, packed, 0, packed: true, N, IC, OC, accumulate: accumulateInput, bias: nil)
+    }
+    if IC >= 128 || OC % 4 != 0 {
+        // Rows of 512 B or more (a tile's column panel would walk one cache set after another), or
+        // edge rows of dW (OC not a multiple of 4), which run in vectors only from packed panels.
+        packBParallel(packed, inp, bks: IC, bjs: 1, K: N, N: IC)
+        gemm(dw, IC, dout, 1, OC, packed, 0, packed: true, OC, IC, N, accumulate: true, bias: nil)
+    } else {
+        // Narrow rows stream well as they are; packing them cost more than it saved.
+        gemm(dw, IC, dout, 1, OC, inp, IC, packed: false, OC, IC, N, accumulate: true, bias: nil)
+    }
     if let dbias {
         for n in 0..<N { axpy(dbias, 1, dout + n * OC, OC) }
     }

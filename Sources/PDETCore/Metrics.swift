@@ -43,14 +43,20 @@ public struct DiffusionProbe: Equatable, Sendable, Codable {
     public var after: [Float]        // (T) u[:, c] leaving the layer (after all `steps` Euler steps)
     public var spectrumBefore: [Float]  // (T/2 + 1) |DFT| of `before`, mean-removed
     public var spectrumAfter: [Float]   // (T/2 + 1) |DFT| of `after`, mean-removed
-    public var response: [Float]     // (T/2 + 1) H(k)^steps, H(k) = 1 − Σ_s 4·alpha_s[c]·sin²(π·k·s/T)
-    public var alphaSum: Float       // Σ_s alpha_s[c] for the channel shown (> 0.5 is unstable)
+    public var response: [Float]     // (T/2 + 1) H(k)^steps, H(k) = 1 − Σ_s 4·alpha_s[c]·sin²(π·k·s/T) (periodic)
+    public var alphaSum: Float       // Σ_s alpha_s[c] for the channel shown (≤ 1/2 with alpha ≥ 0 is sufficient for stability)
     public var alphas: [Float]       // (S) alpha_s[c] for the channel shown
     public var meanAlphaSum: Float   // Σ_s alpha_s averaged over channels, this instance
+    public var amplification: Float  // max over channels of ρ(M_c)^steps, M_c the T×T step matrix (> 1 is unstable)
+    public var worstChannel: Int     // a channel that attains `amplification`
+    public var channelAmplification: Float  // ρ(M_c)^steps for the channel shown
+    public var maxAlphaSum: Float    // max over channels of Σ_s alpha_s[c], this instance
 
     public init(site: DiffusionSite, instance: Int, channel: Int, before: [Float], after: [Float],
                 spectrumBefore: [Float], spectrumAfter: [Float], response: [Float],
-                alphaSum: Float, alphas: [Float], meanAlphaSum: Float) {
+                alphaSum: Float, alphas: [Float], meanAlphaSum: Float,
+                amplification: Float = 1, worstChannel: Int = 0, channelAmplification: Float = 1,
+                maxAlphaSum: Float? = nil) {
         self.site = site
         self.instance = instance
         self.channel = channel
@@ -62,7 +68,14 @@ public struct DiffusionProbe: Equatable, Sendable, Codable {
         self.alphaSum = alphaSum
         self.alphas = alphas
         self.meanAlphaSum = meanAlphaSum
+        self.amplification = amplification
+        self.worstChannel = worstChannel
+        self.channelAmplification = channelAmplification
+        self.maxAlphaSum = maxAlphaSum ?? alphaSum
     }
+
+    /// True when the layer's worst channel amplifies (ρ^steps above 1 + `diffusionStabilityTolerance`).
+    public var unstable: Bool { diffusionIsUnstable(amplification: Double(amplification)) }
 }
 
 /// Everything one forward pass reports.

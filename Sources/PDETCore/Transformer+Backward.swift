@@ -12,7 +12,7 @@ extension Transformer {
                       from: FloatPtr, inter: FloatPtr, _ a: Activations) {
         let BTC = a.B * a.T * a.C
         guard let inst = diffusionInstance(site, block: l) else {
-            axpy(dfrom, 1, dto, BTC)
+            addElements(dfrom, dto, BTC)
             return
         }
         let alpha = paramBuf.ptr + layout.alphas[inst]
@@ -42,25 +42,38 @@ extension Transformer {
     /// g.ain += ∂/∂ain from g.aout (output projection, attention, QKV projection).
     func attentionSublayerBackward(_ s: BlockSlots, _ g: BlockSlots, _ o: BlockOffsets, _ a: Activations) {
         let P = paramBuf.ptr, G = gradBuf.ptr, BT = a.B * a.T, C = a.C
-        matmulBackward(g.atty, G + o.projw, G + o.projb, g.aout, s.atty, P + o.projw, BT, C, C)
-        attentionBackward(g.qkv, g.atty, s.qkv, s.att, a.B, a.T, C, a.NH, causal: config.causal)
-        matmulBackward(g.ain, G + o.qkvw, G + o.qkvb, g.qkv, s.ain, P + o.qkvw, BT, C, 3 * C)
+        let sc = a.packScratch.ptr
+        // g.atty, g.qkv and g.ain are not zero-filled (blockBackward): each is written once, as +0 + sum.
+        matmulBackward(g.atty, G + o.projw, G + o.projb, g.aout, s.atty, P + o.projw, BT, C, C,
+                       accumulateInput: false, scratch: sc)
+        attentionBackward(g.qkv, g.atty, s.qkv, s.att, a.B, a.T, C, a.NH, causal: config.causal, accumulate: false)
+        matmulBackward(g.ain, G + o.qkvw, G + o.qkvb, g.qkv, s.ain, P + o.qkvw, BT, C, 3 * C,
+                       accumulateInput: false, scratch: sc)
     }
 
     /// dinput += ∂/∂input from g.fout (fc2, GELU, fc1).
     func ffnSublayerBackward(_ s: BlockSlots, _ g: BlockSlots, _ o: BlockOffsets, input: FloatPtr,
                              dinput: FloatPtr, _ a: Activations) {
         let P = paramBuf.ptr, G = gradBuf.ptr, BT = a.B * a.T, C = a.C, F = a.F
-        matmulBackward(g.fg, G + o.fc2w, G + o.fc2b, g.fout, s.fg, P + o.fc2w, BT, F, C)
-        geluBackward(g.fh, s.fh, g.fg, BT * F)
-        matmulBackward(dinput, G + o.fc1w, G + o.fc1b, g.fh, input, P + o.fc1w, BT, C, F)
+        let sc = a.packScratch.ptr
+        // g.fg and g.fh are not zero-filled (blockBackward): each is written once, as +0 + value.
+        matmulBackward(g.fg, G + o.fc2w, G + o.fc2b, g.fout, s.fg, P + o.fc2w, BT, F, C,
+                       accumulateInput: false, scratch: sc)
+        geluBackward(g.fh, s.fh, g.fg, BT * F, accumulate: false)
+        matmulBackward(dinput, G + o.fc1w, G + o.fc1b, g.fh, input, P + o.fc1w, BT, C, F,
+                       accumulateInput: true, scratch: sc)
     }
 
     /// dx (B,T,C) += ∂L/∂x for block l's input x, given dout = ∂L/∂(block output).
     func blockBackward(_ l: Int, input x: FloatPtr, dx: FloatPtr, dout: FloatPtr, _ a: Activations) {
         let s = a.blocks[l], g = a.grad, o = layout.blocks[l], BTC = a.B * a.T * a.C
         let res = config.residual
-        zero(g.x0, a.perBlockCount)   // the whole scratch block: its slots are contiguous from x0
+        // Zero the scratch slots that gradients accumulate into. Skipped: ain, qkv, atty, fg, fh
+        // (each written once as +0 + value, the same bits as accumulating into zeros), att, out and
+        // inter (not used by the backward pass).
+        zero(g.x0, g.ain - g.x0)
+        zero(g.aout, g.fh - g.aout)
+        zero(g.fout, g.out - g.fout)
         if config.norm == .post {
             siteBackward(.betweenLayers, block: l, dfrom: g.n2, dto: dout, from: s.n2, inter: s.inter, a)
             normBackward(g.res2, g.n2, s.res2, s.mean2, s.rstd2, weight: o.ln2w, bias: o.ln2b, a)
@@ -100,7 +113,8 @@ extension Transformer {
         zero(a.dLnf, BTC)
         switch head {
         case .perToken:
-            matmulBackward(a.dLnf, G + layout.headw, G + layout.headb, a.dLogits, a.lnf, P + layout.headw, f.rows, C, K)
+            matmulBackward(a.dLnf, G + layout.headw, G + layout.headb, a.dLogits, a.lnf, P + layout.headw, f.rows, C, K,
+                           accumulateInput: true, scratch: a.packScratch.ptr)
         case .classify:
             zero(a.dPooled, B * C)
             matmulBackward(a.dPooled, G + layout.headw, G + layout.headb, a.dLogits, a.pooled, P + layout.headw, B, C, K)
@@ -163,12 +177,28 @@ extension Transformer {
         let P = paramBuf.ptr, G = gradBuf.ptr, M = adamM.ptr, V = adamV.ptr
         for (ti, tv) in layout.tensors.enumerated() {
             let decay = decayMask[ti] ? wd : 0
-            for i in tv.offset..<(tv.offset + tv.count) {
+            // Element-wise, so vectors of any width give each element the same operations.
+            var i = tv.offset
+            let end = tv.offset + tv.count
+            let W = VecF.scalarCount
+            while i + W <= end {
+                let g = loadV(G + i) * scale
+                let m = b1 * loadV(M + i) + (1 - b1) * g
+                let v = b2 * loadV(V + i) + (1 - b2) * g * g
+                storeV(M + i, m)
+                storeV(V + i, v)
+                let mhat = m / c1, vhat = v / c2
+                let p = loadV(P + i)
+                storeV(P + i, p - lr * (mhat / (vhat.squareRoot() + eps) + decay * p))
+                i += W
+            }
+            while i < end {
                 let g = G[i] * scale
                 M[i] = b1 * M[i] + (1 - b1) * g
                 V[i] = b2 * V[i] + (1 - b2) * g * g
                 let mhat = M[i] / c1, vhat = V[i] / c2
                 P[i] -= lr * (mhat / (vhat.squareRoot() + eps) + decay * P[i])
+                i += 1
             }
         }
         if config.pdeClamp { clampAllAlphas() }

@@ -36,7 +36,7 @@ extension Transformer {
                      _ inter: FloatPtr, _ a: Activations) {
         let BTC = a.B * a.T * a.C
         guard let inst = diffusionInstance(site, block: l) else {
-            to.update(from: from, count: BTC)
+            copyElements(to, from, BTC)
             return
         }
         let alpha = paramBuf.ptr + layout.alphas[inst]
@@ -58,17 +58,24 @@ extension Transformer {
     }
 
     /// out (N, OC) = inp (N, IC) · Wᵀ + b for the weight (OC, IC) at paramBuf offset `weight`,
-    /// with Wᵀ from transposedWeights (made on first use after a parameter change).
+    /// with W packed into the GEMM's column panels (packWeightForForward), kept in
+    /// `transposedWeights` until a parameter changes (made on first use after a change).
     func linearForward(_ out: FloatPtr, _ inp: FloatPtr, weight: Int, bias: Int, _ N: Int, _ IC: Int, _ OC: Int) {
-        let wt: FloatBuffer
-        if let cached = transposedWeights[weight], cached.count == IC * OC {
-            wt = cached
+        let wp: FloatBuffer
+        let count = packedCount(K: IC, N: OC)
+        if let cached = transposedWeights[weight], cached.count == count {
+            wp = cached
         } else {
-            wt = FloatBuffer(count: IC * OC)
-            transpose(wt.ptr, paramBuf.ptr + weight, rows: OC, cols: IC)
-            transposedWeights[weight] = wt
+            if let kept = packedWeightStore[weight], kept.count == count {
+                wp = kept
+            } else {
+                wp = FloatBuffer(count: count)
+                packedWeightStore[weight] = wp
+            }
+            packWeightForForward(wp.ptr, paramBuf.ptr + weight, IC: IC, OC: OC)
+            transposedWeights[weight] = wp
         }
-        matmulForwardTransposed(out, inp, wt.ptr, paramBuf.ptr + bias, N, IC, OC)
+        matmulForwardPacked(out, inp, wp.ptr, paramBuf.ptr + bias, N, IC, OC)
     }
 
     func attentionSublayer(_ s: BlockSlots, _ o: BlockOffsets, _ a: Activations) {

@@ -27,9 +27,13 @@ public final class Transformer {
     var paramBuf: FloatBuffer {           // (layout.count)
         didSet { transposedWeights.removeAll() }
     }
-    /// Wᵀ (in, out) of each linear layer's weight, keyed by the weight's offset in paramBuf: the
-    /// forward pass reuses them instead of transposing per call. Cleared whenever a parameter changes.
+    /// Each linear layer's weight packed for the GEMM (packWeightForForward), keyed by the weight's
+    /// offset in paramBuf: the forward pass reuses them instead of packing per call. Cleared
+    /// whenever a parameter changes.
     var transposedWeights: [Int: FloatBuffer] = [:]
+    /// The buffers the packed weights live in, kept across parameter changes and packed again in
+    /// place (allocating them anew after every update fragmented the heap: RSS crept up).
+    var packedWeightStore: [Int: FloatBuffer] = [:]
     var gradBuf: FloatBuffer              // (layout.count)
     var adamM: FloatBuffer                // (layout.count) first moments
     var adamV: FloatBuffer                // (layout.count) second moments
@@ -38,6 +42,8 @@ public final class Transformer {
     let sinusoid: FloatBuffer             // (T, C) fixed table
     var lastForward: (loss: Double, correct: Int, counted: Int, rows: Int)?
     var lastNonFinite: NonFinite?
+    /// The last `layerStability` result (eigenvalues are O(T³): recomputed only when its inputs change).
+    var stabilityCache: (key: StabilityKey, value: DiffusionStability)?
     public internal(set) var step: Int = 0    // updates applied so far: the data cursor (batch index) and warm-up position
     /// Updates applied to the current AdamW moments: the bias-correction count t − 1. Equal to `step`
     /// unless the moments were reset (a checkpoint without optimizer state), so resuming never takes

@@ -6,6 +6,8 @@ import PDETRender
 
 func drawAttentionPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
     let inner = drawPanel(into: &grid, rect: rect, title: PanelTitle.attention, options: options)
+    // The wheel steps through the heads as H (up: previous) and h (down: next) do.
+    grid.addRegion(ClickRegion(rect: rect, wheelUp: [.char("H")], wheelDown: [.char("h")]))
     guard inner.height >= 3, inner.width >= 8 else { return }
     let T = state.config.seqLen
     let layer = state.layer, head = state.head
@@ -20,6 +22,9 @@ func drawAttentionPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rec
     let title = "L\(layer + 1) H\(head + 1)  entropy \(formatCompact(Double(entropy)))"
         + " of \(formatCompact(Double(maxEntropy))) nats (uniform)"
     grid.put(displayed(title, options), in: inner, row: 0, style: Style(bold: true))
+    let layerLabel = "L\(layer + 1) ", headLabel = "H\(head + 1)"
+    grid.addRegion(ClickRegion(rect: Rect(x: inner.x + layerLabel.count, y: inner.y, width: headLabel.count, height: 1)
+        .intersection(inner), click: [.char("h")]))
     // The heat-kernel fit: how much of this head is plain diffusion along the sequence.
     var top = 1
     if inner.height >= 16 {

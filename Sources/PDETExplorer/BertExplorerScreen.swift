@@ -45,6 +45,7 @@ public func renderBertScreen(_ state: BertExplorerState, frame: BertFrame?, widt
     drawBertStatus(state, into: &grid, y: height - 2, options: options)
     drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1), hints: bertKeyHints, options: options)
     if state.showHelp { drawHelp(bertHelpLines, into: &grid, options: options) }
+    grid.applyTheme(options)
     return grid
 }
 
@@ -63,7 +64,7 @@ func bertHeaderRows(_ state: BertExplorerState, width: Int) -> [[HeaderItem]] {
         HeaderItem(text: "Norm \(state.layerNorm ? "on" : "off")", style: state.layerNorm ? .plain : bold),
         HeaderItem(text: "PDE \(state.site.rawValue)", style: state.site == .off ? .plain : bold),
         HeaderItem(text: "alpha \(formatCompact(Double(state.alpha)))",
-                   style: state.site != .off && state.alpha > 0.5 ? Style(fg: Palette.alarm, bold: true) : .plain),
+                   style: state.diffusionUnstable ? Style(fg: Palette.alarm, bold: true) : .plain),
         HeaderItem(text: "scales \(scalesText(state.scales))"),
         HeaderItem(text: state.isIntact ? "INTACT" : "ABLATED", style: Style(bold: true, reverse: !state.isIntact)),
     ]
@@ -104,7 +105,18 @@ func drawBertAttention(_ state: BertExplorerState, _ frame: BertFrame?, into gri
     entropy /= Double(T)
     let title = "L\(layer + 1) H\(head + 1)  entropy \(formatCompact(entropy)) of \(formatCompact(log(Double(T)))) nats"
     grid.put(displayed(title, options), in: inner, row: 0, style: Style(bold: true))
-    let heatRect = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 2)
+    // The heat-kernel fit of this head (docs/attention-fit.md; the corpus study: docs/results/attention-fit-minilm.md).
+    var top = 1
+    if inner.height >= 16 {
+        top = 2
+        let fit = fitDiffusionKernel(attention: probs, T: T)
+        let fitText = fit.kappa.isFinite
+            ? "heat κ \(formatCompact(Double(fit.kappa)))  cos \(formatCompact(Double(fit.cosine)))"
+              + "  uniform cos \(formatCompact(Double(fit.uniformCosine)))"
+            : "heat κ: no fit"
+        grid.put(displayed(fitText, options), in: inner, row: 1, style: Style(dim: true))
+    }
+    let heatRect = Rect(x: inner.x, y: inner.y + top, width: inner.width, height: inner.height - top - 1)
     let labels = state.tokens.map { displayed($0, options) }
     let map = Heatmap(rows: T, cols: T, values: probs, lo: 0, scale: .sequential, reduce: .max,
                       rowLabels: labels, colLabels: labels, maxColumnLabelRows: 6)
@@ -194,7 +206,7 @@ func drawBertDamage(_ state: BertExplorerState, _ frame: BertFrame?, into grid: 
         BarRow(labels[i], abs(l.drift - (i < f.intact.layers.count ? f.intact.layers[i].drift : .nan)))
     }
     BarChart(rows: rows, maxValue: Swift.max(rows.map(\.value).filter(\.isFinite).max() ?? 0, 0.01),
-             highlightRow: state.layer + 1, style: Style(fg: .indexed(209)))
+             highlightRow: state.layer + 1, style: Style(fg: SeriesColor.salmon))
         .render(into: &grid, rect: Rect(x: inner.x, y: inner.y + top, width: inner.width, height: inner.height - top),
                 options: options)
 }

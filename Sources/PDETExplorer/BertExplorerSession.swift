@@ -101,11 +101,10 @@ public final class BertExplorerSession {
 
     /// The frame as snapshot text: a header saying how to redraw it, then the grid.
     public func snapshotText(size: ScreenSize, number: Int?, format: SnapshotFormat,
-                             colorMode: ColorMode = .c256, ascii: Bool = false) -> String {
-        let options = format == .txt ? RenderOptions(colorMode: .mono, ascii: ascii) : RenderOptions(colorMode: colorMode, ascii: ascii)
+                             colorMode: ColorMode = .c256, ascii: Bool = false, theme: Theme = .dark) -> String {
+        let options = snapshotOptions(format, colorMode: colorMode, ascii: ascii, theme: theme)
         let grid = render(width: size.width, height: size.height, options: options)
-        let body = format == .txt ? grid.plainText() : grid.ansiText(options)
-        return bertSnapshotHeader(size: size, number: number) + body
+        return snapshotFile(grid, header: bertSnapshotHeader(size: size, number: number), format: format, options: options)
     }
 
     func bertSnapshotHeader(size: ScreenSize, number: Int?) -> String {
@@ -133,10 +132,16 @@ public final class BertExplorerSession {
     private func writeSnapshot() {
         let size = lastSize
         do {
-            let written = try writeSnapshotPair(directory: snapshotDirectory) { n in
+            let written = try writeSnapshotPair(directory: snapshotDirectory, reserving: ["svg"]) { n in
                 (snapshotText(size: size, number: n, format: .txt), snapshotText(size: size, number: n, format: .ansi))
             }
             state.status = "snapshot \(written.txt) and \(written.ansi)"
+            let svg = snapshotText(size: size, number: written.number, format: .svg)
+            if let failure = writeSnapshotSVG(directory: snapshotDirectory, number: written.number, text: svg, writer: atomicSnapshotWriter) {
+                state.status += "; svg: \(failure)"
+            } else {
+                state.status += " and .svg"
+            }
         } catch {
             state.status = "cannot save snapshot: \(error.message)"
         }
@@ -147,7 +152,7 @@ public final class BertExplorerSession {
 func bertModelName(directory: String) -> String {
     let readme = (try? String(contentsOfFile: directory + "/README.md", encoding: .utf8)) ?? ""
     if readme.contains("all-MiniLM-L6-v2") { return "MiniLM all-MiniLM-L6-v2" }
-    let name = (directory as NSString).standardizingPath.split(separator: "/").last.map(String.init) ?? directory
+    let name = directory.split(separator: "/").last(where: { $0 != "." }).map(String.init) ?? directory
     return name
 }
 

@@ -41,6 +41,17 @@ public struct BertExplorerState: Equatable, Sendable {
     }
 
     public var isIntact: Bool { ablation == .intact }
+
+    /// The added diffusion layer's gain ρ(M) for this sentence's T (the T → ∞ bound before the first
+    /// forward): one explicit step with alpha split evenly over the scales (docs/diffusion-sites.md).
+    public var diffusionGain: Double {
+        let each = alpha / Float(scales.count)
+        return diffusionAmplification(alphas: [Float](repeating: each, count: scales.count), scales: scales,
+                                      T: tokens.isEmpty ? Int.max : tokens.count, steps: 1)
+    }
+
+    /// True when the diffusion layer is on and amplifies some mode (gain above 1).
+    public var diffusionUnstable: Bool { site != .off && diffusionIsUnstable(amplification: diffusionGain) }
 }
 
 /// What the session must do after a key.
@@ -53,7 +64,7 @@ public enum BertEffect: Equatable, Sendable {
 
 public let bertTrainingDisabledMessage = "training is disabled for a pretrained model"
 
-/// The largest total alpha `A` allows (Σ alpha ≤ 1/2 is the stability limit; above it shows the blow-up).
+/// The largest total alpha `A` allows (past Σ alpha = 1/2 the gain may exceed 1: the blow-up).
 public let bertMaxAlpha: Float = 2
 
 /// Applies one key to the state (pure: no model, no files).
@@ -103,8 +114,9 @@ public func reduceBert(_ state: inout BertExplorerState, _ key: Key) -> BertEffe
     case .char("a"), .char("A"):
         let delta: Float = key == .char("a") ? -0.05 : 0.05
         state.alpha = min(bertMaxAlpha, max(0, ((state.alpha + delta) * 100).rounded() / 100))
+        let gain = state.diffusionGain
         state.status = "diffusion alpha \(formatCompact(Double(state.alpha)))"
-            + (state.alpha > 0.5 ? " (above the stability limit 1/2)" : "")
+            + (diffusionIsUnstable(amplification: gain) ? " (gain \(formatCompact(gain)) > 1: unstable)" : "")
         return state.site == .off ? .none : .recompute
     case .char("m"):
         state.multiScale.toggle()

@@ -17,6 +17,8 @@ public final class ComparisonSession {
     public private(set) var snapshotsSaved = 0
     /// A's run before its R / t: when it is still A's run afterwards (the task could not switch), B is kept.
     private var aRunBeforeRenewal: TrainingRun?
+    /// How `s` writes the split view's .svg (tests substitute one that fails).
+    public var svgWriter: SnapshotFileWriter = atomicSnapshotWriter
     /// Folder `s` writes into; both panes share it.
     public var snapshotDirectory: String {
         didSet {
@@ -189,21 +191,27 @@ public final class ComparisonSession {
     }
 
     /// The frame with its snapshot header (the single view's exactly as ExplorerSession writes it).
-    public func snapshotText(number: Int?, format: SnapshotFormat, colorMode: ColorMode, ascii: Bool) -> String {
-        splitSnapshotText(state, number: number, format: format, colorMode: colorMode, ascii: ascii)
+    public func snapshotText(number: Int?, format: SnapshotFormat, colorMode: ColorMode, ascii: Bool, theme: Theme = .dark) -> String {
+        splitSnapshotText(state, number: number, format: format, colorMode: colorMode, ascii: ascii, theme: theme)
     }
 
-    /// `s` in the split view: the split frame as snapshots/NNNN.txt and .ansi (never overwriting).
+    /// `s` in the split view: the split frame as snapshots/NNNN.txt, .ansi and .svg (never overwriting).
     private func saveSnapshot() {
         let options = a.lastOptions
         let ab = state
         do {
-            let saved = try writeSnapshotPair(directory: snapshotDirectory) { number in
+            let saved = try writeSnapshotPair(directory: snapshotDirectory, reserving: ["svg"]) { number in
                 (splitSnapshotText(ab, number: number, format: .txt, colorMode: .mono, ascii: options.ascii),
-                 splitSnapshotText(ab, number: number, format: .ansi, colorMode: options.colorMode, ascii: options.ascii))
+                 splitSnapshotText(ab, number: number, format: .ansi, colorMode: options.colorMode, ascii: options.ascii,
+                                   theme: options.theme))
             }
             snapshotsSaved += 1
             status = "snapshot saved: \(saved.txt)"
+            let svg = splitSnapshotText(ab, number: saved.number, format: .svg, colorMode: options.colorMode, ascii: options.ascii,
+                                        theme: options.theme)
+            if let failure = writeSnapshotSVG(directory: snapshotDirectory, number: saved.number, text: svg, writer: svgWriter) {
+                status += "; svg: \(failure)"
+            }
         } catch {
             status = "cannot save snapshot: \(error.message)"
         }

@@ -1,6 +1,6 @@
 // The Diffusion panel (one channel of the token states before and after the diffusion layer, the
-// filter |H(k)| against the stability limit 1, the alphas, UNSTABLE when Σ alpha > 1/2 with the
-// clamp off) and the Training panel (loss and accuracy curves, held-out accuracy).
+// filter |H(k)| against the limit 1, the alphas, the layer's gain ρ^steps over its worst channel and
+// UNSTABLE when that gain exceeds 1) and the Training panel (loss and accuracy curves, held-out accuracy).
 import PDETCore
 import PDETRender
 
@@ -18,19 +18,20 @@ func drawDiffusionPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rec
         grid.put("site \(c.pde.rawValue): no forward pass yet", in: inner, row: 0, style: Style(dim: true))
         return
     }
-    let sum = diffusionAlphaSum(state)
-    let unstable = !c.pdeClamp && sum > 0.5
+    let unstable = probe.unstable
     let instance = c.pde.isPerBlock ? "layer \(probe.instance + 1)" : "once"
-    // UNSTABLE first so that a narrow panel never cuts it off.
+    // UNSTABLE first so that a narrow panel never cuts it off; then the gain (the deciding figure),
+    // then Σα (the sufficient rule's figure, secondary).
     var x = inner.x
     if unstable {
         x += grid.put("UNSTABLE", x: x, y: inner.y, style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode),
                       clip: inner) + 1
     }
-    let sumText = "Σα \(formatCompact(Double(probe.alphaSum))) \(probe.alphaSum > 0.5 ? ">" : "≤") 0.5"
-    let clampText = c.pdeClamp ? "" : (unstable ? "" : " clamp off")
-    grid.put(displayed("\(sumText)\(clampText)  \(instance) ch \(probe.channel) (mean Σα \(formatCompact(Double(probe.meanAlphaSum))))",
-                       options), x: x, y: inner.y, style: Style(bold: true), clip: inner)
+    let gainText = "gain \(formatCompact(Double(probe.amplification)))" + (unstable ? " ch \(probe.worstChannel)" : "")
+    let clampText = c.pdeClamp || unstable ? "" : " clamp off"
+    grid.put(displayed("\(gainText)\(clampText)  Σα \(formatCompact(Double(probe.alphaSum)))  \(instance) ch \(probe.channel)"
+                       + " (mean Σα \(formatCompact(Double(probe.meanAlphaSum))))", options),
+             x: x, y: inner.y, style: Style(bold: true), clip: inner)
     let alphaLine = "α " + zip(c.pdeScales, probe.alphas).map { "s\($0)=\(formatCompact(Double($1)))" }
         .joined(separator: " ") + "  steps \(c.pdeSteps)"
     grid.put(displayed(alphaLine, options), in: inner, row: inner.height - 1, style: Style(dim: true))
@@ -38,11 +39,11 @@ func drawDiffusionPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rec
     let magnitude = probe.response.map { abs($0) }
     let limit = [Float](repeating: 1, count: magnitude.count)
     let peak = magnitude.filter(\.isFinite).max() ?? 1
-    let response = LineChart(series: [Series("|H(k)|", magnitude, style: Style(fg: unstable ? Palette.alarm : .indexed(77)), glyph: "*"),
+    let response = LineChart(series: [Series("|H(k)|", magnitude, style: Style(fg: unstable ? Palette.alarm : SeriesColor.green), glyph: "*"),
                                       Series("limit 1", limit, style: Style(fg: Palette.marker), glyph: "-")],
                              yMin: 0, yMax: max(1, peak))
-    let signal = LineChart(series: [Series("before", probe.before, style: Style(fg: .indexed(75)), glyph: "o"),
-                                    Series("after", probe.after, style: Style(fg: .indexed(214)), glyph: "*")])
+    let signal = LineChart(series: [Series("before", probe.before, style: Style(fg: SeriesColor.blue), glyph: "o"),
+                                    Series("after", probe.after, style: Style(fg: SeriesColor.orange), glyph: "*")])
     if charts.height >= 10 {            // both charts, stacked
         let halves = Layout.split(charts, .vertical, [.fill(1), .fill(1)])
         signal.render(into: &grid, rect: halves[0], options: options)
@@ -55,7 +56,7 @@ func drawDiffusionPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rec
     } else {                            // the signal as two sparklines, the filter as the chart
         for (i, (name, values)) in [("in ", probe.before), ("out", probe.after)].enumerated() where charts.height >= 6 {
             grid.put(name, x: charts.x, y: charts.y + i, style: Style(bold: true), clip: charts)
-            Sparkline(values: values, style: Style(fg: .indexed(75)))
+            Sparkline(values: values, style: Style(fg: SeriesColor.blue))
                 .render(into: &grid, rect: Rect(x: charts.x + 4, y: charts.y + i, width: charts.width - 4, height: 1), options: options)
         }
         if charts.height >= 6 { charts = Rect(x: charts.x, y: charts.y + 2, width: charts.width, height: charts.height - 2) }
@@ -65,6 +66,8 @@ func drawDiffusionPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rec
 
 func drawTrainingPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
     let inner = drawPanel(into: &grid, rect: rect, title: PanelTitle.training, options: options)
+    // The wheel is the speed keys: up is + (more steps per frame), down is -.
+    grid.addRegion(ClickRegion(rect: rect, wheelUp: [.char("+")], wheelDown: [.char("-")]))
     guard inner.height >= 2, inner.width >= 8 else { return }
     let h = state.history
     let held = h.heldOut.last.map { "held-out \(formatCompact(Double($0.accuracy))) @\($0.step)" } ?? "held-out -"
@@ -89,7 +92,7 @@ func drawTrainingPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect
         return
     }
     let charts = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: chartsHeight)
-    let lossChart = LineChart(series: [Series("loss", h.loss, style: Style(fg: .indexed(214)), glyph: "*")], xFirst: h.firstStep)
+    let lossChart = LineChart(series: [Series("loss", h.loss, style: Style(fg: SeriesColor.orange), glyph: "*")], xFirst: h.firstStep)
     let stacked = charts.height >= 10
     guard charts.width >= 40 || stacked else {     // small: the loss curve only (accuracy is in the text line)
         lossChart.render(into: &grid, rect: charts, options: options)
@@ -97,7 +100,7 @@ func drawTrainingPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect
     }
     let halves = Layout.split(charts, stacked ? .vertical : .horizontal, [.fill(1), .fill(1)])
     lossChart.render(into: &grid, rect: halves[0], options: options)
-    let series = [Series("acc", h.accuracy, style: Style(fg: .indexed(75)), glyph: "o")]
+    let series = [Series("acc", h.accuracy, style: Style(fg: SeriesColor.blue), glyph: "o")]
     LineChart(series: series, yMin: 0, yMax: 1, xFirst: h.firstStep)
         .render(into: &grid, rect: stacked ? halves[1] : Rect(x: halves[1].x + 1, y: halves[1].y, width: halves[1].width - 1,
                                                                height: halves[1].height),

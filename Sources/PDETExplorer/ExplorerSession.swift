@@ -17,8 +17,10 @@ public final class ExplorerSession {
     private var displayBatch: Batch
     /// Folder `s` writes into (relative to the working directory).
     public var snapshotDirectory = "snapshots"
-    /// The options of the last interactive render (what `s` writes as .ansi).
+    /// The options of the last interactive render (what `s` writes as .ansi and .svg).
     public private(set) var lastOptions = RenderOptions.standard
+    /// How `s` writes the .svg (PDETIO's atomic writer; tests substitute one that fails).
+    public var svgWriter: SnapshotFileWriter = atomicSnapshotWriter
 
     /// Held-out accuracy is measured every `evaluateEvery` steps on `evaluateLimit` examples.
     public static let evaluateEvery = 100
@@ -277,15 +279,20 @@ public final class ExplorerSession {
         state.size = size
     }
 
-    /// `s`: writes the current frame as snapshots/NNNN.txt and .ansi; the outcome goes to the status line.
+    /// `s`: writes the current frame as snapshots/NNNN.txt, .ansi and .svg; the outcome goes to the status line.
     private func saveSnapshot() {
+        let o = lastOptions
         do {
-            let saved = try writeSnapshotPair(directory: snapshotDirectory) { number in
-                (snapshotText(state, number: number, format: .txt, colorMode: .mono, ascii: lastOptions.ascii),
-                 snapshotText(state, number: number, format: .ansi, colorMode: lastOptions.colorMode, ascii: lastOptions.ascii))
+            let saved = try writeSnapshotPair(directory: snapshotDirectory, reserving: ["svg"]) { number in
+                (snapshotText(state, number: number, format: .txt, colorMode: .mono, ascii: o.ascii),
+                 snapshotText(state, number: number, format: .ansi, colorMode: o.colorMode, ascii: o.ascii, theme: o.theme))
             }
             state.snapshotsSaved += 1
             state.status = "snapshot saved: \(saved.txt)"
+            let svg = snapshotText(state, number: saved.number, format: .svg, colorMode: o.colorMode, ascii: o.ascii, theme: o.theme)
+            if let failure = writeSnapshotSVG(directory: snapshotDirectory, number: saved.number, text: svg, writer: svgWriter) {
+                state.status += "; svg: \(failure)"
+            }
         } catch {
             state.status = "cannot save snapshot: \(error.message)"
         }

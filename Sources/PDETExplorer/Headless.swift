@@ -57,11 +57,11 @@ public struct SimulationMetrics: Codable, Equatable, Sendable {
 /// Trains `steps` steps on `session`, selects `layer` / `head` (0-based), and returns the snapshot text.
 public func headlessSnapshot(session: ExplorerSession, steps: Int, layer: Int = 0, head: Int = 0,
                              size: ScreenSize = .standard, format: SnapshotFormat = .txt,
-                             colorMode: ColorMode = .c256, ascii: Bool = false) -> String {
+                             colorMode: ColorMode = .c256, ascii: Bool = false, theme: Theme = .dark) -> String {
     session.train(steps: steps)
     session.select(layer: layer, head: head)
-    _ = session.render(width: size.width, height: size.height, options: RenderOptions(colorMode: colorMode, ascii: ascii))
-    return snapshotText(session.state, number: nil, format: format, colorMode: colorMode, ascii: ascii)
+    _ = session.render(width: size.width, height: size.height, options: RenderOptions(colorMode: colorMode, ascii: ascii, theme: theme))
+    return snapshotText(session.state, number: nil, format: format, colorMode: colorMode, ascii: ascii, theme: theme)
 }
 
 extension ExplorerSession {

@@ -112,11 +112,13 @@ public final class LessonPlayer {
         return renderLessonScreen(session.state, caption: caption, width: width, height: height, options: options)
     }
 
-    /// The headless snapshot text: the usual header, a lesson line, then the frame as plain text.
-    public func snapshotText(size: ScreenSize) -> String {
-        let grid = render(width: size.width, height: size.height, options: RenderOptions(colorMode: .mono, ascii: false))
-        return snapshotHeader(session.state, number: nil)
-            + "# lesson \(number) beat \(beat + 1)/\(beatCount): \(lesson.title)\n" + grid.plainText()
+    /// The headless snapshot text: the usual header, a lesson line, then the frame (plain text by default).
+    public func snapshotText(size: ScreenSize, format: SnapshotFormat = .txt, colorMode: ColorMode = .c256,
+                             ascii: Bool = false, theme: Theme = .dark) -> String {
+        let options = snapshotOptions(format, colorMode: colorMode, ascii: ascii, theme: theme)
+        let grid = render(width: size.width, height: size.height, options: options)
+        let header = snapshotHeader(session.state, number: nil) + "# lesson \(number) beat \(beat + 1)/\(beatCount): \(lesson.title)\n"
+        return snapshotFile(grid, header: header, format: format, options: options)
     }
 }
 

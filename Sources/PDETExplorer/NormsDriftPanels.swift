@@ -20,8 +20,9 @@ func drawNormsPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, o
         let rows = m.layers.enumerated().map { i, l in BarRow(i < labels.count ? labels[i] : "?", l.rms) }
         // Zero length one decade below the smallest rms, so equal norms give equal bars and a blow-up stands out.
         let smallest = m.layers.map(\.rms).filter { $0.isFinite && $0 > 0 }.min()
-        BarChart(rows: rows, minValue: smallest.map { $0 / 10 }, logScale: true, highlightRow: state.layer + 1)
-            .render(into: &grid, rect: barsRect, options: options)
+        let chart = BarChart(rows: rows, minValue: smallest.map { $0 / 10 }, logScale: true, highlightRow: state.layer + 1)
+        chart.render(into: &grid, rect: barsRect, options: options)
+        addLayerRowRegions(state, rows: chart.visibleRows(in: barsRect), x: barsRect.x, width: barsRect.width, into: &grid)
     } else {
         grid.put("no forward pass yet", in: barsRect, row: 0, style: Style(dim: true))
     }
@@ -46,7 +47,7 @@ private func sparkRow(into grid: inout Grid, y: Int, inner: Rect, name: String, 
     let valueWidth = 8
     grid.put(name, x: inner.x, y: y, style: Style(bold: true), clip: inner)
     let spark = Rect(x: inner.x + labelWidth, y: y, width: inner.width - labelWidth - valueWidth, height: 1)
-    Sparkline(values: values, logScale: true, style: Style(fg: .indexed(75))).render(into: &grid, rect: spark, options: options)
+    Sparkline(values: values, logScale: true, style: Style(fg: SeriesColor.blue)).render(into: &grid, rect: spark, options: options)
     grid.put(last, in: Rect(x: inner.maxX - valueWidth, y: y, width: valueWidth, height: 1), align: .right)
 }
 
@@ -74,12 +75,22 @@ func drawDriftPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, o
         columns[2].title = "upd"
     }
     let table = Table(columns: columns, rows: rows, highlightRow: state.layer + 1)
-    table.render(into: &grid, rect: Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - legendRows),
-                 options: options)
+    let tableRect = Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - legendRows)
+    table.render(into: &grid, rect: tableRect, options: options)
+    addLayerRowRegions(state, rows: table.visibleRows(in: tableRect), x: tableRect.x, width: tableRect.width, into: &grid)
     if legendRows > 0 {
         let long = "drift = 1−cos(x_l, x_0)   rank → 0: tokens collapse"
         grid.put(displayed(long.count <= inner.width ? long : "rank → 0: collapse", options), in: inner,
                  row: inner.height - 1, style: Style(dim: true))
+    }
+}
+
+/// Rows of the token states x_0 … x_L as click targets: row l ≥ 1 (block l's output) selects layer l with
+/// the keys that would (`]` / `[` repeated); the embedding row selects nothing.
+func addLayerRowRegions(_ state: ExplorerState, rows: [(index: Int, y: Int)], x: Int, width: Int, into grid: inout Grid) {
+    for row in rows where row.index >= 1 && row.index <= state.config.layers {
+        let keys = stepKeys(from: state.layer, to: row.index - 1, next: .char("]"), previous: .char("["))
+        grid.addRegion(ClickRegion(rect: Rect(x: x, y: row.y, width: width, height: 1), click: keys))
     }
 }
 

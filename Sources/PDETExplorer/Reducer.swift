@@ -10,7 +10,7 @@ public enum ExplorerEffect: Equatable, Sendable {
     case trainSteps(Int)        // train this many steps now, then refresh
     case reset                  // new weights from state.config (seed already changed by the reducer)
     case switchTask             // a new run for state.config.task (same toggles)
-    case snapshot               // write snapshots/NNNN.txt and .ansi
+    case snapshot               // write snapshots/NNNN.txt, .ansi and .svg
     case saveCheckpoint         // write snapshots/step-N.safetensors (weights, AdamW state, history)
     case simulate               // simulator mode: a fresh trajectory (and a cheap convergence study)
     case convergence            // simulator mode: the convergence study, whatever it costs
@@ -69,12 +69,12 @@ public func reduce(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEffect]
         return toggled(&state, "diffusion site \(state.config.pde.rawValue)")
     case .char("m"):
         state.config.pdeScales = state.config.pdeScales == singleScale ? multiScale : singleScale
-        return toggled(&state, "diffusion scales \(scalesText(state.config.pdeScales))")
+        return toggled(&state, "diffusion scales \(scalesText(state.config.pdeScales))" + unstableNote(state.config))
     case .char("a"), .char("A"):
         let up = key == .char("A")
         let grid = (state.config.pdeAlpha / alphaStep).rounded() + (up ? 1 : -1)
         state.config.pdeAlpha = min(alphaLimit, max(0, grid * alphaStep))
-        return toggled(&state, "alpha \(formatCompact(Double(state.config.pdeAlpha)))")
+        return toggled(&state, "alpha \(formatCompact(Double(state.config.pdeAlpha)))" + unstableNote(state.config))
     case .char("c"):
         state.config.pdeClamp.toggle()
         return toggled(&state, "alpha clamp \(state.config.pdeClamp ? "on" : "off")")

@@ -50,8 +50,15 @@ public func renderScreen(_ state: ExplorerState, width: Int, height: Int, option
                hints: state.mode == .simulator ? simulatorKeyHints : keyHints, options: options)
     if state.overlay == .help {
         drawHelp(state.mode == .simulator ? simulatorHelpLines : helpLines, into: &grid, options: options)
+        addOverlayRegion(into: &grid)
     }
+    grid.applyTheme(options)
     return grid
+}
+
+/// Over the help overlay a click closes it (Esc) and the wheel does nothing: the panels under it are hidden.
+func addOverlayRegion(into grid: inout Grid) {
+    grid.addRegion(ClickRegion(rect: grid.bounds, click: [.escape], wheelUp: [], wheelDown: []))
 }
 
 struct PanelRects {
@@ -73,6 +80,10 @@ func panelRects(_ body: Rect) -> PanelRects {
 struct HeaderItem: Equatable {
     var text: String
     var style: Style = .plain
+    /// The keys a click (or the wheel) on the item stands for: the toggle's own key.
+    var click: [Key]? = nil
+    var wheelUp: [Key]? = nil
+    var wheelDown: [Key]? = nil
 }
 
 /// The header items in order, greedily wrapped to rows of `width` (two spaces apart), at most 3 rows.
@@ -89,14 +100,18 @@ func headerRows(_ state: ExplorerState, width: Int, options: RenderOptions) -> [
         HeaderItem(text: "layer \(state.layer + 1)/\(c.layers) head \(state.head + 1)/\(c.heads)"),
     ]
     if state.firstNonFinite != nil { run.append(HeaderItem(text: "NON-FINITE", style: alarm)) }
-    let unstable = c.pde != .off && !c.pdeClamp && diffusionAlphaSum(state) > 0.5
+    let unstable = c.pde != .off && diffusionUnstable(state)
+    // A click on a toggle presses its key (the wheel over PDE and alpha steps them like p/P and A/a).
     let toggles: [HeaderItem] = [
-        HeaderItem(text: "Residual \(c.residual ? "ON" : "OFF")", style: c.residual ? .plain : Style(bold: true)),
-        HeaderItem(text: "Norm \(c.norm.rawValue)", style: c.norm == .pre ? .plain : Style(bold: true)),
-        HeaderItem(text: "PDE \(c.pde.rawValue)", style: c.pde == .off ? .plain : Style(bold: true)),
-        HeaderItem(text: "scales \(scalesText(c.pdeScales))"),
-        HeaderItem(text: "alpha \(formatCompact(Double(c.pdeAlpha)))", style: unstable ? alarm : .plain),
-        HeaderItem(text: "clamp \(c.pdeClamp ? "on" : "off")"),
+        HeaderItem(text: "Residual \(c.residual ? "ON" : "OFF")", style: c.residual ? .plain : Style(bold: true),
+                   click: [.char("r")]),
+        HeaderItem(text: "Norm \(c.norm.rawValue)", style: c.norm == .pre ? .plain : Style(bold: true), click: [.char("l")]),
+        HeaderItem(text: "PDE \(c.pde.rawValue)", style: c.pde == .off ? .plain : Style(bold: true),
+                   click: [.char("p")], wheelUp: [.char("P")], wheelDown: [.char("p")]),
+        HeaderItem(text: "scales \(scalesText(c.pdeScales))", click: [.char("m")]),
+        HeaderItem(text: "alpha \(formatCompact(Double(c.pdeAlpha)))", style: unstable ? alarm : .plain,
+                   wheelUp: [.char("A")], wheelDown: [.char("a")]),
+        HeaderItem(text: "clamp \(c.pdeClamp ? "on" : "off")", click: [.char("c")]),
         HeaderItem(text: "pos \(c.pos.rawValue)"),
         HeaderItem(text: "causal \(c.causal ? "on" : "off")"),
     ]
@@ -124,15 +139,38 @@ private func wrapItems(_ items: [HeaderItem], width: Int) -> [[HeaderItem]] {
 private func drawHeaderLine(_ items: [HeaderItem], into grid: inout Grid, y: Int, options: RenderOptions) {
     var x = 1
     for item in items {
-        x += grid.put(displayed(item.text, options), x: x, y: y, style: item.style.downgraded(to: options.colorMode),
-                      clip: grid.bounds) + 2
+        let text = displayed(item.text, options)
+        if item.click != nil || item.wheelUp != nil || item.wheelDown != nil {
+            grid.addRegion(ClickRegion(rect: Rect(x: x, y: y, width: text.count, height: 1), click: item.click,
+                                       wheelUp: item.wheelUp, wheelDown: item.wheelDown))
+        }
+        x += grid.put(text, x: x, y: y, style: item.style.downgraded(to: options.colorMode), clip: grid.bounds) + 2
     }
 }
 
-/// Σ alpha the Diffusion panel reports (the probed channel's, or the configured total before any forward).
-func diffusionAlphaSum(_ state: ExplorerState) -> Float {
-    if let probe = state.metrics?.diffusion { return max(probe.alphaSum, probe.meanAlphaSum) }
-    return state.config.pdeAlpha
+/// Whether the diffusion layer shown amplifies: its worst channel's gain ρ^steps above 1 (the probe's), or,
+/// before any forward, that of the configured alphas (pdeAlpha split evenly over the scales; the
+/// clamp projects them onto Σα ≤ 1/2 first).
+func diffusionUnstable(_ state: ExplorerState) -> Bool {
+    if let probe = state.metrics?.diffusion { return probe.unstable }
+    return diffusionIsUnstable(amplification: configuredDiffusionGain(state.config))
+}
+
+/// The gain ρ^steps of the alphas `c` sets (pdeAlpha split evenly over the scales, projected onto
+/// Σα ≤ 1/2 when the clamp is on): what a/A, c and m leave every channel at.
+func configuredDiffusionGain(_ c: ModelConfig) -> Double {
+    let each = c.pdeAlpha / Float(max(c.pdeScales.count, 1))
+    let total = each * Float(c.pdeScales.count)
+    let alphas = [Float](repeating: c.pdeClamp && total > diffusionAlphaSumLimit ? each * diffusionAlphaSumLimit / total : each,
+                         count: c.pdeScales.count)
+    return diffusionAmplification(alphas: alphas, scales: c.pdeScales, T: c.seqLen, steps: c.pdeSteps)
+}
+
+/// " (gain G > 1: unstable)" when the configured alphas amplify, else "" (status messages of a/A, c, m).
+func unstableNote(_ c: ModelConfig) -> String {
+    guard c.pde != .off else { return "" }
+    let gain = configuredDiffusionGain(c)
+    return diffusionIsUnstable(amplification: gain) ? " (gain \(formatCompact(gain)) > 1: unstable)" : ""
 }
 
 // MARK: status, keys, help, too small
@@ -165,7 +203,7 @@ public let helpLines: [(key: String, text: String)] = [
     ("h  H", "next / previous head (also ↓ ↑)"),
     ("t", "next task (same toggles, new weights)"),
     ("R", "re-seed and start from scratch"),
-    ("s", "snapshot to snapshots/NNNN.txt and .ansi"),
+    ("s", "snapshot to snapshots/NNNN.txt, .ansi and .svg"),
     ("S", "save a checkpoint to snapshots/step-N.safetensors"),
     ("+  -", "more / fewer training steps per frame"),
     ("b", "A/B split: B = copy of A (same seed, data, batch); b again closes"),
@@ -189,7 +227,7 @@ public let simulatorHelpLines: [(key: String, text: String)] = [
     ("Space  n", "train the model (the simulation follows)"),
     ("p a c m", "the model's diffusion keys (not simulated)"),
     ("[ ] h H", "layer / head (the Attention panel)"),
-    ("s", "snapshot to snapshots/NNNN.txt and .ansi"),
+    ("s", "snapshot to snapshots/NNNN.txt, .ansi and .svg"),
     ("b  Tab", "A/B split / focus the other pane"),
     ("?", "this help (Esc closes)"),
     ("q  Ctrl-C", "quit"),

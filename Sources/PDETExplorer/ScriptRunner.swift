@@ -115,12 +115,14 @@ public final class ScriptRunner {
         return true
     }
 
-    /// The current frame as plain text (the snapshot header, then the grid) to `path`: creates the
-    /// folder, refuses an existing file.
+    /// The current frame as plain text (the snapshot header, then the grid), or as SVG in the run's
+    /// colours and theme when `path` ends in ".svg", to `path`: creates the folder, refuses an existing file.
     func writeScriptSnapshot(path: String) throws {
         let full = path.hasPrefix("/") || baseDirectory == nil ? path : baseDirectory! + "/" + path
         _ = frame()
-        let text = comparison.snapshotText(number: nil, format: .txt, colorMode: .mono, ascii: options.ascii)
+        let text = path.lowercased().hasSuffix(".svg")
+            ? comparison.snapshotText(number: nil, format: .svg, colorMode: options.colorMode, ascii: options.ascii, theme: options.theme)
+            : comparison.snapshotText(number: nil, format: .txt, colorMode: .mono, ascii: options.ascii)
         let folder = parentPath(full)
         if !isDirectory(folder) {
             do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {

@@ -145,7 +145,7 @@ func drawSimulatorNormsPanel(_ state: ExplorerState, into grid: inout Grid, rect
         grid.put(displayed(cost, options), in: footer, style: Style(dim: true))
     }
     guard inner.height >= 5 else { return }
-    let chart = LineChart(series: [Series("rms", sim.points.map(\.metrics.rms), style: Style(fg: .indexed(214)), glyph: "*")],
+    let chart = LineChart(series: [Series("rms", sim.points.map(\.metrics.rms), style: Style(fg: SeriesColor.orange), glyph: "*")],
                           logY: true)
     chart.render(into: &grid, rect: Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 2), options: options)
 }

@@ -5,16 +5,19 @@
 //   # config {"batch":32,...}                      (the full ModelConfig, one line, sorted keys)
 //   # reproduce: pdet-tui snapshot --task reverse ... --steps 120 --layer 1 --head 1 --size 120x40
 //   <the grid: plain text (.txt, glyph ramps instead of colours) or with SGR colour codes (.ansi)>
+// The .svg form is the same frame as a picture (SVGExport.swift) with these lines in its <desc>.
 //
 // `s` writes snapshots/NNNN.txt and NNNN.ansi with the next free number; files are made under a
-// temporary name and hard-linked into place, so an existing snapshot is never overwritten.
+// temporary name and hard-linked into place, so an existing snapshot is never overwritten. NNNN.svg
+// follows (its name was free when the number was chosen), written atomically; when it cannot be
+// written the status line says so and the session goes on.
 import Foundation
 import PDETCore
 import PDETIO
 import PDETRender
 
 public enum SnapshotFormat: String, CaseIterable, Sendable {
-    case txt, ansi
+    case txt, ansi, svg
 }
 
 public struct SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -26,11 +29,27 @@ public struct SnapshotError: Error, Equatable, Sendable, CustomStringConvertible
 /// Header lines (each ending in "\n") then the frame at `state.size`. The .txt form draws heatmaps
 /// with glyphs (no colour to carry them); `number` nil for the headless command.
 public func snapshotText(_ state: ExplorerState, number: Int?, format: SnapshotFormat,
-                         colorMode: ColorMode, ascii: Bool) -> String {
-    let options = format == .txt ? RenderOptions(colorMode: .mono, ascii: ascii) : RenderOptions(colorMode: colorMode, ascii: ascii)
+                         colorMode: ColorMode, ascii: Bool, theme: Theme = .dark) -> String {
+    let options = snapshotOptions(format, colorMode: colorMode, ascii: ascii, theme: theme)
     let grid = renderScreen(state, width: state.size.width, height: state.size.height, options: options)
-    let body = format == .txt ? grid.plainText() : grid.ansiText(options)
-    return snapshotHeader(state, number: number) + body
+    return snapshotFile(grid, header: snapshotHeader(state, number: number), format: format, options: options)
+}
+
+/// What a snapshot of `format` is drawn with: .txt is always plain (glyph ramps, no colour).
+public func snapshotOptions(_ format: SnapshotFormat, colorMode: ColorMode, ascii: Bool, theme: Theme) -> RenderOptions {
+    format == .txt ? RenderOptions(colorMode: .mono, ascii: ascii) : RenderOptions(colorMode: colorMode, ascii: ascii, theme: theme)
+}
+
+/// The file: the header lines then the grid as text (.txt, .ansi), or the grid as SVG with the header
+/// lines as its description (.svg).
+public func snapshotFile(_ grid: Grid, header: String, format: SnapshotFormat, options: RenderOptions) -> String {
+    switch format {
+    case .txt: return header + grid.plainText()
+    case .ansi: return header + grid.ansiText(options)
+    case .svg:
+        let lines = header.split(separator: "\n").map { $0.hasPrefix("# ") ? String($0.dropFirst(2)) : String($0) }
+        return grid.svg(options: options, title: lines.first ?? "pdet-tui", description: lines.joined(separator: "\n"))
+    }
 }
 
 public func snapshotHeader(_ state: ExplorerState, number: Int?) -> String {
@@ -102,16 +121,20 @@ func fourDigits(_ n: Int) -> String {
 // MARK: writing
 
 /// Writes `make(n).0` to `directory/NNNN.txt` and `make(n).1` to `directory/NNNN.ansi` for the first
-/// number n above every existing snapshot whose two names are both free. Creates `directory` (one
-/// level) when missing. Returns the number and both paths.
+/// number n above every existing snapshot whose two names, and `NNNN.<ext>` for each of `reserving`,
+/// are all free. Creates `directory` (one level) when missing. Returns the number and both paths.
 @discardableResult
-public func writeSnapshotPair(directory: String, make: (Int) -> (txt: String, ansi: String))
+public func writeSnapshotPair(directory: String, reserving: [String] = [], make: (Int) -> (txt: String, ansi: String))
     throws(SnapshotError) -> (number: Int, txt: String, ansi: String) {
     try ensureDirectory(directory)
     var number = highestSnapshotNumber(in: directory) + 1
     for _ in 0..<10_000 {
         let txt = directory + "/" + fourDigits(number) + ".txt"
         let ansi = directory + "/" + fourDigits(number) + ".ansi"
+        if reserving.contains(where: { FileManager.default.fileExists(atPath: directory + "/" + fourDigits(number) + "." + $0) }) {
+            number += 1
+            continue
+        }
         let (txtText, ansiText) = make(number)     // the header carries the number
         guard try createExclusively(path: txt, text: txtText) else {
             number += 1
@@ -138,13 +161,34 @@ private func ensureDirectory(_ path: String) throws(SnapshotError) {
     }
 }
 
-/// The largest NNNN among `NNNN.txt` / `NNNN.ansi` in `directory` (0 when none).
+/// Writes the SVG beside a snapshot pair (number `number`) with `writer`; nil when written, else the
+/// reason for the status line ("cannot save '…': …").
+func writeSnapshotSVG(directory: String, number: Int, text: String,
+                      writer: (String, [UInt8]) throws -> Void) -> String? {
+    let path = directory + "/" + fourDigits(number) + ".svg"
+    do {
+        try writer(path, Array(text.utf8))
+        return nil
+    } catch let error as FileWriteError {
+        return error.message
+    } catch {
+        return "cannot save '\(path)': \(describe(error))"
+    }
+}
+
+/// How sessions write a snapshot's SVG: PDETIO's atomic writer (tests substitute a failing one).
+public typealias SnapshotFileWriter = (String, [UInt8]) throws -> Void
+public func atomicSnapshotWriter(_ path: String, _ bytes: [UInt8]) throws {
+    try writeFileAtomically(path: path, bytes: bytes)
+}
+
+/// The largest NNNN among `NNNN.txt` / `NNNN.ansi` / `NNNN.svg` in `directory` (0 when none).
 func highestSnapshotNumber(in directory: String) -> Int {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return 0 }
     var best = 0
     for name in names {
         let parts = name.split(separator: ".")
-        guard parts.count == 2, parts[1] == "txt" || parts[1] == "ansi", parts[0].count >= 4,
+        guard parts.count == 2, ["txt", "ansi", "svg"].contains(parts[1]), parts[0].count >= 4,
               parts[0].allSatisfy(\.isASCII), let n = Int(parts[0]) else { continue }
         best = max(best, n)
     }

@@ -75,7 +75,16 @@ func drawPane(_ s: ExplorerState, other: ExplorerState, pane: Pane, focused: Boo
         return
     }
     drawPaneAttention(s, into: &grid, rect: columns[0], options: options)
-    drawPaneLayers(s, into: &grid, rect: columns[2], options: options)
+    drawPaneLayers(s, into: &grid, rect: columns[2], focused: focused, options: options)
+    if focused {
+        // Keys go to the focused pane, so its attention takes the wheel (H / h) like the single view's.
+        grid.addRegion(ClickRegion(rect: columns[0], wheelUp: [.char("H")], wheelDown: [.char("h")]))
+    }
+}
+
+/// A click anywhere in the pane that is not focused focuses it (Tab), whatever lies under the click.
+func addPaneFocusRegion(rect: Rect, focused: Bool, into grid: inout Grid) {
+    if !focused { grid.addRegion(ClickRegion(rect: rect, click: [.tab])) }
 }
 
 /// The selected head of batch row 0, (T, T), queries down and keys across, under a one-line title.
@@ -100,7 +109,7 @@ private func drawPaneAttention(_ s: ExplorerState, into grid: inout Grid, rect: 
 }
 
 /// rms and drift of every token state x_0 … x_L; the selected block's output highlighted.
-private func drawPaneLayers(_ s: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
+private func drawPaneLayers(_ s: ExplorerState, into grid: inout Grid, rect: Rect, focused: Bool, options: RenderOptions) {
     guard rect.height >= 2, rect.width >= 8 else { return }
     guard let m = s.metrics, !m.layers.isEmpty else {
         grid.put("no forward pass", in: rect, row: 0, style: Style(dim: true))
@@ -110,8 +119,10 @@ private func drawPaneLayers(_ s: ExplorerState, into grid: inout Grid, rect: Rec
     let rows = m.layers.enumerated().map { i, l in
         [i < labels.count ? labels[i] : "?", tableNumber(l.rms, digits: 2), tableNumber(l.drift, digits: 3)]
     }
-    Table(columns: [TableColumn("", width: 4), TableColumn("rms", align: .right), TableColumn("drift", align: .right)],
-          rows: rows, highlightRow: s.layer + 1).render(into: &grid, rect: rect, options: options)
+    let table = Table(columns: [TableColumn("", width: 4), TableColumn("rms", align: .right), TableColumn("drift", align: .right)],
+                      rows: rows, highlightRow: s.layer + 1)
+    table.render(into: &grid, rect: rect, options: options)
+    if focused { addLayerRowRegions(s, rows: table.visibleRows(in: rect), x: rect.x, width: rect.width, into: &grid) }
 }
 
 func drawDifferencesPanel(_ ab: SplitState, _ b: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
@@ -124,6 +135,8 @@ func drawDifferencesPanel(_ ab: SplitState, _ b: ExplorerState, into grid: inout
     let parts = Layout.split(inner, .horizontal, [.length(tableWidth), .length(1), .fill(1)])
     drawDifferenceTable(ab, wide: wide, into: &grid, rect: parts[0], options: options)
     drawLossComparison(ab.a, b, into: &grid, rect: parts[2], options: options)
+    // Both losses: the wheel is the (shared) speed, as over the single view's Training panel.
+    grid.addRegion(ClickRegion(rect: parts[2], wheelUp: [.char("+")], wheelDown: [.char("-")]))
 }
 
 /// Per token state: A's and B's rms and drift and B − A (also B / A for rms when wide enough).
@@ -202,7 +215,7 @@ private func drawLossComparison(_ a: ExplorerState, _ b: ExplorerState, into gri
     let first = max(a.history.firstStep, b.history.firstStep)
     let aLoss = Array(a.history.loss.dropFirst(max(0, first - a.history.firstStep)))
     let bLoss = Array(b.history.loss.dropFirst(max(0, first - b.history.firstStep)))
-    LineChart(series: [Series(SplitTitle.legendA, aLoss, style: Style(fg: .indexed(214)), glyph: "*"),
-                       Series(SplitTitle.legendB, bLoss, style: Style(fg: .indexed(75)), glyph: "o")], xFirst: first)
+    LineChart(series: [Series(SplitTitle.legendA, aLoss, style: Style(fg: SeriesColor.orange), glyph: "*"),
+                       Series(SplitTitle.legendB, bLoss, style: Style(fg: SeriesColor.blue), glyph: "o")], xFirst: first)
         .render(into: &grid, rect: chart, options: options)
 }

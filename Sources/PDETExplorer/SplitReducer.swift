@@ -14,7 +14,7 @@ public enum SplitEffect: Equatable, Sendable {
     case openB                        // B := an exact copy of A's run and state
     case closeB
     case resyncB                      // after A's R / t: B := a copy of A's new run with B's toggles
-    case snapshot                     // the split frame to snapshots/NNNN.txt and .ansi
+    case snapshot                     // the split frame to snapshots/NNNN.txt, .ansi and .svg
     case quit
 }
 

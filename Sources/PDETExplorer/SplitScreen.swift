@@ -38,12 +38,16 @@ public func renderSplitScreen(_ ab: SplitState, width: Int, height: Int, options
     let panes = Layout.split(rows[0], .horizontal, [.fill(1), .fill(1)])
     drawPane(ab.a, other: b, pane: .a, focused: ab.focus == .a, into: &grid, rect: panes[0], options: options)
     drawPane(b, other: ab.a, pane: .b, focused: ab.focus == .b, into: &grid, rect: panes[1], options: options)
+    addPaneFocusRegion(rect: panes[0], focused: ab.focus == .a, into: &grid)
+    addPaneFocusRegion(rect: panes[1], focused: ab.focus == .b, into: &grid)
     drawDifferencesPanel(ab, b, into: &grid, rect: rows[1], options: options)
     drawStatusLine(ab.status, into: &grid, y: height - 2, options: options)
     drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1), hints: splitKeyHints, options: options)
     if ab.a.overlay == .help {
         drawHelp(ab.focused.mode == .simulator ? simulatorHelpLines : helpLines, into: &grid, options: options)
+        addOverlayRegion(into: &grid)
     }
+    grid.applyTheme(options)
     return grid
 }
 
@@ -81,11 +85,12 @@ private func drawSplitHeader(_ ab: SplitState, _ b: ExplorerState, into grid: in
 
 /// Header, snapshot and frame of the split view; the single view's snapshot text unchanged.
 public func splitSnapshotText(_ ab: SplitState, number: Int?, format: SnapshotFormat,
-                              colorMode: ColorMode, ascii: Bool) -> String {
-    guard let b = ab.b else { return snapshotText(ab.a, number: number, format: format, colorMode: colorMode, ascii: ascii) }
-    let options = format == .txt ? RenderOptions(colorMode: .mono, ascii: ascii) : RenderOptions(colorMode: colorMode, ascii: ascii)
+                              colorMode: ColorMode, ascii: Bool, theme: Theme = .dark) -> String {
+    guard let b = ab.b else {
+        return snapshotText(ab.a, number: number, format: format, colorMode: colorMode, ascii: ascii, theme: theme)
+    }
+    let options = snapshotOptions(format, colorMode: colorMode, ascii: ascii, theme: theme)
     let grid = renderSplitScreen(ab, width: ab.size.width, height: ab.size.height, options: options)
-    let body = format == .txt ? grid.plainText() : grid.ansiText(options)
     let title = "# pdet-tui \(explorerVersion) snapshot" + (number.map { " " + fourDigits($0) } ?? "") + " A/B split"
     let header = [
         title,
@@ -97,5 +102,5 @@ public func splitSnapshotText(_ ab: SplitState, number: Int?, format: SnapshotFo
         "# reproduce A: \(reproduceCommand(ab.a))",
         "# reproduce B: \(reproduceCommand(b))",
     ]
-    return header.joined(separator: "\n") + "\n" + body
+    return snapshotFile(grid, header: header.joined(separator: "\n") + "\n", format: format, options: options)
 }

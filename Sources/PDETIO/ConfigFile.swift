@@ -30,15 +30,19 @@ private func encodeConfig(_ c: ModelConfig, pretty: Bool) -> String {
 public func decodeConfigJSON(_ text: String, base: ModelConfig, required: [String] = []) throws(ConfigError) -> ModelConfig {
     let root: JSONValue
     do { root = try parseJSON(ArraySlice(Array(text.utf8))) } catch { throw ConfigError("not valid JSON: \(error.message)") }
-    guard case let .object(members) = root else { throw ConfigError("a config must be a JSON object, not \(root.kind)") }
-    let present = Set(members.map(\.key))
-    if let missing = required.first(where: { !present.contains($0) }) {
-        throw ConfigError("the config lacks the required key \"\(missing)\"")
-    }
+    guard case let .object(members) = root else { throw ConfigError("expected a JSON object, got \(root.kind)") }
     let decoder = JSONDecoder()
     decoder.userInfo[ModelConfig.baseConfigKey] = base
     do {
-        return try decoder.decode(ModelConfig.self, from: Data(text.utf8))
+        let config = try decoder.decode(ModelConfig.self, from: Data(text.utf8))
+        // After the decoder, so an unknown key is reported as the typo it most likely is.
+        let present = Set(members.map(\.key))
+        if let missing = required.first(where: { !present.contains($0) }) {
+            throw ConfigError("the config lacks the required key \"\(missing)\"")
+        }
+        return config
+    } catch let error as ConfigError {
+        throw error
     } catch let error as DecodingError {
         throw ConfigError(oneLine(describeDecodingError(error)))
     } catch {

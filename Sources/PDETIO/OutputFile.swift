@@ -53,7 +53,8 @@ private func errnoText(_ code: Int32 = errno) -> String { String(cString: strerr
 private func lstatMode(_ path: String) -> (mode: mode_t, errno: Int32)? {
     var st = stat()
     if lstat(path, &st) == 0 { return (st.st_mode, 0) }
-    return errno == ENOENT ? nil : (0, errno)
+    // ENOTDIR: a parent is a file; the folder check below names it.
+    return errno == ENOENT || errno == ENOTDIR ? nil : (0, errno)
 }
 
 /// True when `path` exists and is a folder (symlinks followed).

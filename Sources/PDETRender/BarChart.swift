@@ -28,7 +28,7 @@ public struct BarChart: Equatable, Sendable {
 
     public init(rows: [BarRow], maxValue: Float? = nil, minValue: Float? = nil, logScale: Bool = false,
                 threshold: Float? = nil, highlightRow: Int? = nil, showValues: Bool = true,
-                style: Style = Style(fg: .indexed(75))) {
+                style: Style = Style(fg: SeriesColor.blue)) {
         self.rows = rows
         self.maxValue = maxValue
         self.minValue = minValue
@@ -76,6 +76,18 @@ public struct BarChart: Equatable, Sendable {
         return min(1, max(0, Double(v) / range.hi))
     }
 
+    /// The first row shown in `height` terminal rows (the highlighted row is scrolled into view).
+    func firstVisibleRow(height: Int) -> Int {
+        (highlightRow ?? 0) >= height ? highlightRow! - height + 1 : 0
+    }
+
+    /// Which row is drawn on which terminal row of `rect` (what `render` draws there), for hit-testing.
+    public func visibleRows(in rect: Rect) -> [(index: Int, y: Int)] {
+        guard !rect.isEmpty else { return [] }
+        let first = firstVisibleRow(height: rect.height)
+        return (0..<rect.height).compactMap { y in first + y < rows.count ? (first + y, rect.y + y) : nil }
+    }
+
     public func render(into grid: inout Grid, rect: Rect, options: RenderOptions = .standard) {
         let clip = rect.intersection(grid.bounds)
         guard !clip.isEmpty, !rows.isEmpty else { return }
@@ -87,7 +99,7 @@ public struct BarChart: Equatable, Sendable {
             valueWidth = 0
             barWidth = clip.width - 1 - labelWidth - 1
         }
-        let first = (highlightRow ?? 0) >= clip.height ? highlightRow! - clip.height + 1 : 0
+        let first = firstVisibleRow(height: clip.height)
         let barX = clip.x + 1 + labelWidth + 1
         let alarm = Style(fg: Palette.alarm, bold: true).downgraded(to: mode)
         let range = scaleRange()

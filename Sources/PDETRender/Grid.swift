@@ -63,6 +63,8 @@ public struct Grid: Equatable, Sendable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]   // (height, width) row-major
+    /// The places that react to the mouse, bottom to top (Mouse.swift); not part of any text output.
+    public internal(set) var regions: [ClickRegion] = []
 
     public init(width: Int, height: Int) {
         self.width = max(0, width)

@@ -123,7 +123,7 @@ public struct Heatmap: Equatable, Sendable {
             }
         }
         let alarm = Style(fg: Palette.alarm, bold: true)
-        func color(_ t: Double) -> Color { Ramp.color(t, scale: scale, mode: mode) }
+        func color(_ t: Double) -> Color { Ramp.color(t, scale: scale, mode: mode, theme: options.theme) }
 
         let shownTermRows = glyphMode ? plotPH : (plotPH + 1) / 2
         for y in 0..<shownTermRows {
@@ -244,8 +244,8 @@ public func drawColorBar(into grid: inout Grid, rect: Rect, normalizer: Normaliz
     for i in 0..<barWidth {
         let t = Double(i) / Double(barWidth - 1)
         let cell = options.usesGlyphs
-            ? Cell(Ramp.glyph(t, scale: scale), Style(fg: Ramp.color(t, scale: scale, mode: options.colorMode)))
-            : Cell("█", Style(fg: Ramp.color(t, scale: scale, mode: options.colorMode)))
+            ? Cell(Ramp.glyph(t, scale: scale), Style(fg: Ramp.color(t, scale: scale, mode: options.colorMode, theme: options.theme)))
+            : Cell("█", Style(fg: Ramp.color(t, scale: scale, mode: options.colorMode, theme: options.theme)))
         grid.set(x0 + i, clip.y, cell, clip: clip)
     }
     grid.put(hiText, x: x0 + barWidth + 1, y: clip.y, clip: clip)

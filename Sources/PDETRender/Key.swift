@@ -7,5 +7,6 @@ public enum Key: Equatable, Hashable, Sendable {
     case up, down, left, right, pageUp, pageDown, home, end
     case ctrl(Character)     // Ctrl-<letter>, lower-case letter (Ctrl-C is .ctrl("c"))
     case resize(width: Int, height: Int)
+    case mouse(MouseEvent)   // never reaches a reducer: the screen's ClickRegions turn it into keys (Mouse.swift)
     case unknown(Int32)
 }

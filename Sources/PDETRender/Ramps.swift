@@ -40,16 +40,16 @@ public enum Ramp {
     }
 
     /// The colour for normalised `t` in [0, 1] (for `.diverging`, 0.5 is zero) in `mode`: an xterm-256 index,
-    /// an ANSI colour from the 16-colour ramps, or `.default` in mono.
-    public static func color(_ t: Double, scale: ColorScale, mode: ColorMode) -> Color {
+    /// an ANSI colour from the 16-colour ramps, or `.default` in mono; from `theme`'s ramps (Theme.swift).
+    public static func color(_ t: Double, scale: ColorScale, mode: ColorMode, theme: Theme = .dark) -> Color {
         switch mode {
         case .mono:
             return .default
         case .c16:
-            let ramp = scale == .sequential ? sequential16 : diverging16
+            let ramp = scale == .sequential ? theme.sequential16 : theme.diverging16
             return .ansi(ramp[index(t, count: ramp.count)])
         case .c256:
-            let ramp = scale == .sequential ? sequential : diverging
+            let ramp = scale == .sequential ? theme.sequential : theme.diverging
             return .indexed(ramp[index(t, count: ramp.count)])
         }
     }

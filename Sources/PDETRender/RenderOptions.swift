@@ -13,10 +13,13 @@ public struct RenderOptions: Equatable, Hashable, Sendable {
     public var colorMode: ColorMode
     /// Only 7-bit ASCII glyphs (no box drawing, blocks or braille).
     public var ascii: Bool
+    /// Which colours stand for what (Theme.swift); the mono theme forces `colorMode` to `.mono`.
+    public var theme: Theme
 
-    public init(colorMode: ColorMode = .c256, ascii: Bool = false) {
-        self.colorMode = colorMode
+    public init(colorMode: ColorMode = .c256, ascii: Bool = false, theme: Theme = .dark) {
+        self.colorMode = theme.name == .mono ? .mono : colorMode
         self.ascii = ascii
+        self.theme = theme
     }
 
     public static let standard = RenderOptions()

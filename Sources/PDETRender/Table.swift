@@ -33,6 +33,19 @@ public struct Table: Equatable, Sendable {
         return layout.enumerated().map { i, r in (r.x + i, r.width) }
     }
 
+    /// The first body row shown in `bodyHeight` rows (the highlighted row is scrolled into view).
+    func firstVisibleRow(bodyHeight: Int) -> Int {
+        (highlightRow ?? 0) >= bodyHeight ? highlightRow! - bodyHeight + 1 : 0
+    }
+
+    /// Which body row is drawn on which terminal row of `rect` (below the header), for hit-testing.
+    public func visibleRows(in rect: Rect) -> [(index: Int, y: Int)] {
+        let bodyHeight = rect.height - 1
+        guard bodyHeight > 0, rect.width > 0 else { return [] }
+        let first = firstVisibleRow(bodyHeight: bodyHeight)
+        return (0..<bodyHeight).compactMap { y in first + y < rows.count ? (first + y, rect.y + 1 + y) : nil }
+    }
+
     public func render(into grid: inout Grid, rect: Rect, options: RenderOptions = .standard) {
         let clip = rect.intersection(grid.bounds)
         guard !clip.isEmpty, !columns.isEmpty else { return }
@@ -48,7 +61,7 @@ public struct Table: Equatable, Sendable {
         drawRow(columns.map(\.title), y: clip.y, style: Style(bold: true, underline: true))
         let bodyHeight = clip.height - 1
         guard bodyHeight > 0 else { return }
-        let first = (highlightRow ?? 0) >= bodyHeight ? highlightRow! - bodyHeight + 1 : 0
+        let first = firstVisibleRow(bodyHeight: bodyHeight)
         for y in 0..<bodyHeight {
             let index = first + y
             guard index < rows.count else { break }

@@ -30,6 +30,29 @@ public enum KeyDecoder {
         }
     }
 
+    /// A mouse event from getmouse: a click of button 1–3, taken at its release (or a resolved click),
+    /// or a wheel step (button 4 up, 5 down) at cell (x, y); nil for anything else. Presses are not
+    /// events: when press and release arrive together ncurses reports the release alone, so acting on
+    /// presses would lose fast clicks and acting on both would double slow ones.
+    public static func mouse(buttonState: mmask_t, x: Int32, y: Int32) -> Key? {
+        let button: MouseButton
+        if buttonState & (pdet_button1_released() | pdet_button1_clicked()) != 0 {
+            button = .left
+        } else if buttonState & pdet_button4_pressed() != 0 {
+            button = .wheelUp
+        } else if buttonState & pdet_button5_pressed() != 0 {
+            button = .wheelDown
+        } else if buttonState & pdet_button2_released() != 0 {
+            button = .middle
+        } else if buttonState & pdet_button3_released() != 0 {
+            button = .right
+        } else {
+            return nil
+        }
+        guard x >= 0, y >= 0 else { return nil }
+        return .mouse(MouseEvent(x: Int(x), y: Int(y), button: button))
+    }
+
     /// Plain characters: control codes become named keys or .ctrl(letter).
     static func character(_ code: UInt32) -> Key {
         switch code {

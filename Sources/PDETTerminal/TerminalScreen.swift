@@ -24,7 +24,12 @@ public final class TerminalScreen {
     private var painter = CellPainter()
     private var isShutDown = false
 
-    public init(noColor: Bool) throws(TerminalError) {
+    /// True when the terminal reports mouse presses and the wheel (`mouse: true` and ncurses agreed).
+    public let mouse: Bool
+
+    /// `mouse`: report presses and the wheel as `.mouse` keys (the terminal's own text selection then
+    /// needs Shift in most terminals).
+    public init(noColor: Bool, mouse: Bool = false) throws(TerminalError) {
         setlocale(LC_ALL, "")
         guard pdet_is_tty() != 0 else { throw .notATerminal }
         pdet_signal_install()
@@ -61,6 +66,7 @@ public final class TerminalScreen {
             pairLimit = 0
         }
         colors = TerminalColors(colorCount: colorCount)
+        self.mouse = mouse && pdet_mouse_enable() != 0
     }
 
     deinit { shutdown() }
@@ -121,6 +127,12 @@ public final class TerminalScreen {
             var fds = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
             if poll(&fds, 1, 0) > 0 && (Int32(fds.revents) & (POLLHUP | POLLERR | POLLNVAL)) != 0 { hungUp = true }
             return nil
+        }
+        if status == KEY_CODE_YES && Int32(truncatingIfNeeded: code) == KEY_MOUSE {
+            var x: Int32 = 0, y: Int32 = 0
+            var buttons: mmask_t = 0
+            guard pdet_getmouse(&x, &y, &buttons) == OK else { return nil }
+            return KeyDecoder.mouse(buttonState: buttons, x: x, y: y)
         }
         let key = KeyDecoder.decode(status: status, code: code, size: size)
         if case .resize = key { previous = nil }

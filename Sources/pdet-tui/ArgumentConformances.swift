@@ -2,11 +2,13 @@
 // makes parse errors list the allowed values.
 import ArgumentParser
 import PDETCore
+import PDETRender
 
 extension TaskKind: ExpressibleByArgument {}
 extension NormMode: ExpressibleByArgument {}
 extension PositionalEncoding: ExpressibleByArgument {}
 extension DiffusionSite: ExpressibleByArgument {}
+extension ThemeName: ExpressibleByArgument {}
 
 /// `--residual on|off`, `--pde-clamp on|off`.
 enum OnOff: String, CaseIterable, ExpressibleByArgument {

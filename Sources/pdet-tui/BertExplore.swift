@@ -32,6 +32,7 @@ func openBertSession(_ options: BertModelOptions, directory: String) throws -> B
 /// The interactive loop: draw, read a key, apply it (recomputing synchronously), until q.
 func runBertExplorer(_ options: BertModelOptions, directory: String, display: DisplayOptions) throws {
     let session = try openBertSession(options, directory: directory)     // a bad folder fails first, TTY or not
+    let theme = try display.resolvedTheme(followTerminal: true)
     try requireTerminal()
     let screen: TerminalScreen
     do {
@@ -41,7 +42,7 @@ func runBertExplorer(_ options: BertModelOptions, directory: String, display: Di
         throw ExitCode(1)
     }
     defer { screen.shutdown() }
-    let render = RenderOptions(colorMode: colorMode(screen.colors), ascii: display.ascii || !screen.unicode)
+    let render = RenderOptions(colorMode: colorMode(screen.colors), ascii: display.ascii || !screen.unicode, theme: theme)
     var dirty = true
     while !screen.quitRequested {
         if dirty {
@@ -58,7 +59,7 @@ func runBertExplorer(_ options: BertModelOptions, directory: String, display: Di
 /// The headless MiniLM frame: the ablation comes from --residual, --residual-off-layer, --norm none,
 /// --pde, --pde-alpha and --pde-scales.
 func bertSnapshot(_ options: BertModelOptions, directory: String, model: ModelOptions, layer: Int, head: Int,
-                  size: ScreenSize, format: SnapshotFormat, colorMode: ColorMode, ascii: Bool) throws -> String {
+                  size: ScreenSize, format: SnapshotFormat, colorMode: ColorMode, ascii: Bool, theme: Theme) throws -> String {
     let session = try openBertSession(options, directory: directory)
     let state = session.state
     guard layer <= state.layers else { throw ValidationError("--layer \(layer): the model has \(state.layers) layers") }
@@ -73,5 +74,5 @@ func bertSnapshot(_ options: BertModelOptions, directory: String, model: ModelOp
     session.configure(residual: residual, layerNorm: model.norm != NormMode.none, site: model.pde,
                       alpha: model.pdeAlpha, multiScale: model.pdeScales.map { $0.count > 1 },
                       layer: layer - 1, head: head - 1)
-    return session.snapshotText(size: size, number: nil, format: format, colorMode: colorMode, ascii: ascii)
+    return session.snapshotText(size: size, number: nil, format: format, colorMode: colorMode, ascii: ascii, theme: theme)
 }

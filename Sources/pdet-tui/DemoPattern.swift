@@ -98,6 +98,7 @@ struct DemoPattern {
         case .home: return "Home"
         case .end: return "End"
         case .resize(let w, let h): return "resize \(w)x\(h)"
+        case .mouse(let e): return "mouse \(e.button) at \(e.x),\(e.y)"
         case .unknown(let code): return "code \(code)"
         }
     }

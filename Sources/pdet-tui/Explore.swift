@@ -30,24 +30,26 @@ struct Explore: ParsableCommand {
         try checkOutputs([lessonScript.record])
         if let directory = bert.directory { return try runBertExplorer(bert, directory: directory, display: display) }
         if lessonScript.isActive { return try runInteractiveLessonOrScript(lessonScript, model: model, display: display) }
+        let theme = try display.resolvedTheme(followTerminal: true)
         try requireTerminal()
         let session = try openSession(model, running: true)
         try simulator.apply(to: session)
         let screen: TerminalScreen
         do {
-            screen = try TerminalScreen(noColor: display.noColor)
+            screen = try TerminalScreen(noColor: display.noColor, mouse: !display.noMouse)
         } catch {
             FileHandle.standardError.write(Data((error.message + "\n").utf8))
             throw ExitCode(1)
         }
         defer { screen.shutdown() }
-        let options = RenderOptions(colorMode: colorMode(screen.colors), ascii: display.ascii || !screen.unicode)
+        let options = RenderOptions(colorMode: colorMode(screen.colors), ascii: display.ascii || !screen.unicode, theme: theme)
         runExplorerLoop(session: session, screen: screen, options: options)
     }
 }
 
 /// The UI thread: reads keys and hands them to the model thread (LiveExplorer), redraws when the
 /// model thread published something or a key changed the preview. A key never waits for training.
+/// A mouse event becomes the keys its place on the frame on screen stands for (Grid.keys(for:)).
 func runExplorerLoop(session: ExplorerSession, screen: TerminalScreen, options: RenderOptions) {
     let start = screen.size
     let live = LiveExplorer(session: session, options: options, size: ScreenSize(width: start.width, height: start.height))
@@ -55,22 +57,39 @@ func runExplorerLoop(session: ExplorerSession, screen: TerminalScreen, options: 
     defer { live.stop() }
     var drawnVersion = -1
     var dirty = true
+    var onScreen = Grid(width: 0, height: 0)
+    /// Sends a key (or the keys a click stands for); false to quit.
+    func send(_ key: Key) -> Bool {
+        guard case .mouse(let event) = key else {
+            dirty = true
+            return live.send(key)
+        }
+        for k in onScreen.keys(for: event) {
+            dirty = true
+            guard live.send(k) else { return false }
+        }
+        return true
+    }
     while !screen.quitRequested {
         let version = live.version
         if dirty || version != drawnVersion {
             let size = screen.size
-            screen.draw(live.render(width: size.width, height: size.height, options: options))
+            onScreen = live.render(width: size.width, height: size.height, options: options)
+            screen.draw(onScreen)
             drawnVersion = version
             dirty = false
         }
         guard let key = screen.readKey(timeoutMilliseconds: 30) else { continue }
-        guard live.send(key) else { return }
+        guard send(key) else { return }
         var drained = 1
+        // Keys are drained before the next draw; a click is hit-tested against the frame it was aimed at,
+        // so the drain stops at one (the next click waits for the frame this one changed).
+        if case .mouse = key { continue }
         while drained < 256, !screen.quitRequested, let next = screen.readKey(timeoutMilliseconds: 0) {
-            guard live.send(next) else { return }
+            guard send(next) else { return }
             drained += 1
+            if case .mouse = next { break }
         }
-        dirty = true
     }
 }
 

@@ -1,5 +1,7 @@
 // `pdet-tui inspect`: one sentence through a real pretrained BERT (all-MiniLM-L6-v2): tokens,
-// per-layer rms and drift, the sentence embedding and one attention map, as JSON.
+// per-layer rms and drift, the sentence embedding, one attention map and every head's heat-kernel
+// fit, as JSON. With --corpus: the heat-kernel attention study over a file of sentences, written as
+// the Markdown report docs/results/attention-fit-minilm.md.
 import ArgumentParser
 import Foundation
 import PDETBert
@@ -7,25 +9,38 @@ import PDETIO
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a sentence through a pretrained MiniLM/BERT folder and report its dynamics.",
-        discussion: "Get the model with scripts/fetch-minilm.sh (it prints the folder, .cache/minilm)."
+        abstract: "Run a sentence (or a corpus) through a pretrained MiniLM/BERT folder and report its dynamics.",
+        discussion: """
+            Get the model with scripts/fetch-minilm.sh (it prints the folder, .cache/minilm). \
+            --corpus FILE fits the heat kernel to every head on every sentence and writes the report \
+            (docs/attention-fit.md, docs/results/attention-fit-minilm.md).
+            """
     )
 
     @Option(help: "A folder with config.json, model.safetensors and vocab.txt.")
     var model: String
-    @Option(help: "The sentence.")
-    var text: String
+    @Option(help: "The sentence (or use --corpus).")
+    var text: String?
     @Option(help: "Layer of the attention map to report.")
     var layer: Int = 0
     @Option(help: "Head of the attention map to report.")
     var head: Int = 0
-    @Option(name: .customLong("metrics-json"), help: "Write the report here as JSON (stdout when omitted).")
+    @Option(name: .customLong("metrics-json"), help: "Write the report (or, with --corpus, every fit) here as JSON (stdout when omitted).")
     var metricsJSONPath: String?
+    @Option(help: "A file of sentences, one per line (# comments): run the heat-kernel attention study over it.")
+    var corpus: String?
+    @Option(help: "With --corpus: write the Markdown report here (- for stdout).")
+    var report: String = "-"
+
+    func validate() throws {
+        guard (text == nil) != (corpus == nil) else { throw ValidationError("give either --text or --corpus") }
+    }
 
     func run() throws {
+        if let corpus { try runCorpus(corpus); return }
         try checkOutputs([metricsJSONPath])
         let report: InspectReport
-        do { report = try inspectReport(modelDirectory: model, text: text, layer: layer, head: head) } catch {
+        do { report = try inspectReport(modelDirectory: model, text: text ?? "", layer: layer, head: head) } catch {
             throw UserError("\(error)")
         }
         let json = metricsJSON(report, pretty: true) + "\n"
@@ -41,4 +56,45 @@ struct Inspect: ParsableCommand {
             print(json, terminator: "")
         }
     }
+
+    func runCorpus(_ path: String) throws {
+        try checkOutputs([report, metricsJSONPath])
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw UserError("cannot read corpus \(path): \((error as NSError).localizedDescription)")
+        }
+        let sentences = corpusSentences(text)
+        guard sentences.count >= 2 else { throw UserError("corpus \(path): \(sentences.count) sentences (need at least 2 for an interval)") }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let study: AttentionFitStudy
+        do { study = try SentenceEncoder(modelDirectory: model).attentionFitStudy(sentences: sentences) } catch {
+            throw UserError("\(error)")
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let command = "pdet-tui inspect --model \(model) --corpus \(path)" + (report == "-" ? "" : " --report \(report)")
+        let header = [
+            "Date: \(ISO8601DateFormatter().string(from: Date())), machine: \(inspectMachine()), \(String(format: "%.1f", seconds)) s",
+            "Binary: pdet-tui \(PDETTui.configuration.version)",
+            "Model: \(model) (all-MiniLM-L6-v2, scripts/fetch-minilm.sh; model.safetensors \(fileSize(model + "/model.safetensors")) bytes)",
+            "Corpus: \(path) (\(sentences.count) sentences; source and licence in assets/corpus/README.md)",
+            "Re-run: `\(command)`",
+        ]
+        let markdown = attentionFitMarkdown(study, header: header)
+        try writeOutput(Array(markdown.utf8), to: report)
+        if report != "-" { printErr("report written: \(report) (verdict: \(study.overall.verdict.rawValue))") }
+        if let json = metricsJSONPath { try writeOutput(Array((metricsJSON(study) + "\n").utf8), to: json) }
+    }
+}
+
+/// "N cores, <model name>" from /proc/cpuinfo (Linux), or the core count alone.
+func inspectMachine() -> String {
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    let name = info.split(separator: "\n").first { $0.hasPrefix("model name") }?
+        .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces)
+    return "\(cores) cores" + (name.map { ", \($0)" } ?? "")
+}
+
+func fileSize(_ path: String) -> String {
+    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int).map(String.init) ?? "?"
 }

@@ -101,13 +101,14 @@ func openLessonPlayer(number: Int, beat: Int) throws -> LessonPlayer {
 
 /// The `snapshot` command's frame for --lesson / --script (nil when neither is given).
 func headlessLessonOrScript(_ options: LessonScriptOptions, model: ModelOptions, steps: Int, size: ScreenSize,
-                            ascii: Bool) throws -> String? {
+                            format: SnapshotFormat = .txt, colorMode: ColorMode = .c256, ascii: Bool,
+                            theme: Theme = .dark) throws -> String? {
     if let number = options.lesson {
         if options.record != nil { throw ValidationError("--record with --lesson needs the interactive explorer") }
         return try failing {
             let player = try openLessonPlayer(number: number, beat: options.beat)
             _ = player.session.render(width: size.width, height: size.height, options: RenderOptions(colorMode: .mono, ascii: ascii))
-            return player.snapshotText(size: size)
+            return player.snapshotText(size: size, format: format, colorMode: colorMode, ascii: format == .txt ? false : ascii, theme: theme)
         }
     }
     guard let path = options.script else {
@@ -124,7 +125,7 @@ func headlessLessonOrScript(_ options: LessonScriptOptions, model: ModelOptions,
         let runner = ScriptRunner(session: session, size: size, options: renderOptions, recorder: recorder)
         try runner.run(actions)
         _ = runner.frame()
-        return runner.comparison.snapshotText(number: nil, format: .txt, colorMode: .mono, ascii: ascii)
+        return runner.comparison.snapshotText(number: nil, format: format, colorMode: colorMode, ascii: ascii, theme: theme)
     }
 }
 
@@ -144,6 +145,7 @@ func runInteractiveLessonOrScript(_ options: LessonScriptOptions, model: ModelOp
     } else {
         session = try openSession(model, running: actions == nil)
     }
+    let theme = try display.resolvedTheme(followTerminal: true)
     let screen: TerminalScreen
     do { screen = try TerminalScreen(noColor: display.noColor) } catch {
         FileHandle.standardError.write(Data((error.message + "\n").utf8))
@@ -152,7 +154,7 @@ func runInteractiveLessonOrScript(_ options: LessonScriptOptions, model: ModelOp
     var failure: String?
     do {
         defer { screen.shutdown() }
-        let renderOptions = RenderOptions(colorMode: colorMode(screen.colors), ascii: display.ascii || !screen.unicode)
+        let renderOptions = RenderOptions(colorMode: colorMode(screen.colors), ascii: display.ascii || !screen.unicode, theme: theme)
         let start = ContinuousClock.now
         func elapsed() -> Double {
             let d = ContinuousClock.now - start

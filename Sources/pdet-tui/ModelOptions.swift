@@ -1,7 +1,9 @@
 // The model flags shared by every subcommand that builds a model. All optional: only the flags
 // given override the defaults or a --config file (`apply(to:)`).
 import ArgumentParser
+import Foundation
 import PDETCore
+import PDETRender
 
 struct ModelOptions: ParsableArguments {
     @Option(help: "The task to train on.")
@@ -40,7 +42,7 @@ struct ModelOptions: ParsableArguments {
     var pdeAlpha: Float?
     @Option(name: .customLong("pde-steps"), help: "Explicit Euler steps per diffusion layer (1...64).")
     var pdeSteps: Int?
-    @Option(name: .customLong("pde-clamp"), help: "Keep the sum of alphas at most 1/2 (the stability limit).")
+    @Option(name: .customLong("pde-clamp"), help: "Keep the sum of alphas at most 1/2 (sufficient for stability).")
     var pdeClamp: OnOff?
     @Option(name: .customLong("init-gain"), help: "Weight init scale: weights ~ Normal(0, 0.02 × gain).")
     var initGain: Float?
@@ -106,4 +108,25 @@ struct DisplayOptions: ParsableArguments {
     var noColor = false
     @Flag(help: "ASCII glyphs only (no block, braille or box-drawing characters).")
     var ascii = false
+    @Option(help: ArgumentHelp("Colours for a dark or a light background (a projector), or none. (default: $PDET_THEME, else from $COLORFGBG in the explorer, else dark)",
+                               valueName: "dark|light|mono"))
+    var theme: ThemeName?
+    @Flag(name: .customLong("no-mouse"), help: "Leave the mouse to the terminal (no clicks or wheel in the explorer).")
+    var noMouse = false
+
+    /// The theme: --theme, else PDET_THEME, else (`followTerminal`: drawing on this terminal) COLORFGBG,
+    /// else dark. A bad PDET_THEME is one error line.
+    func resolvedTheme(followTerminal: Bool) throws -> Theme {
+        do {
+            let name = try chooseTheme(flag: theme, environment: ProcessInfo.processInfo.environment, followTerminal: followTerminal)
+            return Theme.named(name)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+
+    /// NO_COLOR (non-empty) or --no-color.
+    var colorOff: Bool {
+        noColor || (ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false)
+    }
 }

@@ -118,7 +118,7 @@ struct ReproduceRun: ParsableCommand {
         let shard = try parsedShard()
         let paths = out.flatMap { $0 == "-" ? nil : outputPaths(report: $0, shard: shard) }
         // Every output path is checked before the first cell: a typo must not cost hours.
-        try checkOutputs([paths?.report, paths?.csv])
+        try checkOutputs([paths?.report, paths?.csv, paths?.report.map { pathStem($0) + "-forest.svg" }, paths?.report.map { pathStem($0) + "-dynamics.svg" }])
         // A regular file (or none yet) is rewritten after every cell; a device or FIFO gets the CSV once, at the end.
         let incremental = paths?.csv.map { !isSpecialFile($0) } ?? false
         var resumed = ResumePoint()
@@ -182,7 +182,7 @@ struct ReproduceRun: ParsableCommand {
         let report = buildReport(results, context: context)
         guard let paths, let csv = paths.csv else { print(report, terminator: ""); return }
         try save(results.csv(), to: csv)
-        try save(report, to: paths.report!)
+        try save(report + (try saveFigures(results.rows, beside: paths.report!)), to: paths.report!)
         printErr("reproduce: wrote \(paths.report!) and \(csv) (\(durationText(elapsed())) this run)")
     }
 }
@@ -215,17 +215,38 @@ struct ReproduceMerge: ParsableCommand {
         let csv = outputPaths(report: out, shard: .all).csv!
         try checkOutputs([out, csv])
         try save(merged.csv(), to: csv)
-        try save(report, to: out)
+        try save(report + (try saveFigures(merged.rows, beside: out)), to: out)
         printErr("reproduce merge: wrote \(out) and \(csv)")
     }
 }
 
 /// report.md → (report.md, report.csv); with a shard k/n → (nil, report.part-k-of-n.csv).
+/// Plain string handling: Foundation's path helpers trap on some one-character names.
 func outputPaths(report: String, shard: Shard) -> (report: String?, csv: String?) {
-    let ns = report as NSString
-    let stem = ns.pathExtension.isEmpty ? report : ns.deletingPathExtension
+    let stem = pathStem(report)
     if shard.count > 1 { return (nil, "\(stem).part-\(shard.index)-of-\(shard.count).csv") }
     return (report, stem + ".csv")
+}
+
+/// "a/b/report.md" → "a/b/report"; a name without an extension (or a dot file) is its own stem.
+func pathStem(_ path: String) -> String {
+    let nameStart = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+    guard let dot = path[nameStart...].lastIndex(of: "."), dot > nameStart else { return path }
+    return String(path[..<dot])
+}
+
+/// Writes the forest plot (Δ accuracy per site, 95% CIs, the papers' figures marked) and the
+/// dynamics plot (drift, RMS growth per variant) beside the report, made from the rows alone, and
+/// returns the Markdown that embeds them (paths relative to the report).
+func saveFigures(_ rows: [CellResult], beside report: String) throws -> String {
+    guard !rows.isEmpty, report != "-" else { return "" }
+    let stem = pathStem(report)
+    let forest = stem + "-forest.svg", dynamics = stem + "-dynamics.svg"
+    try save(forestPlotSVG(rows), to: forest)
+    try save(dynamicsPlotSVG(rows), to: dynamics)
+    func name(_ p: String) -> String { p.lastIndex(of: "/").map { String(p[p.index(after: $0)...]) } ?? p }
+    return "\n## Figures\n\n![Δ held-out accuracy per diffusion site against the baseline, 95% CI, per task and pooled; "
+        + "the papers' figures marked](\(name(forest)))\n\n![Last-layer drift and RMS growth per variant](\(name(dynamics)))\n"
 }
 
 /// Every file `reproduce` writes goes through PDETIO's one writer.

@@ -27,7 +27,7 @@ struct SnapshotCommand: ParsableCommand {
     var head: Int = 1
     @Option(help: ArgumentHelp("Screen size WxH, at least 80x24. (default: 120x40)", valueName: "WxH"), transform: parseSize)
     var size: ScreenSize = .standard
-    @Option(help: "txt (plain UTF-8, glyph ramps) or ansi (with colour codes).")
+    @Option(help: "txt (plain UTF-8, glyph ramps), ansi (with colour codes) or svg (a picture of the frame).")
     var format: SnapshotFormat = .txt
     @Option(help: ArgumentHelp("Write the frame to FILE instead of stdout.", valueName: "file"))
     var out: String?
@@ -46,10 +46,12 @@ struct SnapshotCommand: ParsableCommand {
 
     func run() throws {
         try checkFlagsApply(model: model, bert: bert, lessonScript: lessonScript, simulator: simulator)
-        // Fail before training when an output cannot be written.
+        // Fail before training when an output cannot be written or PDET_THEME is bad.
         try checkOutputs([out, metricsJSONPath, lessonScript.record])
-        if let directory = bert.directory { return try runBertSnapshot(directory) }
-        if let text = try headlessLessonOrScript(lessonScript, model: model, steps: steps, size: size, ascii: display.ascii) {
+        let theme = try display.resolvedTheme(followTerminal: false)
+        if let directory = bert.directory { return try runBertSnapshot(directory, theme: theme) }
+        if let text = try headlessLessonOrScript(lessonScript, model: model, steps: steps, size: size, format: format,
+                                                 colorMode: display.colorOff ? .mono : .c256, ascii: display.ascii, theme: theme) {
             try writeOutput(Array(text.utf8), to: out)
             return
         }
@@ -60,9 +62,8 @@ struct SnapshotCommand: ParsableCommand {
         if simulator.enabled { _ = try simulator.config(for: config) }     // bad options fail before training
         session.train(steps: steps)
         try simulator.apply(to: session)
-        let noColor = display.noColor || (ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false)
         let text = headlessSnapshot(session: session, steps: 0, layer: layer - 1, head: head - 1, size: size,
-                                    format: format, colorMode: noColor ? .mono : .c256, ascii: display.ascii)
+                                    format: format, colorMode: display.colorOff ? .mono : .c256, ascii: display.ascii, theme: theme)
         try writeOutput(Array(text.utf8), to: out)
         if let metricsJSONPath {
             try writeOutput(Array((session.frameMetricsJSON + "\n").utf8), to: metricsJSONPath)
@@ -70,12 +71,11 @@ struct SnapshotCommand: ParsableCommand {
     }
 
     /// `--model DIR`: the MiniLM frame (no training; --steps and --metrics-json do not apply).
-    private func runBertSnapshot(_ directory: String) throws {
+    private func runBertSnapshot(_ directory: String, theme: Theme) throws {
         if steps != 0 { throw ValidationError("--steps does not apply with --model (a pretrained model does not train)") }
         if metricsJSONPath != nil { throw ValidationError("--metrics-json does not apply with --model") }
-        let noColor = display.noColor || (ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false)
         let text = try bertSnapshot(bert, directory: directory, model: model, layer: layer, head: head, size: size,
-                                    format: format, colorMode: noColor ? .mono : .c256, ascii: display.ascii)
+                                    format: format, colorMode: display.colorOff ? .mono : .c256, ascii: display.ascii, theme: theme)
         try writeOutput(Array(text.utf8), to: out)
     }
 }

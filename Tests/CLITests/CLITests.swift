@@ -122,6 +122,23 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(explore.stdout.contains("--pde-scales"), explore.stdout)
     }
 
+    func testThemeAndMouseFlags() throws {
+        let pink = try run(["--theme", "pink"])
+        XCTAssertNotEqual(pink.status, 0)
+        XCTAssertNotEqual(pink.status, 124, "timed out")
+        let errors = pink.stderr.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+        XCTAssertEqual(errors.count, 1, pink.stderr)
+        XCTAssertTrue(errors.first?.contains("'pink'") == true && errors.first?.contains("'light'") == true, pink.stderr)
+        // Good values get as far as the terminal check, like every explorer flag.
+        for arguments in [["--theme", "light"], ["--theme", "mono", "--no-mouse"], ["explore", "--no-mouse", "--ascii"]] {
+            let r = try run(arguments)
+            XCTAssertEqual(r.status, 1, "arguments \(arguments)")
+            XCTAssertEqual(r.stderr, Self.refusal + "\n", "arguments \(arguments)")
+        }
+        let help = try run(["--help"])
+        XCTAssertTrue(help.stdout.contains("--theme <dark|light|mono>") && help.stdout.contains("--no-mouse"), help.stdout)
+    }
+
     func testVersion() throws {
         let r = try run(["--version"])
         XCTAssertEqual(r.status, 0)

@@ -85,6 +85,12 @@ final class BertLoadingTests: XCTestCase {
         assertBertError(try SentenceEncoder(modelDirectory: dir), contains: ["encoder.layer.0.intermediate.dense.weight", "shape"])
         try TinyBert.configJSON(c, overrides: ["num_hidden_layers": "3"]).write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
         assertBertError(try SentenceEncoder(modelDirectory: dir), contains: ["encoder.layer.2.", "no tensor"])
+        // Fewer layers than the file holds: a layer would be dropped without a word.
+        try TinyBert.configJSON(c, overrides: ["num_hidden_layers": "1"]).write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
+        assertBertError(try SentenceEncoder(modelDirectory: dir), contains: ["holds encoder layer 1", "num_hidden_layers 1"])
+        // Lenient JSON (a duplicate key, a trailing comma) is refused, not read as its last value.
+        try (TinyBert.configJSON(c).dropLast(1) + ", \"vocab_size\": 1}").write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
+        assertBertError(try SentenceEncoder(modelDirectory: dir), contains: ["duplicate key"])
         try TinyBert.configJSON(c, overrides: ["vocab_size": "21"]).write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
         assertBertError(try SentenceEncoder(modelDirectory: dir), contains: ["vocab.txt", "21"])
     }

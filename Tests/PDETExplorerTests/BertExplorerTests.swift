@@ -264,5 +264,6 @@ final class BertExplorerTests: XCTestCase {
         XCTAssertTrue(text.contains("Norm off"))
         XCTAssertEqual(text.split(separator: "\n", omittingEmptySubsequences: false).count, 3 + 30 + 1)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/0001.ansi"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/0001.svg"), "the MiniLM view writes the SVG frame too")
     }
 }

@@ -64,6 +64,38 @@ final class GoldenTests: XCTestCase {
         }
     }
 
+    /// Colour frames (.ansi): the dark default (which must never change) and the light theme.
+    static let colourCases: [(name: String, size: ScreenSize, theme: Theme)] = [
+        ("default-dark-120x40", ScreenSize(width: 120, height: 40), .dark),
+        ("default-light-120x40", ScreenSize(width: 120, height: 40), .light),
+        ("default-light-80x24", ScreenSize(width: 80, height: 24), .light),
+    ]
+
+    func testGoldenColourScreens() throws {
+        let record = ProcessInfo.processInfo.environment["PDET_RECORD_GOLDEN"] == "1"
+        for c in Self.colourCases {
+            let actual = headlessSnapshot(session: try tinySession(), steps: 12, size: c.size, format: .ansi, colorMode: .c256, theme: c.theme)
+            let url = Self.folder.appendingPathComponent(c.name + ".ansi")
+            guard !record, let expected = try? String(contentsOf: url, encoding: .utf8) else {
+                try actual.write(to: url, atomically: true, encoding: .utf8)
+                if !record { XCTFail("recorded missing golden file \(url.path): commit it") }
+                continue
+            }
+            if actual != expected { XCTFail("\(c.name): frame differs from \(url.lastPathComponent)\n" + lineDiff(expected, actual)) }
+        }
+    }
+
+    /// The light frame differs from the dark one only in colours: the same text, other SGR codes.
+    func testLightThemeChangesOnlyColours() throws {
+        let dark = headlessSnapshot(session: try tinySession(), steps: 3, format: .ansi, theme: .dark)
+        let light = headlessSnapshot(session: try tinySession(), steps: 3, format: .ansi, theme: .light)
+        XCTAssertNotEqual(dark, light)
+        func stripped(_ s: String) -> String { s.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression) }
+        XCTAssertEqual(stripped(dark), stripped(light))
+        XCTAssertFalse(light.contains("38;5;226"), "no dark-ramp yellow top in the light frame")
+        XCTAssertTrue(light.contains("5;17m") || light.contains("5;17;"), "the light ramp's dark blue for high attention")
+    }
+
     func testSameInputsGiveIdenticalBytes() throws {
         let c = Self.cases[2]
         XCTAssertEqual(try frame(c), try frame(c))
@@ -72,6 +104,11 @@ final class GoldenTests: XCTestCase {
         let ansiA = headlessSnapshot(session: a, steps: 3, size: ScreenSize(width: 90, height: 30), format: .ansi)
         let ansiB = headlessSnapshot(session: b, steps: 3, size: ScreenSize(width: 90, height: 30), format: .ansi)
         XCTAssertEqual(Array(ansiA.utf8), Array(ansiB.utf8))
+        for theme in [Theme.dark, .light, .mono] {
+            let svgA = headlessSnapshot(session: try tinySession(), steps: 3, format: .svg, theme: theme)
+            let svgB = headlessSnapshot(session: try tinySession(), steps: 3, format: .svg, theme: theme)
+            XCTAssertEqual(Array(svgA.utf8), Array(svgB.utf8), "\(theme.name) SVG")
+        }
         XCTAssertEqual(a.frameMetricsJSON, b.frameMetricsJSON)
     }
 

@@ -87,7 +87,7 @@ final class ScreenTests: XCTestCase {
     func testDiffusionPanelOffAndOn() {
         XCTAssertTrue(renderScreen(handMade(), width: 80, height: 24, options: .plain).text.contains("diffusion off"))
         let on = renderScreen(handMade(pde: .afterEmbedding), width: 120, height: 40, options: RenderOptions(colorMode: .mono)).text
-        XCTAssertTrue(on.contains("Σα 0.1 ≤ 0.5  once ch 0"), on)
+        XCTAssertTrue(on.contains("gain 1  Σα 0.1  once ch 0"), on)
         XCTAssertTrue(on.contains("|H(k)|"))
         XCTAssertFalse(on.contains("UNSTABLE"))
     }

@@ -52,6 +52,27 @@ final class SessionTests: XCTestCase {
         XCTAssertFalse(s.render(width: 120, height: 40, options: .plain).text.contains("UNSTABLE"))
     }
 
+    /// Σα 0.6 spread over scales {1, 2, 4} (0.2 each) is stable: the even scales do not touch the
+    /// highest frequency, and the layer's gain (ρ of the actual step matrix) stays 1. Scale 1 alone
+    /// at the same Σα is unstable.
+    func testSigmaAlphaAboveHalfAtScalesOneTwoFourIsNotUnstable() throws {
+        let s = try tinySession { $0.pde = .betweenLayers; $0.pdeScales = [1, 2, 4]; $0.seqLen = 16 }
+        s.handle(.char("c"))
+        for _ in 0..<10 { s.handle(.char("A")) }       // 0.1 + 10 × 0.05 = 0.6, 0.2 per scale
+        let probe = try XCTUnwrap(s.state.metrics?.diffusion)
+        XCTAssertEqual(s.state.status, "alpha 0.6")
+        XCTAssertEqual(probe.alphaSum, 0.6, accuracy: 1e-6)
+        XCTAssertEqual(probe.amplification, 1, accuracy: 1e-6)
+        let frame = s.render(width: 120, height: 40, options: .plain).text
+        XCTAssertFalse(frame.contains("UNSTABLE"), frame)
+        XCTAssertTrue(frame.contains("gain 1 clamp off  sum a 0.6"), frame)   // .plain is ASCII
+        s.handle(.char("m"))                            // back to scale 1 only: 0.6 at one scale
+        XCTAssertEqual(s.state.status, "diffusion scales 1 (gain 1.38 > 1: unstable)")
+        let single = try XCTUnwrap(s.state.metrics?.diffusion)
+        XCTAssertGreaterThan(single.amplification, 1.3)
+        XCTAssertTrue(s.render(width: 120, height: 40, options: .plain).text.contains("UNSTABLE gain 1.3"))
+    }
+
     func testTrainingStepsFillTheHistoryAndEvaluateOnSchedule() throws {
         let s = try tinySession()
         s.handle(.char("n"))

@@ -98,7 +98,7 @@ final class SnapshotCommandTests: XCTestCase {
         let dir = try scratchFolder(self)
         let missing = try snapshot(Self.tiny + ["--out", dir + "/no/such/frame.txt"])
         XCTAssertEqual(missing.status, 1)
-        XCTAssertEqual(missing.stderr, "Error: cannot save '\(dir)/no/such/frame.txt': folder '\(dir)/no/such' does not exist\n")
+        XCTAssertEqual(missing.stderr, "Error: cannot write '\(dir)/no/such/frame.txt': folder '\(dir)/no/such' does not exist\n")
         guard getuid() != 0 else { return }
         XCTAssertEqual(chmod(dir, 0o555), 0)
         let readOnly = try snapshot(Self.tiny + ["--out", dir + "/frame.txt"])

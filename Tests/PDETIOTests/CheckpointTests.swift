@@ -152,17 +152,27 @@ final class CheckpointTests: XCTestCase {
         try metadataError({ $0 = [:] }, "not a pdet-tui checkpoint")
         try metadataError({ $0["format"] = "pdet-tui-checkpoint 2" }, "unsupported checkpoint format \"pdet-tui-checkpoint 2\"")
         try metadataError({ $0["step"] = nil }, "lacks \"step\"")
-        try metadataError({ $0["step"] = "-1" }, "\"step\" must be an integer ≥ 0 (got \"-1\")")
+        try metadataError({ $0["step"] = "-1" }, "\"step\" must be an integer in 0...1000000000 (got \"-1\")")
+        try metadataError({ $0["step"] = String(Int.max) }, "\"step\" must be an integer in 0...1000000000")
         try metadataError({ $0["vocabSize"] = "ten" }, "\"vocabSize\" must be an integer ≥ 1")
         try metadataError({ $0["outputs"] = "0" }, "\"outputs\" must be an integer ≥ 1")
         try metadataError({ $0["head"] = "pooled" }, "\"head\" must be \"per-token\" or \"classify\"")
         try metadataError({ $0["config"] = "{\"layer\": 2}" }, "checkpoint config: unknown config key 'layer'")
-        try metadataError({ $0["config"] = "{\"heads\": 3}" }, "checkpoint config is invalid: d-model (64) must be divisible by heads (3)")
+        try metadataError({ $0["config"] = "{\"heads\": 3}" }, "checkpoint config: the config lacks the required key \"task\"")
+        // Every key present but one: a saved 2-head model must never open as the default 4 heads.
+        var withoutHeads = compactConfigJSON(ModelConfig())
+        withoutHeads = withoutHeads.replacingOccurrences(of: "\"heads\":4,", with: "")
+        try metadataError({ $0["config"] = withoutHeads }, "checkpoint config: the config lacks the required key \"heads\"")
+        try metadataError({ $0["config"] = compactConfigJSON(ModelConfig()).replacingOccurrences(of: "\"heads\":4", with: "\"heads\":3") },
+                          "checkpoint config is invalid: d-model (64) must be divisible by heads (3)")
+        try metadataError({ $0["config"] = "{\"layers\": 2, \"layers\": 3}" }, "duplicate key")
+        try metadataError({ $0["config"] = "{\"layers\": 2,}" }, "not valid JSON")
         try metadataError({ $0["config"] = "not json" }, "checkpoint config: not valid JSON")
     }
 
     func testNonF32TensorIsRejected() throws {
-        let header = #"{"__metadata__":{"format":"pdet-tui-checkpoint 1","config":"{}","vocabSize":"3","outputs":"3","head":"classify","step":"0"},"x":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}"#
+        let config = jsonStringLiteral(compactConfigJSON(ModelConfig()))
+        let header = #"{"__metadata__":{"format":"pdet-tui-checkpoint 1","config":"# + config + #","vocabSize":"3","outputs":"3","head":"classify","step":"0"},"x":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}"#
         XCTAssertThrowsError(try decodeCheckpoint(bytes: rawSafeTensors(header: header, data: [0, 0, 0, 0]))) { e in
             XCTAssertEqual((e as? CheckpointError)?.message, "safetensors: tensor 'x' has dtype F16, expected F32")
         }

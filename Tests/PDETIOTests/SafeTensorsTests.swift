@@ -58,14 +58,14 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertEqual(Array(bytes.prefix(8)), [80, 0, 0, 0, 0, 0, 0, 0])
     }
 
-    func testDecodesHandBuiltFileWithOtherDtypesAndHoles() throws {
-        // F32 [2] = [1.5, -2] at 0..8, an I64 [1] at 16..24 (a hole of 8 bytes), whitespace and key order free.
-        let data: [UInt8] = [0, 0, 0xC0, 0x3F, 0, 0, 0, 0xC0] + [UInt8](repeating: 9, count: 8) + [7, 0, 0, 0, 0, 0, 0, 0]
-        let header = #" { "ids" : {"shape":[1],"data_offsets":[16,24],"dtype":"I64"}, "w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}, "__metadata__":{} } "#
+    func testDecodesHandBuiltFileWithOtherDtypes() throws {
+        // F32 [2] = [1.5, -2] at 0..8, an I64 [1] at 8..16, whitespace and key order free.
+        let data: [UInt8] = [0, 0, 0xC0, 0x3F, 0, 0, 0, 0xC0] + [7, 0, 0, 0, 0, 0, 0, 0]
+        let header = #" { "ids" : {"shape":[1],"data_offsets":[8,16],"dtype":"I64"}, "w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}, "__metadata__":{} } "#
         let file = try SafeTensorsFile(bytes: rawSafeTensors(header: header, data: data))
         XCTAssertEqual(file.tensors, [
             SafeTensorInfo(name: "w", dtype: "F32", shape: [2], begin: 0, end: 8),
-            SafeTensorInfo(name: "ids", dtype: "I64", shape: [1], begin: 16, end: 24),
+            SafeTensorInfo(name: "ids", dtype: "I64", shape: [1], begin: 8, end: 16),
         ])
         XCTAssertEqual(try file.floats("w"), [1.5, -2])
         XCTAssertEqual(file.metadata, [:])
@@ -74,6 +74,27 @@ final class SafeTensorsTests: XCTestCase {
         }
         XCTAssertThrowsError(try file.floats("nope"))
         XCTAssertNil(file.info("nope"))
+    }
+
+    /// The format requires the data to be indexed entirely: a hole or bytes left over mean a wrong
+    /// offset or header length, e.g. a header length 1–4 bytes short whose JSON still parses.
+    func testHolesLeftoverBytesAndShortHeaderLengthsAreRefused() throws {
+        let header = #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#
+        XCTAssertThrowsError(try SafeTensorsFile(bytes: rawSafeTensors(header: header, data: [UInt8](repeating: 0, count: 12)))) { e in
+            XCTAssertTrue("\(e)".contains("belong to no tensor"), "\(e)")
+        }
+        let tail = #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#
+        XCTAssertThrowsError(try SafeTensorsFile(bytes: rawSafeTensors(header: tail, data: [UInt8](repeating: 0, count: 6)))) { e in
+            XCTAssertTrue("\(e)".contains("cover 4 of the 6 data bytes"), "\(e)")
+        }
+        let good = encodeSafeTensors([("a", [3], [1, 2, 3])], metadata: ["k": "v"])
+        XCTAssertNoThrow(try SafeTensorsFile(bytes: good))
+        for short in 1...4 {
+            var bytes = good
+            let n = UInt64(bytes[0]) - UInt64(short)
+            bytes[0] = UInt8(n)
+            XCTAssertThrowsError(try SafeTensorsFile(bytes: bytes), "header length short by \(short)")
+        }
     }
 
     func testDecodesFileWrittenByPythonSafetensors() throws {

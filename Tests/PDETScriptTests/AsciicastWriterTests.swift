@@ -74,7 +74,7 @@ final class AsciicastWriterTests: XCTestCase {
     func testClearErrors() throws {
         XCTAssertThrowsError(try AsciicastWriter(path: "/nonexistent-dir/x.cast", width: 80, height: 24, timestamp: 0)) { error in
             XCTAssertEqual((error as? AsciicastError)?.message,
-                           "cannot write asciicast to /nonexistent-dir/x.cast: No such file or directory")
+                           "cannot write asciicast: cannot write '/nonexistent-dir/x.cast': folder '/nonexistent-dir' does not exist")
         }
         XCTAssertThrowsError(try AsciicastWriter(path: temporaryPath("z.cast"), width: 0, height: 24, timestamp: 0))
 

@@ -38,6 +38,17 @@ final class ScriptParserTests: XCTestCase {
         ])
     }
 
+    func testKeysAndActionsAreBounded() throws {
+        XCTAssertEqual(try parseScript("keys " + String(repeating: "r", count: 256), fileName: "s").count, 256)
+        XCTAssertThrowsError(try parseScript("keys " + String(repeating: "r", count: 1_000_000), fileName: "s")) { e in
+            XCTAssertEqual("\(e)", "s:1: 'keys' takes at most 256 keys, got 1000000")
+        }
+        let many = Array(repeating: "keys " + String(repeating: "r", count: 200), count: 11).joined(separator: "\n")
+        XCTAssertThrowsError(try parseScript(many, fileName: "s")) { e in
+            XCTAssertEqual("\(e)", "s:11: the script has more than 2000 actions (split it, or use 'steps N')")
+        }
+    }
+
     func testCRLFLineEndings() throws {
         XCTAssertEqual(try parseScript("key r\r\nsteps 3\r\n", fileName: "f"), [.key(.char("r")), .steps(3)])
         // Line numbers still count CRLF lines.

@@ -84,6 +84,20 @@ final class KeyDecoderTests: XCTestCase {
         XCTAssertEqual(decode(OK, 0x9B), .unknown(0x9B))
     }
 
+    /// getmouse's button state: a click is its release (ncurses reports only the release when both
+    /// arrive in one read), the wheel its presses (buttons 4 and 5); presses of 1–3 are nothing.
+    func testMouseEvents() {
+        XCTAssertEqual(KeyDecoder.mouse(buttonState: pdet_button1_released(), x: 250, y: 7),
+                       .mouse(MouseEvent(x: 250, y: 7, button: .left)), "columns beyond 223 (SGR 1006)")
+        XCTAssertEqual(KeyDecoder.mouse(buttonState: pdet_button1_clicked(), x: 2, y: 3), .mouse(MouseEvent(x: 2, y: 3, button: .left)))
+        XCTAssertEqual(KeyDecoder.mouse(buttonState: pdet_button4_pressed(), x: 3, y: 4), .mouse(MouseEvent(x: 3, y: 4, button: .wheelUp)))
+        XCTAssertEqual(KeyDecoder.mouse(buttonState: pdet_button5_pressed(), x: 3, y: 4), .mouse(MouseEvent(x: 3, y: 4, button: .wheelDown)))
+        XCTAssertEqual(KeyDecoder.mouse(buttonState: pdet_button3_released(), x: 0, y: 0), .mouse(MouseEvent(x: 0, y: 0, button: .right)))
+        XCTAssertNil(KeyDecoder.mouse(buttonState: pdet_button1_pressed(), x: 1, y: 1), "a press alone is not a click")
+        XCTAssertNil(KeyDecoder.mouse(buttonState: 0, x: 1, y: 1))
+        XCTAssertNil(KeyDecoder.mouse(buttonState: pdet_button1_released(), x: -1, y: 1))
+    }
+
     func testPrintableCharacters() {
         XCTAssertEqual(decode(OK, 32), .char(" "))
         XCTAssertEqual(decode(OK, 113), .char("q"))
