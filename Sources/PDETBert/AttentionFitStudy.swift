@@ -32,7 +32,7 @@ public struct MeanCI: Equatable, Sendable, Codable {
         if n >= 2 {
             let m = mean
             std = (xs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(n - 1)).squareRoot()
-            let half = studentT975(n - 1) * std / Double(n).squareRoot()
+            let half = studentT975(degreesOfFreedom: n - 1) * std / Double(n).squareRoot()
             lower = mean - half
             upper = mean + half
         } else {
@@ -50,20 +50,6 @@ public func attentionClaimVerdict(cosine: MeanCI, difference: MeanCI) -> ClaimVe
     if cosine.lower > attentionClaimCosine && difference.lower > 0 { return .holds }
     if cosine.upper < attentionClaimCosine || difference.upper < 0 { return .contradicted }
     return .inconclusive
-}
-
-/// The 0.975 quantile of Student's t (two-sided 95%): table for df 1…30, Cornish–Fisher beyond
-/// (the same values as PDETReproduce's `studentT975`).
-func studentT975(_ df: Int) -> Double {
-    let table: [Double] = [12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281,
-                           2.2010, 2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.0930, 2.0860,
-                           2.0796, 2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423]
-    guard df >= 1 else { return .nan }
-    if df <= table.count { return table[df - 1] }
-    let z = 1.959964, v = Double(df)
-    let z3 = z * z * z, z5 = z3 * z * z, z7 = z5 * z * z
-    return z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v)
-        + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v * v * v)
 }
 
 /// Which part of each attention matrix is fitted.
