@@ -63,16 +63,17 @@ let package = Package(
     targets: [
         // MARK: numeric core (no UI, no Foundation)
         .target(name: "PDETCore", swiftSettings: numericSettings),
+        .target(name: "PDETText"),
         .systemLibrary(name: "CZlib"),
         .target(name: "PDETTasks", dependencies: ["PDETCore", "CZlib"], swiftSettings: numericSettings),
         .target(name: "CPosix"),
-        .target(name: "PDETIO", dependencies: ["PDETCore", "CPosix"]),
+        .target(name: "PDETIO", dependencies: ["PDETCore", "PDETText", "CPosix"]),
         .target(name: "PDETBert", dependencies: ["PDETCore", "PDETIO"], swiftSettings: numericSettings),
 
         // MARK: screen (pure: state → grid of cells)
-        .target(name: "PDETRender"),
-        .target(name: "PDETScript", dependencies: ["PDETCore", "PDETRender", "PDETIO"]),
-        .target(name: "PDETReproduce", dependencies: ["PDETCore", "PDETTasks", "PDETIO"]),
+        .target(name: "PDETRender", dependencies: ["PDETText"]),
+        .target(name: "PDETScript", dependencies: ["PDETCore", "PDETRender", "PDETIO", "PDETText"]),
+        .target(name: "PDETReproduce", dependencies: ["PDETCore", "PDETTasks", "PDETIO", "PDETText"]),
         .target(name: "PDETExplorer", dependencies: ["PDETCore", "PDETTasks", "PDETIO", "PDETRender", "PDETBert", "PDETScript"]),
 
         // MARK: terminal backend (the only code that knows ncurses)
@@ -88,12 +89,13 @@ let package = Package(
         // MARK: tests
         .testTarget(name: "PDETCoreTests", dependencies: ["PDETCore"]),
         .testTarget(name: "PDETTasksTests", dependencies: ["PDETTasks", "PDETCore"]),
-        .testTarget(name: "PDETIOTests", dependencies: ["PDETIO", "PDETCore", "CPosix"]),
+        .testTarget(name: "PDETIOTests", dependencies: ["PDETIO", "PDETCore", "PDETText", "CPosix"]),
         .testTarget(name: "PDETBertTests", dependencies: ["PDETBert", "PDETCore", "PDETIO"], exclude: ["Resources"]),
-        .testTarget(name: "PDETRenderTests", dependencies: ["PDETRender"]),
+        .testTarget(name: "PDETRenderTests", dependencies: ["PDETRender", "PDETText"]),
         .testTarget(name: "PDETExplorerTests", dependencies: ["PDETExplorer", "PDETRender", "PDETCore", "PDETIO", "PDETTasks", "PDETBert", "PDETScript"],
                     exclude: ["Golden"]),
-        .testTarget(name: "PDETScriptTests", dependencies: ["PDETScript", "PDETCore", "PDETRender"]),
+        .testTarget(name: "PDETScriptTests", dependencies: ["PDETScript", "PDETCore", "PDETRender", "PDETText"]),
+        .testTarget(name: "PDETTextTests", dependencies: ["PDETText"]),
         .testTarget(name: "PDETTerminalTests", dependencies: ["PDETTerminal", "PDETRender", "CNcurses"]),
         .testTarget(name: "PDETReproduceTests", dependencies: ["PDETReproduce", "PDETCore", "PDETTasks"]),
         .testTarget(name: "CLITests", dependencies: []),

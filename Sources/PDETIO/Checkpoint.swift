@@ -7,6 +7,7 @@
 // Format, metadata keys and tensor names: docs/checkpoint.md.
 
 import PDETCore
+import PDETText
 
 /// The `format` metadata value; a reader refuses any other (a future version must be converted).
 public let checkpointFormat = "pdet-tui-checkpoint 1"

@@ -3,6 +3,7 @@
 
 import Foundation
 import PDETCore
+import PDETText
 
 /// `c` as pretty JSON with sorted keys: byte-for-byte the same for the same config.
 public func configJSON(_ c: ModelConfig) -> String {

@@ -229,42 +229,6 @@ private struct JSONParser {
     }
 }
 
-/// `s` as a JSON string literal: quotes, backslashes and control characters escaped, the rest raw UTF-8.
-func jsonStringLiteral(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 {
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-    }
-    return out + "\""
-}
-
-/// `s` with control characters escaped, so a message quoting a name from a file stays one line.
-func oneLine(_ s: String) -> String {
-    var out = ""
-    for u in s.unicodeScalars {
-        if u.value < 0x20 || u.value == 0x7F {
-            let hex = String(u.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-            out.unicodeScalars.append(u)
-        }
-    }
-    return out
-}
-
 /// Nil when `bytes` is one strict JSON document (no duplicate keys, no trailing commas, valid
 /// UTF-8), else the reason: run it before a lenient decoder (JSONDecoder accepts both).
 public func strictJSONProblem(_ bytes: [UInt8]) -> String? {

@@ -11,6 +11,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PDETText
 
 private func metricsEncoder(pretty: Bool) -> JSONEncoder {
     let encoder = JSONEncoder()

@@ -9,6 +9,7 @@
 // never a trap. Holes between tensors and trailing bytes are tolerated; overlapping tensors are not.
 
 import Foundation
+import PDETText
 
 /// One tensor entry of a safetensors header. `begin`/`end` are byte offsets into the data section.
 public struct SafeTensorInfo: Equatable, Sendable {

@@ -12,6 +12,8 @@
 // foreground and background stand for) after the options' colour downgrade, so the SVG shows what the
 // .ansi snapshot shows. Integer coordinates and a fixed order: the same grid gives the same bytes.
 
+import PDETText
+
 public enum SVGFrame {
     public static let cellWidth = 8
     public static let cellHeight = 16
@@ -147,7 +149,7 @@ extension Grid {
                 }
                 let count = lastText - x + 1
                 var text = ""
-                for i in x...lastText { text.append(svgCharacter(self[i, y].char)) }
+                for i in x...lastText { text.append(xmlCharacter(self[i, y].char)) }
                 var attributes = "x=\"\(x * cw)\" y=\"\(y * ch + SVGFrame.baseline)\""
                 if count > 1 { attributes += " textLength=\"\(count * cw)\"" }
                 if style.fill != foreground { attributes += " fill=\"\(style.fill)\"" }
@@ -287,28 +289,4 @@ struct SVGLines {
         }
         return out
     }
-}
-
-/// A character that is valid XML 1.0 text (control characters become spaces).
-private func svgCharacter(_ ch: Character) -> Character {
-    for s in ch.unicodeScalars where s.value < 0x20 || (s.value >= 0x7F && s.value < 0xA0) || s.value == 0xFFFE || s.value == 0xFFFF {
-        return " "
-    }
-    return ch
-}
-
-/// `text` with &, <, > and " escaped (valid in element content and attribute values).
-public func xmlEscaped(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.count)
-    for ch in text {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        default: out.append(svgCharacter(ch) == ch || ch == "\n" ? ch : " ")
-        }
-    }
-    return out
 }

@@ -14,6 +14,7 @@
 // so tests and style sheets can find them.
 import Foundation
 import PDETCore
+import PDETText
 
 /// The papers' single-scale figures the forest plot marks, in percentage points.
 public let paperAfterEmbeddingPP = 4.1
@@ -284,10 +285,10 @@ func dotPlotSVG(title: String, subtitle: String, rows: [PlotRow], panels: [PlotP
     var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(px(width))\" height=\"\(px(height))\" viewBox=\"0 0 \(px(width)) \(px(height))\""
         + " font-family=\"DejaVu Sans,Helvetica,Arial,sans-serif\" font-size=\"12\">\n"
-    out += "<title>\(plotEscaped(title))</title>\n"
+    out += "<title>\(xmlEscaped(title))</title>\n"
     out += "<rect width=\"\(px(width))\" height=\"\(px(height))\" fill=\"#ffffff\"/>\n"
-    out += "<text x=\"\(px(left))\" y=\"22\" font-size=\"15\" font-weight=\"bold\">\(plotEscaped(title))</text>\n"
-    out += "<text x=\"\(px(left))\" y=\"40\" fill=\"#444444\">\(plotEscaped(subtitle))</text>\n"
+    out += "<text x=\"\(px(left))\" y=\"22\" font-size=\"15\" font-weight=\"bold\">\(xmlEscaped(title))</text>\n"
+    out += "<text x=\"\(px(left))\" y=\"40\" fill=\"#444444\">\(xmlEscaped(subtitle))</text>\n"
 
     // Zebra bands for the groups, so the eye follows a row across both panels.
     var group = -1
@@ -299,17 +300,17 @@ func dotPlotSVG(title: String, subtitle: String, rows: [PlotRow], panels: [PlotP
     }
     for (r, row) in rows.enumerated() {
         let indent = row.header ? 0.0 : 14.0
-        out += "<text x=\"\(px(left + indent))\" y=\"\(px(rowY(r) + 4))\"\(row.header ? " font-weight=\"bold\"" : "")>\(plotEscaped(row.label))</text>\n"
+        out += "<text x=\"\(px(left + indent))\" y=\"\(px(rowY(r) + 4))\"\(row.header ? " font-weight=\"bold\"" : "")>\(xmlEscaped(row.label))</text>\n"
     }
     for (p, panel) in panels.enumerated() {
         let x0 = panelX(p)
         func x(_ v: Double) -> Double { x0 + panel.axis.fraction(v) * panelWidth }
-        out += "<text x=\"\(px(x0 + panelWidth / 2))\" y=\"\(px(top - 10))\" text-anchor=\"middle\" font-weight=\"bold\">\(plotEscaped(panel.title))</text>\n"
+        out += "<text x=\"\(px(x0 + panelWidth / 2))\" y=\"\(px(top - 10))\" text-anchor=\"middle\" font-weight=\"bold\">\(xmlEscaped(panel.title))</text>\n"
         out += "<rect x=\"\(px(x0))\" y=\"\(px(top))\" width=\"\(px(panelWidth))\" height=\"\(px(plotHeight))\" fill=\"none\" stroke=\"#999999\"/>\n"
         for tick in panel.axis.ticks {
             let tx = x(tick.value)
             out += "<line x1=\"\(px(tx))\" y1=\"\(px(top))\" x2=\"\(px(tx))\" y2=\"\(px(axisY))\" stroke=\"#dddddd\"/>\n"
-            out += "<text x=\"\(px(tx))\" y=\"\(px(axisY + 14))\" text-anchor=\"middle\" fill=\"#444444\">\(plotEscaped(tick.label))</text>\n"
+            out += "<text x=\"\(px(tx))\" y=\"\(px(axisY + 14))\" text-anchor=\"middle\" fill=\"#444444\">\(xmlEscaped(tick.label))</text>\n"
         }
         if let reference = panel.reference ?? (panel.zeroLine ? 0 : nil) {
             out += "<line class=\"reference\" x1=\"\(px(x(reference)))\" y1=\"\(px(top))\" x2=\"\(px(x(reference)))\" y2=\"\(px(top + plotHeight))\" stroke=\"#555555\"/>\n"
@@ -337,7 +338,7 @@ func dotPlotSVG(title: String, subtitle: String, rows: [PlotRow], panels: [PlotP
                 + " stroke=\"\(paperColor)\" stroke-width=\"2\" stroke-dasharray=\"3 2\"/>\n"
             let anchorEnd = mark.value > (panel.axis.log ? 1 : 0)
             out += "<text x=\"\(px(mx + (anchorEnd ? -5 : 5)))\" y=\"\(px(y - 3))\" font-size=\"10\" fill=\"\(paperColor)\"\(anchorEnd ? " text-anchor=\"end\"" : "")>"
-                + "\(plotEscaped(mark.label))</text>\n"
+                + "\(xmlEscaped(mark.label))</text>\n"
         }
     }
 
@@ -345,12 +346,12 @@ func dotPlotSVG(title: String, subtitle: String, rows: [PlotRow], panels: [PlotP
     var lx = left
     for (k, task) in tasks.enumerated() {
         out += markerSVG(.task(k), x: lx + 5, y: legendY - 4, legend: true) + "\n"
-        out += "<text x=\"\(px(lx + 14))\" y=\"\(px(legendY))\">\(plotEscaped(task.rawValue))</text>\n"
+        out += "<text x=\"\(px(lx + 14))\" y=\"\(px(legendY))\">\(xmlEscaped(task.rawValue))</text>\n"
         lx += 22 + Double(task.rawValue.count) * 7.5
     }
     if let pooledLegend {
         out += markerSVG(.pooled, x: lx + 5, y: legendY - 4, legend: true) + "\n"
-        out += "<text x=\"\(px(lx + 14))\" y=\"\(px(legendY))\">\(plotEscaped(pooledLegend))</text>\n"
+        out += "<text x=\"\(px(lx + 14))\" y=\"\(px(legendY))\">\(xmlEscaped(pooledLegend))</text>\n"
         lx += 22 + Double(pooledLegend.count) * 7
     }
     if !marks.isEmpty {
@@ -359,10 +360,4 @@ func dotPlotSVG(title: String, subtitle: String, rows: [PlotRow], panels: [PlotP
     }
     out += "</svg>\n"
     return out
-}
-
-/// `text` safe in SVG element content.
-func plotEscaped(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-        .replacingOccurrences(of: ">", with: "&gt;")
 }

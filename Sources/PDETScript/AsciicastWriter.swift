@@ -6,6 +6,7 @@
 import Foundation
 import Glibc
 import PDETIO
+import PDETText
 
 public struct AsciicastError: Error, Equatable, Sendable, CustomStringConvertible {
     public var message: String
@@ -62,7 +63,7 @@ public struct AsciicastWriter {
     }
 
     public static func eventLine(time: Double, data: String) -> String {
-        "[\(formatTime(time)), \"o\", \(jsonString(data))]\n"
+        "[\(formatTime(time)), \"o\", \(jsonStringLiteral(data))]\n"
     }
 
     /// Seconds with exactly 6 decimals, e.g. 1.5 → "1.500000" (no locale, no printf).
@@ -70,30 +71,6 @@ public struct AsciicastWriter {
         let micros = Int64((max(time, 0) * 1e6).rounded())
         let fraction = String(micros % 1_000_000)
         return "\(micros / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction
-    }
-
-    /// A JSON string literal: quotes, backslash and control characters escaped; other Unicode kept as UTF-8.
-    public static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if u.value < 0x20 || u.value == 0x7F {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
     }
 }
 

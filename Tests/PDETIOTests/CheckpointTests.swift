@@ -1,5 +1,6 @@
 import XCTest
 import PDETCore
+import PDETText
 @testable import PDETIO
 
 /// The tensor layout docs/checkpoint.md describes, built here independently of the core

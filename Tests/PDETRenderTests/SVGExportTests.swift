@@ -6,6 +6,7 @@ import Foundation
 import FoundationXML
 #endif
 import XCTest
+import PDETText
 @testable import PDETRender
 
 /// Element names and attribute lists of an SVG (nil when not well-formed).

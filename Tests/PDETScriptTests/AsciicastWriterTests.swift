@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import PDETScript
+import PDETText
 
 final class AsciicastWriterTests: XCTestCase {
     private func temporaryPath(_ name: String) -> String {
@@ -50,7 +51,7 @@ final class AsciicastWriterTests: XCTestCase {
     }
 
     func testEscapingIsExact() {
-        XCTAssertEqual(AsciicastWriter.jsonString("a\"b\\c\n\r\t\u{08}\u{0C}\u{1B}\u{00}\u{7F}é🙂"),
+        XCTAssertEqual(jsonStringLiteral("a\"b\\c\n\r\t\u{08}\u{0C}\u{1B}\u{00}\u{7F}é🙂"),
                        #""a\"b\\c\n\r\t\b\f\u001b\u0000\u007fé🙂""#)
         XCTAssertEqual(AsciicastWriter.eventLine(time: 2, data: "x"), "[2.000000, \"o\", \"x\"]\n")
         XCTAssertEqual(AsciicastWriter.formatTime(0), "0.000000")

@@ -1,0 +1,40 @@
+import XCTest
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import PDETText
+
+final class EscapingTests: XCTestCase {
+    /// Every escaped string is one JSON string that a strict parser reads back as the original.
+    func testJSONStringLiteralRoundTripsThroughJSONSerialization() throws {
+        var rng = SystemRandomNumberGenerator()
+        let pool: [Unicode.Scalar] = (0...0x7F).compactMap(Unicode.Scalar.init) + ["é", "€", "🙂", "\u{2028}", "\u{FFFD}"]
+        for _ in 0..<500 {
+            var s = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 0...24, using: &rng) { s.append(pool.randomElement(using: &rng)!) }
+            let text = String(s)
+            let literal = jsonStringLiteral(text)
+            let decoded = try JSONSerialization.jsonObject(with: Data(literal.utf8), options: [.fragmentsAllowed])
+            XCTAssertEqual(decoded as? String, text, literal)
+            XCTAssertFalse(literal.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, literal)
+        }
+    }
+
+    func testJSONStringLiteralUsesTheShortFormsAndLowercaseHex() {
+        XCTAssertEqual(jsonStringLiteral("a\"b\\c\n\r\t\u{08}\u{0C}\u{1B}\u{00}\u{7F}é🙂"),
+                       "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u001b\\u0000\\u007fé🙂\"")
+    }
+
+    func testOneLineEscapesControlsOnly() {
+        XCTAssertEqual(oneLine("a\nb\u{7F}\"é"), "a\\u000ab\\u007f\"é")
+    }
+
+    func testXMLEscapedIsWellFormedTextAndAttributeContent() throws {
+        let text = "a<b>&\"c\" \u{01}\u{85}\u{FFFE}\nz"
+        XCTAssertEqual(xmlEscaped(text), "a&lt;b&gt;&amp;&quot;c&quot;    \nz")
+        let doc = "<t a=\"\(xmlEscaped(text))\">\(xmlEscaped(text))</t>"
+        let parsed = try XMLDocument(xmlString: doc)
+        XCTAssertEqual(parsed.rootElement()?.stringValue, "a<b>&\"c\"    \nz")
+    }
+}
