@@ -1,29 +1,14 @@
 #!/usr/bin/env bash
 # Real-terminal test of the ncurses backend: runs `pdet-tui demo` inside tmux and checks drawing,
 # keys, resize (down to "Terminal too small" and back), Ctrl-Z/fg, quitting with q, and that
-# SIGTERM restores the terminal. Uses $PDET_TUI, else the newer of the release and debug builds.
+# SIGTERM restores the terminal. Uses $PDET_TUI, else the release build, else the debug build.
 # Every wait has a timeout, the whole test is limited to 120 s, and the tmux server is
 # killed on every exit path.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/tmux-lib.sh
 
-BIN="${PDET_TUI:-}"
-if [ -z "$BIN" ]; then   # the newer of the release and debug builds
-    BIN="$(ls -t .build/release/pdet-tui .build/debug/pdet-tui 2>/dev/null | head -n 1)"
-fi
-if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
-    echo "tmux-demo-test: no pdet-tui binary (run: swift build --product pdet-tui, or set PDET_TUI)" >&2
-    exit 1
-fi
-BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
-
-# The whole test runs under a 120 s timeout; its SIGTERM ends the script through the EXIT trap.
-if [ -z "${TL_UNDER_TIMEOUT:-}" ]; then
-    TL_UNDER_TIMEOUT=1 exec timeout -k 5 120 bash "$0" "$@"
-fi
-trap tl_stop EXIT
-trap 'echo "tmux-demo-test: interrupted (timeout?)" >&2; exit 1' TERM INT
+tl_setup pdet-demo-test 120 "$@"
 
 step() { echo "· $1"; }
 
@@ -74,9 +59,7 @@ tl_keys y; tl_wait_for "Last key: 'y'" || tl_fail "keys do not work after fg"
 
 step "q quits and restores the terminal"
 tl_keys q
-status="$(tl_wait_exit)" || tl_fail "q did not quit"
-[ "$status" = 0 ] || tl_fail "exit status $status after q (want 0)"
-tl_check_restored || tl_fail "terminal not restored after q"
+tl_expect_exit 0 "q"
 tl_stop
 
 # MARK: run 2 — SIGTERM restores the terminal
@@ -86,18 +69,14 @@ tl_wait_for "Size: 80×24" || tl_fail "demo did not start (run 2)"
 tl_wait_app || tl_fail "no demo process"
 step "SIGTERM quits and restores the terminal"
 kill -TERM "$(tl_app_pid)"
-status="$(tl_wait_exit)" || tl_fail "SIGTERM did not end the demo"
-[ "$status" = 143 ] || tl_fail "exit status $status after SIGTERM (want 143 = 128 + SIGTERM, as shells expect)"
-tl_check_restored || tl_fail "terminal not restored after SIGTERM"
+tl_expect_exit 143 "SIGTERM"
 
 step "a fatal signal (SIGSEGV) restores the terminal, then dies with the default action"
 tl_run "'$BIN' demo"
 tl_wait_for "Size: 80×24" || tl_fail "demo did not start again (run 2)"
 tl_wait_app || tl_fail "no demo process"
 kill -SEGV "$(tl_app_pid)"
-status="$(tl_wait_exit)" || tl_fail "SIGSEGV did not end the demo"
-[ "$status" = 139 ] || tl_fail "exit status $status after SIGSEGV (want 139: re-raised with the default action)"
-tl_check_restored || tl_fail "terminal not restored after SIGSEGV"
+tl_expect_exit 139 "SIGSEGV"
 tl_stop
 
 # MARK: run 3 — no colour, ASCII
@@ -119,8 +98,6 @@ tl_wait_for "Colours: none" || tl_fail "NO_COLOR not honoured"
 tl_wait_for "+- pdet-tui demo" || tl_fail "--ascii border not drawn"
 tl_tmux capture-pane -e -p -t "$TL_TARGET" | grep -qE $'\e\\[([34][0-7]|[34]8;|9[0-7]|10[0-7])' && tl_fail "colour escapes drawn under NO_COLOR"
 tl_keys C-c
-status="$(tl_wait_exit)" || tl_fail "Ctrl-C did not quit"
-[ "$status" = 130 ] || tl_fail "exit status $status after Ctrl-C (want 130 = 128 + SIGINT)"
-tl_check_restored || tl_fail "terminal not restored after Ctrl-C"
+tl_expect_exit 130 "Ctrl-C"
 
 echo "tmux-demo-test: all checks passed"

@@ -11,25 +11,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/tmux-lib.sh
 
-BIN="${PDET_TUI:-}"
-if [ -z "$BIN" ]; then
-    for candidate in .build/release/pdet-tui .build/debug/pdet-tui; do
-        if [ -x "$candidate" ]; then BIN="$candidate"; break; fi
-    done
-fi
-if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
-    echo "tmux-explorer-test: no pdet-tui binary (run: swift build --product pdet-tui, or set PDET_TUI)" >&2
-    exit 1
-fi
-BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
-
-if [ -z "${TL_UNDER_TIMEOUT:-}" ]; then
-    TL_UNDER_TIMEOUT=1 exec timeout -k 5 240 bash "$0" "$@"
-fi
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/pdet-explorer-test.XXXXXX")"
-cleanup() { tl_stop; rm -rf "$WORK"; }
-trap cleanup EXIT
-trap 'echo "tmux-explorer-test: interrupted (timeout?)" >&2; exit 1' TERM INT
+tl_setup pdet-explorer-test 240 "$@"
 TL_TIMEOUT=30     # the first frame may need a model built and a checkpoint read on a busy machine
 
 step() { echo "· $1"; }
@@ -122,9 +104,7 @@ tl_wait_for "┌ Attention " || tl_fail "Attention panel not back after M"
 
 step "q quits with the terminal restored"
 tl_keys q
-status="$(tl_wait_exit)" || tl_fail "q did not quit"
-[ "$status" = 0 ] || tl_fail "exit status $status after q (want 0)"
-tl_check_restored || tl_fail "terminal not restored after q"
+tl_expect_exit 0 "q"
 tl_stop
 
 # MARK: run 2 — resize below the minimum and back, Ctrl-C
@@ -142,9 +122,7 @@ for title in Attention Norms Drift Diffusion Training; do
 done
 step "Ctrl-C quits with the terminal restored"
 tl_keys C-c
-status="$(tl_wait_exit)" || tl_fail "Ctrl-C did not quit"
-[ "$status" = 130 ] || tl_fail "exit status $status after Ctrl-C (want 130 = 128 + SIGINT, as shells expect)"
-tl_check_restored || tl_fail "terminal not restored after Ctrl-C"
+tl_expect_exit 130 "Ctrl-C"
 
 tl_stop
 
@@ -168,9 +146,7 @@ tl_keys r; wait_header "Residual ON" || tl_fail "the screen froze after Ctrl-S"
 step "SIGTERM quits with the terminal restored"
 tl_wait_app || tl_fail "no explorer process"
 kill -TERM "$(tl_app_pid)"
-status="$(tl_wait_exit)" || tl_fail "SIGTERM did not end the explorer"
-[ "$status" = 143 ] || tl_fail "exit status $status after SIGTERM (want 143 = 128 + SIGTERM)"
-tl_check_restored || tl_fail "terminal not restored after SIGTERM"
+tl_expect_exit 143 "SIGTERM"
 tl_stop
 
 # MARK: run 4 — Ctrl-\ (SIGQUIT) and SIGUSR1: the terminal restored, no runtime crash banner
@@ -179,17 +155,13 @@ tl_run "cd '$WORK' && '$BIN'"
 wait_header "Residual ON" || tl_fail "no header (run 4)"
 step "Ctrl-\\ quits like a signal: status 131, no crash banner or backtrace prompt"
 tl_tmux send-keys -t "$TL_TARGET" -H 1c      # Ctrl-\ as the raw byte 0x1C
-status="$(tl_wait_exit)" || tl_fail "Ctrl-\\ did not end the explorer"
-[ "$status" = 131 ] || tl_fail "exit status $status after SIGQUIT (want 131)"
-tl_check_restored || tl_fail "terminal not restored after SIGQUIT"
+tl_expect_exit 131 "SIGQUIT"
 tl_capture | grep -qiE "crash|backtrace" && tl_fail "the runtime's crash banner appeared"
 tl_run "cd '$WORK' && '$BIN'"
 wait_header "Residual ON" || tl_fail "no header (run 4, second start)"
 step "SIGUSR1 ends the explorer with the terminal restored"
 tl_wait_app || tl_fail "no explorer process"
 kill -USR1 "$(tl_app_pid)"
-status="$(tl_wait_exit)" || tl_fail "SIGUSR1 did not end the explorer"
-[ "$status" = 138 ] || tl_fail "exit status $status after SIGUSR1 (want 138)"
-tl_check_restored || tl_fail "terminal not restored after SIGUSR1"
+tl_expect_exit 138 "SIGUSR1"
 
 echo "tmux-explorer-test: all checks passed"

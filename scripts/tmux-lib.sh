@@ -9,6 +9,42 @@
 #   tl_run "pdet-tui demo"; tl_wait_for "Size: 120×40" || tl_fail "no size"
 #   tl_keys q; tl_wait_exit || tl_fail "did not quit"; tl_check_restored || tl_fail "terminal left dirty"
 
+# tl_setup NAME SECONDS "$@": the preamble every real-terminal test shares. BIN: $PDET_TUI, else the
+# release build, else the debug build (slow: timeouts may hit), as an absolute path (exit 1 when there is none). Re-runs the
+# calling script once under `timeout SECONDS` (its SIGTERM ends the script through the EXIT trap). WORK:
+# a scratch folder. Traps: EXIT stops tmux and removes WORK; TERM/INT say the test was interrupted.
+tl_setup() {
+    local name="$1" seconds="$2"
+    shift 2
+    BIN="${PDET_TUI:-}"
+    if [ -z "$BIN" ]; then
+        for candidate in .build/release/pdet-tui .build/debug/pdet-tui; do
+            if [ -x "$candidate" ]; then BIN="$candidate"; break; fi
+        done
+    fi
+    if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
+        echo "$name: no pdet-tui binary (run: swift build --product pdet-tui, or set PDET_TUI)" >&2
+        exit 1
+    fi
+    BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
+    if [ -z "${TL_UNDER_TIMEOUT:-}" ]; then
+        TL_UNDER_TIMEOUT=1 exec timeout -k 5 "$seconds" bash "$0" "$@"
+    fi
+    WORK="$(mktemp -d "${TMPDIR:-/tmp}/$name.XXXXXX")"
+    TL_TEST_NAME="$name"
+    trap 'tl_stop; rm -rf "$WORK"' EXIT
+    trap 'echo "$TL_TEST_NAME: interrupted (timeout?)" >&2; exit 1' TERM INT
+}
+
+# tl_expect_exit STATUS WHAT: the app ends (after WHAT: "q", "SIGTERM", …) with STATUS and leaves the
+# terminal restored; else tl_fail.
+tl_expect_exit() {
+    local want="$1" what="$2" status
+    status="$(tl_wait_exit)" || tl_fail "$what did not end the app"
+    [ "$status" = "$want" ] || tl_fail "exit status $status after $what (want $want)"
+    tl_check_restored || tl_fail "terminal not restored after $what"
+}
+
 TL_SOCKET=""
 TL_TARGET="tl:0.0"
 TL_TIMEOUT="${TL_TIMEOUT:-10}"     # seconds, default for every wait

@@ -12,25 +12,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/tmux-lib.sh
 
-BIN="${PDET_TUI:-}"
-if [ -z "$BIN" ]; then
-    for candidate in .build/release/pdet-tui .build/debug/pdet-tui; do
-        if [ -x "$candidate" ]; then BIN="$candidate"; break; fi
-    done
-fi
-if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
-    echo "tmux-mouse-test: no pdet-tui binary (run: swift build --product pdet-tui, or set PDET_TUI)" >&2
-    exit 1
-fi
-BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
-
-if [ -z "${TL_UNDER_TIMEOUT:-}" ]; then
-    TL_UNDER_TIMEOUT=1 exec timeout -k 5 180 bash "$0" "$@"
-fi
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/pdet-mouse-test.XXXXXX")"
-cleanup() { tl_stop; rm -rf "$WORK"; }
-trap cleanup EXIT
-trap 'echo "tmux-mouse-test: interrupted (timeout?)" >&2; exit 1' TERM INT
+tl_setup pdet-mouse-test 180 "$@"
 TL_TIMEOUT=30
 TL_TERM=xterm-256color
 
