@@ -24,6 +24,15 @@ final class TerminalLoopTests: XCTestCase {
         return backend
     }
 
+    /// The frames collected, after checking there are `count` of them (the test stops there if not).
+    func frames(_ backend: HeadlessBackend, _ count: Int, _ why: String = "",
+                file: StaticString = #filePath, line: UInt = #line) throws -> [Grid] {
+        XCTAssertEqual(backend.frames.count, count, why, file: file, line: line)
+        guard backend.frames.count == count else { throw FrameCountMismatch() }
+        return backend.frames
+    }
+    struct FrameCountMismatch: Error {}
+
     func header(_ grid: Grid) -> String { grid.lines.prefix(2).joined(separator: "\n") }
 
     /// The snapshot body (the .txt file without its "# " header lines).
@@ -40,8 +49,7 @@ final class TerminalLoopTests: XCTestCase {
     func testToyViewTogglesShowInTheHeaderAndTheLastFrameIsTheSnapshot() throws {
         let screen = try toyScreen()
         let backend = try drive(screen, "key r\nwait 1ms\nkey l\nwait 1ms\nkey ?\nwait 1ms\nkey escape")
-        let frames = backend.frames
-        XCTAssertEqual(frames.count, 5, "the first frame, then one per key (the waits separate the batches)")
+        let frames = try self.frames(backend, 5, "the first frame, then one per key (the waits separate the batches)")
         XCTAssertTrue(header(frames[0]).contains("Residual ON"), header(frames[0]))
         XCTAssertTrue(header(frames[1]).contains("Residual OFF"), header(frames[1]))
         XCTAssertTrue(header(frames[2]).contains("Norm post"), header(frames[2]))
@@ -55,8 +63,7 @@ final class TerminalLoopTests: XCTestCase {
 
     func testSplitViewOpensBAndTogglesOnlyTheFocusedPane() throws {
         let screen = try toyScreen()
-        let frames = try drive(screen, "key b\nwait 1ms\nkey r\nwait 1ms\nkey tab").frames
-        XCTAssertEqual(frames.count, 4)
+        let frames = try self.frames(try drive(screen, "key b\nwait 1ms\nkey r\nwait 1ms\nkey tab"), 4)
         XCTAssertFalse(frames[0].text.contains("A/B differences"))
         XCTAssertTrue(frames[1].text.contains("B " + SplitTitle.focusedMarker), frames[1].text)
         XCTAssertTrue(frames[1].text.contains("A/B differences"), frames[1].text)
@@ -69,8 +76,7 @@ final class TerminalLoopTests: XCTestCase {
 
     func testSimulatorViewIsTheToyViewInSimulatorMode() throws {
         let screen = try toyScreen()
-        let frames = try drive(screen, "key M\nwait 1ms\nkey i\nwait 1ms\nkey M").frames
-        XCTAssertEqual(frames.count, 4)
+        let frames = try self.frames(try drive(screen, "key M\nwait 1ms\nkey i\nwait 1ms\nkey M"), 4)
         XCTAssertFalse(header(frames[0]).contains("PDE SIMULATOR"))
         XCTAssertTrue(header(frames[1]).contains("PDE SIMULATOR"), header(frames[1]))
         XCTAssertTrue(frames[1].text.contains(PanelTitle.trajectory), frames[1].text)
@@ -87,8 +93,7 @@ final class TerminalLoopTests: XCTestCase {
             throw XCTSkip("no \(dir) (run scripts/fetch-minilm.sh)")
         }
         let screen = BertScreen(session: try BertExplorerSession(modelDirectory: dir, text: "A man is playing a guitar."))
-        let frames = try drive(screen, "key r\nwait 1ms\nkey q\nkey r").frames
-        XCTAssertEqual(frames.count, 2, "q quits before the last r")
+        let frames = try self.frames(try drive(screen, "key r\nwait 1ms\nkey q\nkey r"), 2, "q quits before the last r")
         XCTAssertTrue(frames[0].text.contains("Residual ON"))
         XCTAssertTrue(frames[0].text.contains("cos(ablated, intact) = 1.0000"), frames[0].text)
         XCTAssertTrue(frames[1].text.contains("Residual OFF"))
@@ -103,8 +108,7 @@ final class TerminalLoopTests: XCTestCase {
     func testLessonViewMovesBetweenBeatsWithTheArrows() throws {
         let lesson = try parseLesson(LessonScriptTests.tinyLesson, fileName: "tiny.lesson")
         let screen = LessonScreen(player: try LessonPlayer(lesson: lesson, number: 9))
-        let frames = try drive(screen, "key right\nwait 1ms\nkey left").frames
-        XCTAssertEqual(frames.count, 3)
+        let frames = try self.frames(try drive(screen, "key right\nwait 1ms\nkey left"), 3)
         XCTAssertTrue(frames[0].text.contains("beat 1/2"), frames[0].text)
         XCTAssertTrue(frames[1].text.contains("beat 2/2"), frames[1].text)
         XCTAssertTrue(frames[1].text.contains("Residual OFF"), "beat 2 replays its `key r`")
@@ -120,8 +124,7 @@ final class TerminalLoopTests: XCTestCase {
 
     func testPendingKeysAreHandledBeforeOneFrame() throws {
         let screen = try toyScreen()
-        let frames = try drive(screen, "keys rl").frames
-        XCTAssertEqual(frames.count, 2, "r and l arrive together: one frame for both")
+        let frames = try self.frames(try drive(screen, "keys rl"), 2, "r and l arrive together: one frame for both")
         XCTAssertTrue(header(frames[1]).contains("Residual OFF"))
         XCTAssertTrue(header(frames[1]).contains("Norm post"))
     }
@@ -142,19 +145,34 @@ final class TerminalLoopTests: XCTestCase {
         let actions = try parseScript("steps 2\nresize 80x24\nkey r", fileName: "t.script")
         let backend = try drive(screen, "key l", actions: actions)
         XCTAssertEqual(screen.comparison.a.state.step, 2)
-        XCTAssertEqual(backend.frames.count, 4, "first frame, steps, key r (the resize is the terminal's to decide), then key l")
-        XCTAssertEqual(backend.frames[3].width, 120)
-        XCTAssertTrue(header(backend.frames[2]).contains("Residual OFF"))
-        XCTAssertTrue(header(backend.frames[3]).contains("Norm post"))
+        let frames = try self.frames(backend, 4, "first frame, steps, key r (the resize is the terminal's to decide), then key l")
+        XCTAssertEqual(frames[3].width, 120)
+        XCTAssertTrue(header(frames[2]).contains("Residual OFF"))
+        XCTAssertTrue(header(frames[3]).contains("Norm post"))
     }
 
-    func testResizeRedrawsAtTheNewSizeAndAClickIsItsKeys() throws {
+    func testResizeRedrawsAtTheNewSize() throws {
         let screen = try toyScreen()
         let backend = try drive(screen, "resize 80x24")
-        XCTAssertEqual(backend.frames.count, 2)
+        _ = try self.frames(backend, 2)
         XCTAssertEqual(backend.lastFrame.width, 80)
         XCTAssertEqual(backend.lastFrame.height, 24)
         XCTAssertEqual(backend.lastFrame, renderSplitScreen(screen.comparison.state, width: 80, height: 24, options: Self.options))
+    }
+
+    func testAClickIsTheKeysOfItsPlaceOnTheFrameOnScreenAndEndsTheDrain() throws {
+        let screen = try toyScreen()
+        let first = screen.render(width: 120, height: 40, options: Self.options)
+        let row = try XCTUnwrap(first.lines.firstIndex { $0.contains("Residual ON") })
+        let column = try XCTUnwrap(first.lines[row].range(of: "Residual ON")).lowerBound.utf16Offset(in: first.lines[row])
+        let click = Key.mouse(MouseEvent(x: column + 1, y: row, button: .left))
+        XCTAssertEqual(first.keys(for: MouseEvent(x: column + 1, y: row, button: .left)), [.char("r")], "the header toggle is r")
+        let backend = HeadlessBackend(width: 120, height: 40, inputs: [.key(click), .key(.char("l"))])
+        try runTerminalLoop(screen, on: backend, options: Self.options)
+        let frames = try self.frames(backend, 3, "a click is hit-tested against the frame it was aimed at: the drain stops there")
+        XCTAssertTrue(header(frames[1]).contains("Residual OFF"), header(frames[1]))
+        XCTAssertTrue(header(frames[1]).contains("Norm pre"), header(frames[1]))
+        XCTAssertTrue(header(frames[2]).contains("Norm post"), header(frames[2]))
     }
 
     func testAPausedScreenWaitsForKeysInsteadOfSpinning() throws {
