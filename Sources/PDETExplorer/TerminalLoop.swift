@@ -15,6 +15,9 @@ import Foundation
 import PDETRender
 import PDETScript
 
+/// Runs `screen` on `backend` until a key quits or the backend asks to end. `script` (an interactive
+/// `--script`) is performed first, `recorder` gets every drawn frame at the wall-clock time since the
+/// start, `sleep` does the script's waits (tests pass a no-op).
 public func runTerminalLoop(
     _ screen: some InteractiveScreen,
     on backend: some TerminalBackend,
