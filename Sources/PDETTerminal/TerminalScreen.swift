@@ -9,7 +9,7 @@ import CNcurses
 import Glibc
 import PDETRender
 
-public final class TerminalScreen {
+public final class TerminalScreen: TerminalBackend {
     public let colors: TerminalColors
     /// True when the locale's codeset is UTF-8, so glyphs such as ▀ │ ⣿ can be shown.
     public let unicode: Bool

@@ -7,7 +7,6 @@ import PDETBert
 import PDETCore
 import PDETExplorer
 import PDETRender
-import PDETTerminal
 
 /// The flags that pick the pretrained model (shared by the explorer and `snapshot`).
 struct BertModelOptions: ParsableArguments {
@@ -29,31 +28,13 @@ func openBertSession(_ options: BertModelOptions, directory: String) throws -> B
     }
 }
 
-/// The interactive loop: draw, read a key, apply it (recomputing synchronously), until q.
+/// The interactive explorer: the one terminal loop on a BertScreen (each key that changes the
+/// sentence or the ablation reruns the model before the next frame), until q.
 func runBertExplorer(_ options: BertModelOptions, directory: String, display: DisplayOptions) throws {
     let session = try openBertSession(options, directory: directory)     // a bad folder fails first, TTY or not
     let theme = try display.resolvedTheme(followTerminal: true)
     try requireTerminal()
-    let screen: TerminalScreen
-    do {
-        screen = try TerminalScreen(noColor: display.noColor)
-    } catch {
-        FileHandle.standardError.write(Data((error.message + "\n").utf8))
-        throw ExitCode(1)
-    }
-    defer { screen.shutdown() }
-    let render = RenderOptions(colorMode: colorMode(screen.colors), ascii: display.ascii || !screen.unicode, theme: theme)
-    var dirty = true
-    while !screen.quitRequested {
-        if dirty {
-            let size = screen.size
-            screen.draw(session.render(width: size.width, height: size.height, options: render))
-            dirty = false
-        }
-        guard let key = screen.readKey(timeoutMilliseconds: 100) else { continue }
-        guard session.handle(key) else { return }
-        dirty = true
-    }
+    try runOnTerminal(display: display, theme: theme) { _, _ in BertScreen(session: session) }
 }
 
 /// The headless MiniLM frame: the ablation comes from --residual, --residual-off-layer, --norm none,

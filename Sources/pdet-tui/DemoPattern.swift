@@ -1,12 +1,35 @@
-// The demo's screen as a pure function of its state (see Demo.swift).
+// The demo's screen as a pure function of its state (see Demo.swift), and the InteractiveScreen
+// the one terminal loop drives: a tick every 100 ms, the last key shown, q or Ctrl-C quits.
+import PDETExplorer
 import PDETRender
-import PDETTerminal
+
+final class DemoScreen: InteractiveScreen {
+    var pattern: DemoPattern
+
+    init(pattern: DemoPattern) { self.pattern = pattern }
+
+    func render(width: Int, height: Int, options: RenderOptions) -> Grid {
+        pattern.render(width: width, height: height)
+    }
+
+    func handle(_ key: Key) -> KeyResult {
+        pattern.lastKey = key
+        return key == .char("q") || key == .ctrl("c") ? .quit : .handled
+    }
+
+    let tickMilliseconds = 100
+
+    func tick() -> Bool {
+        pattern.ticks += 1
+        return true
+    }
+}
 
 struct DemoPattern {
     static let minWidth = 40
     static let minHeight = 10
 
-    let colors: TerminalColors
+    let colorMode: ColorMode        // what the terminal shows (RenderOptions from TerminalScreen's colours)
     let ascii: Bool
     var ticks = 0
     var lastKey: Key?
@@ -31,7 +54,7 @@ struct DemoPattern {
         grid.put("Size: \(width)\(times)\(height)", x: 2, y: 1)
         grid.put("Last key: \(lastKey.map(Self.describe) ?? "none")", x: 2, y: 2)
         grid.put("Ticks: \(ticks)", x: 2, y: 3)
-        grid.put("Colours: \(Self.describe(colors))", x: 2, y: 4)
+        grid.put("Colours: \(Self.describe(colorMode))", x: 2, y: 4)
 
         // 16 ANSI colours as swatches, then 256 colours two per cell (▀: fg top, bg bottom).
         let swatch: Character = ascii ? "#" : "█"
@@ -71,9 +94,9 @@ struct DemoPattern {
 
     static let asciiRamp: [Character] = Array(" .:-=+*#%@")
 
-    static func describe(_ colors: TerminalColors) -> String {
-        switch colors {
-        case .none: return "none"
+    static func describe(_ colorMode: ColorMode) -> String {
+        switch colorMode {
+        case .mono: return "none"
         case .c16: return "16"
         case .c256: return "256"
         }

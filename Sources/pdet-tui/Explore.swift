@@ -1,11 +1,12 @@
 // The default subcommand: the interactive explorer. Opens the model (a --checkpoint, the flags, or
-// the shipped default checkpoint), then runs the key/train/draw loop on the ncurses screen until q.
+// the shipped default checkpoint), then runs the one terminal loop on the ncurses screen until q.
 import ArgumentParser
 import Foundation
 import PDETCore
 import PDETExplorer
 import PDETIO
 import PDETRender
+import PDETScript
 import PDETTasks
 import PDETTerminal
 
@@ -34,62 +35,41 @@ struct Explore: ParsableCommand {
         try requireTerminal()
         let session = try openSession(model, running: true)
         try simulator.apply(to: session)
-        let screen: TerminalScreen
-        do {
-            screen = try TerminalScreen(noColor: display.noColor, mouse: !display.noMouse)
-        } catch {
-            FileHandle.standardError.write(Data((error.message + "\n").utf8))
-            throw ExitCode(1)
+        try runOnTerminal(display: display, theme: theme, mouse: !display.noMouse) { options, size in
+            LiveExplorerScreen(live: LiveExplorer(session: session, options: options, size: size))
         }
-        defer { screen.shutdown() }
-        let options = RenderOptions(colorMode: colorMode(screen.colors), ascii: display.ascii || !screen.unicode, theme: theme)
-        runExplorerLoop(session: session, screen: screen, options: options)
     }
 }
 
-/// The UI thread: reads keys and hands them to the model thread (LiveExplorer), redraws when the
-/// model thread published something or a key changed the preview. A key never waits for training.
-/// A mouse event becomes the keys its place on the frame on screen stands for (Grid.keys(for:)).
-func runExplorerLoop(session: ExplorerSession, screen: TerminalScreen, options: RenderOptions) {
-    let start = screen.size
-    let live = LiveExplorer(session: session, options: options, size: ScreenSize(width: start.width, height: start.height))
-    live.start()
-    defer { live.stop() }
-    var drawnVersion = -1
-    var dirty = true
-    var onScreen = Grid(width: 0, height: 0)
-    /// Sends a key (or the keys a click stands for); false to quit.
-    func send(_ key: Key) -> Bool {
-        guard case .mouse(let event) = key else {
-            dirty = true
-            return live.send(key)
-        }
-        for k in onScreen.keys(for: event) {
-            dirty = true
-            guard live.send(k) else { return false }
-        }
-        return true
+/// Opens the ncurses screen (or prints its one-line refusal and exits 1), makes the screen to show
+/// for the terminal's size and colours, and runs the one loop (PDETExplorer's runTerminalLoop) on
+/// it, recording to `record` when given. The terminal is restored on every path; an error inside
+/// the session is printed after that ("Error: …", exit 1).
+func runOnTerminal(display: DisplayOptions, theme: Theme, mouse: Bool = false, record: String? = nil,
+                   script: [ScriptAction] = [],
+                   makeScreen: (RenderOptions, ScreenSize) throws -> any InteractiveScreen) throws {
+    let terminal: TerminalScreen
+    do {
+        terminal = try TerminalScreen(noColor: display.noColor, mouse: mouse)
+    } catch {
+        FileHandle.standardError.write(Data((error.message + "\n").utf8))
+        throw ExitCode(1)
     }
-    while !screen.quitRequested {
-        let version = live.version
-        if dirty || version != drawnVersion {
-            let size = screen.size
-            onScreen = live.render(width: size.width, height: size.height, options: options)
-            screen.draw(onScreen)
-            drawnVersion = version
-            dirty = false
-        }
-        guard let key = screen.readKey(timeoutMilliseconds: 30) else { continue }
-        guard send(key) else { return }
-        var drained = 1
-        // Keys are drained before the next draw; a click is hit-tested against the frame it was aimed at,
-        // so the drain stops at one (the next click waits for the frame this one changed).
-        if case .mouse = key { continue }
-        while drained < 256, !screen.quitRequested, let next = screen.readKey(timeoutMilliseconds: 0) {
-            guard send(next) else { return }
-            drained += 1
-            if case .mouse = next { break }
-        }
+    var failure: String?
+    do {
+        defer { terminal.shutdown() }
+        let options = RenderOptions(colorMode: colorMode(terminal.colors), ascii: display.ascii || !terminal.unicode, theme: theme)
+        let size = ScreenSize(width: terminal.size.width, height: terminal.size.height)
+        let screen = try makeScreen(options, size)
+        let recorder = try record.map { try FrameRecorder(path: $0, size: size, options: options) }
+        defer { recorder?.close() }
+        try runTerminalLoop(screen, on: terminal, options: options, script: script, recorder: recorder)
+    } catch {
+        failure = String(describing: error)
+    }
+    if let failure {
+        FileHandle.standardError.write(Data(("Error: " + failure + "\n").utf8))
+        throw ExitCode(1)
     }
 }
 

@@ -12,7 +12,6 @@ import PDETExplorer
 import PDETIO
 import PDETRender
 import PDETScript
-import PDETTerminal
 
 struct LessonsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -131,8 +130,9 @@ func headlessLessonOrScript(_ options: LessonScriptOptions, model: ModelOptions,
 
 // MARK: interactive (explore)
 
-/// The explorer with --lesson, --script or --record: a synchronous loop (training happens between
-/// key reads, one frame of steps at a time), recording every drawn frame when asked.
+/// The explorer with --lesson, --script or --record: the one terminal loop on a synchronous screen
+/// (training happens between key reads, one frame of steps at a time), recording every drawn frame
+/// when asked. Scripts and free exploring go through the A/B-capable screen (`b`, Tab); lessons stay single.
 func runInteractiveLessonOrScript(_ options: LessonScriptOptions, model: ModelOptions, display: DisplayOptions) throws {
     try requireTerminal()
     let actions = try options.script.map { path in try failing { try loadScript(path: path) } }
@@ -146,65 +146,8 @@ func runInteractiveLessonOrScript(_ options: LessonScriptOptions, model: ModelOp
         session = try openSession(model, running: actions == nil)
     }
     let theme = try display.resolvedTheme(followTerminal: true)
-    let screen: TerminalScreen
-    do { screen = try TerminalScreen(noColor: display.noColor) } catch {
-        FileHandle.standardError.write(Data((error.message + "\n").utf8))
-        throw ExitCode(1)
-    }
-    var failure: String?
-    do {
-        defer { screen.shutdown() }
-        let renderOptions = RenderOptions(colorMode: colorMode(screen.colors), ascii: display.ascii || !screen.unicode, theme: theme)
-        let start = ContinuousClock.now
-        func elapsed() -> Double {
-            let d = ContinuousClock.now - start
-            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        }
-        let first = ScreenSize(width: screen.size.width, height: screen.size.height)
-        let recorder = try options.record.map { try FrameRecorder(path: $0, size: first, options: renderOptions) }
-        defer { recorder?.close() }
-        // Scripts and free exploring go through the A/B-capable session (`b`, Tab); lessons stay single.
-        let comparison = ComparisonSession(session)
-        func running() -> Bool { player?.session.state.running ?? comparison.a.state.running }
-        func draw() throws {
-            let size = screen.size
-            let grid = player?.render(width: size.width, height: size.height, options: renderOptions)
-                ?? comparison.render(width: size.width, height: size.height, options: renderOptions)
-            screen.draw(grid)
-            try recorder?.record(grid, at: elapsed())
-        }
-        try draw()
-        if let actions {
-            let runner = ScriptRunner(comparison: comparison, size: first, options: renderOptions)
-            for action in actions {
-                if screen.quitRequested { return }
-                if case .resize = action { continue }          // the real terminal decides its size
-                if try !runner.perform(action, sleep: { ms in usleep(UInt32(ms) * 1000) }) { return }
-                try draw()
-            }
-        }
-        while !screen.quitRequested {
-            if running() {
-                if let p = player { p.session.tick(shouldYield: { false }) } else { comparison.tick(shouldYield: { false }) }
-                try draw()
-            }
-            guard let key = screen.readKey(timeoutMilliseconds: running() ? 0 : 50) else { continue }
-            if let p = player {
-                if key == .left || key == .right {
-                    _ = try (key == .left ? p.previous() : p.next())
-                } else if !p.session.handle(key) {
-                    return
-                }
-            } else if !comparison.handle(key) {
-                return
-            }
-            try draw()
-        }
-    } catch {
-        failure = String(describing: error)
-    }
-    if let failure {
-        FileHandle.standardError.write(Data(("Error: " + failure + "\n").utf8))
-        throw ExitCode(1)
+    try runOnTerminal(display: display, theme: theme, record: options.record, script: actions ?? []) { renderOptions, size in
+        if let player { return LessonScreen(player: player) }
+        return ExplorerScreen(session: session, size: size, options: renderOptions)
     }
 }
