@@ -101,10 +101,11 @@ func fmaV(_ acc: inout VecF, _ a: VecF, _ b: VecF) {
 // Which elements take the vector tiles (a fused multiply-add chain) and which the scalar edge (a
 // separate multiply and add, as Swift compiles `s += a * b`) is fixed by the shape alone:
 //   tile elements: rows in whole groups of 4 and columns below N/16·16; edge: the rest.
-// Rows are split across cores only at multiples of 4, so the thread count does not change which
-// path an element takes (before issue 12 a split at a row that was not a multiple of 4 could move
-// rows to the edge: same bits as now on one thread and at every split at a multiple of 4, which
-// includes every shape of the default model).
+// Rows are split across cores only at multiples of 4 (columns, when there are too few rows, only
+// at panel boundaries), so the thread count does not change which path an element takes (before
+// issue 12 a split at a row that was not a multiple of 4 could move rows to the edge: same bits
+// as now on one thread and at every split at a multiple of 4, which includes every shape of the
+// default model). ReferenceKernels.swift holds the plain loops these are tested against.
 
 /// Whether element (m, j) of an (M, N) GEMM takes the vector tiles (a fused multiply-add chain)
 /// rather than the edge (a multiply and an add): the rule above, for the reference kernels' tests.
