@@ -6,6 +6,8 @@
 //   s  = x + Wo·attn(x)        h  = LN1(s)
 //   s2 = h + W2·gelu(W1·h)     x' = LN2(s2)
 // Shapes: T tokens, C hidden, NH heads, HS = C/NH, F intermediate, L layers.
+// The kernels are PDETCore's, the toy model's own (packed GEMM, LayerNorm, attention with a key
+// mask, GELU in its erf form, the worker pool), so a speed-up of one lands in both.
 
 import PDETCore
 
@@ -62,8 +64,8 @@ public struct BertForwardResult: Sendable {
 public struct BertModel: Sendable {
     public let config: BertConfig
     public let weights: BertWeights
-    /// Threads for the matmuls (output channels split across them); 2 is the machine's cores.
-    public var threads: Int = 2
+    /// The same weights laid out for PDETCore's kernels (packed once, here).
+    let kernelWeights: BertKernelWeights
 
     /// Checks every weight's size against `config` (loaded weights were checked by name already).
     public init(config: BertConfig, weights: BertWeights) throws(BertError) {
@@ -91,6 +93,7 @@ public struct BertModel: Sendable {
         }
         self.config = config
         self.weights = weights
+        self.kernelWeights = BertKernelWeights(weights, config: config)
     }
 
     /// Encodes one sequence of token ids (batch of one). `keyMask[j] == false` marks padding:
@@ -114,20 +117,29 @@ public struct BertModel: Sendable {
             throw BertError("forward: attention layer \(l) head \(h) is outside \(L) layers × \(NH) heads")
         }
 
-        // Activations, one allocation each; x is the residual stream.
-        var x = [Float](repeating: 0, count: T * C)           // (T, C)
-        var qkv = [Float](repeating: 0, count: T * 3 * C)     // (T, 3C)
-        var ctx = [Float](repeating: 0, count: T * C)         // (T, C)
-        var branch = [Float](repeating: 0, count: T * C)      // (T, C) attention or FFN output
-        var hidden = [Float](repeating: 0, count: T * F)      // (T, F)
-        var probs = [Float](repeating: 0, count: NH * T * T)  // (NH, T, T)
-        var scratch = [Float](repeating: 0, count: T * C)
-        // HF adds the dtype's minimum to masked keys' scores; any huge negative gives exp → 0.
-        let keyBias = mask.map { $0 ? Float(0) : -Float.greatestFiniteMagnitude }
+        // Activations in one allocation (llm.c's ActivationTensors); x is the residual stream.
+        let TC = T * C
+        let size = 5 * TC + 3 * TC + T * F + NH * T * T + 2 * T
+        let storage = FloatPtr.allocate(capacity: size)
+        storage.initialize(repeating: 0, count: size)
+        defer { storage.deallocate() }
+        var next = storage
+        func take(_ n: Int) -> FloatPtr { defer { next += n }; return next }
+        let x = take(TC)                 // (T, C)
+        let input = take(TC)             // (T, C) the attention input when diffused before attention
+        let qkv = take(3 * TC)           // (T, 3C)
+        let ctx = take(TC)               // (T, C)
+        let branch = take(TC)            // (T, C) attention or FFN output
+        let hidden = take(T * F)         // (T, F)
+        let probs = take(NH * T * T)     // (NH, T, T)
+        let scratch = take(TC)           // (T, C) diffusion's
+        let mean = take(T), rstd = take(T)   // (T) LayerNorm's, unused after
         let diffusion = ablation.diffusion
-        let w = weights
+        let w = weights, kw = kernelWeights
         let eps = config.layerNormEps
-        let threads = max(self.threads, 1)
+        func diffuse(_ u: FloatPtr) { diffusionForward(u, scratch, T, C, diffusion) }
+        func layerNorm(_ gain: FloatPtr, _ bias: FloatPtr) { layernormForward(x, mean, rstd, x, gain, bias, T, C, eps: eps) }
+        func snapshot(_ p: FloatPtr) -> [Float] { Array(UnsafeBufferPointer(start: p, count: TC)) }
 
         var states: [[Float]] = []
         var attention: [[[Float]]] = Array(repeating: Array(repeating: [], count: NH), count: L)
@@ -139,92 +151,59 @@ public struct BertModel: Sendable {
                     + w.tokenTypeEmbeddings[c]
             }
         }
-        if ablation.layerNorm != .off {
-            x.withUnsafeMutableBufferPointer { p in
-                layerNormForward(p.baseAddress!, p.baseAddress!, w.embNormGain, w.embNormBias, T, C, eps: eps)
-            }
-        }
-        if diffusion.acts(at: .afterEmbedding) { diffuse(&x, &scratch, T, C, diffusion) }
-        states.append(x)
+        if ablation.layerNorm != .off { layerNorm(kw.embNormGain, kw.embNormBias) }
+        if diffusion.acts(at: .afterEmbedding) { diffuse(x) }
+        states.append(snapshot(x))
 
+        // HF adds the dtype's minimum to padding keys' scores; PDETCore's attention does the same
+        // and then sets their probabilities to exactly 0. Without padding, no mask at all.
+        let padded = mask.contains(false)
         for l in 0..<L {
-            let lw = w.layers[l]
+            let lw = kw.layers[l]
             let residual = ablation.residual.isOn(layer: l)
             let norm = ablation.layerNorm.isOn(layer: l)
 
             // Attention sub-block: the input (optionally diffused) feeds Q, K, V; x stays the skip path.
+            var attentionInput = x
             if diffusion.acts(at: .beforeAttention) {
-                var input = x
-                diffuse(&input, &scratch, T, C, diffusion)
-                linear(&qkv, input, lw.qkv, lw.qkvBias, T, C, 3 * C, threads: threads)
-            } else {
-                linear(&qkv, x, lw.qkv, lw.qkvBias, T, C, 3 * C, threads: threads)
+                input.update(from: x, count: TC)
+                diffuse(input)
+                attentionInput = input
             }
-            qkv.withUnsafeBufferPointer { q in
-                ctx.withUnsafeMutableBufferPointer { c in
-                    probs.withUnsafeMutableBufferPointer { p in
-                        attentionForward(c.baseAddress!, p.baseAddress!, q.baseAddress!, keyBias, T, C, NH)
-                    }
-                }
+            matmulForwardPacked(qkv, attentionInput, lw.qkv, lw.qkvBias, T, C, 3 * C)
+            mask.withUnsafeBufferPointer { m in
+                attentionForward(ctx, probs, qkv, 1, T, C, NH, causal: false, keyMask: padded ? m.baseAddress! : nil)
             }
             switch capture {
             case .none: break
             case .all:
-                for h in 0..<NH { attention[l][h] = Array(probs[(h * T * T)..<((h + 1) * T * T)]) }
+                for h in 0..<NH { attention[l][h] = Array(UnsafeBufferPointer(start: probs + h * T * T, count: T * T)) }
             case .head(let cl, let ch):
-                if cl == l { attention[l][ch] = Array(probs[(ch * T * T)..<((ch + 1) * T * T)]) }
+                if cl == l { attention[l][ch] = Array(UnsafeBufferPointer(start: probs + ch * T * T, count: T * T)) }
             }
-            linear(&branch, ctx, lw.attnOut, lw.attnOutBias, T, C, C, threads: threads)
-            if diffusion.acts(at: .afterAttention) { diffuse(&branch, &scratch, T, C, diffusion) }
-            if residual { add(&x, branch) } else { x = branch }
-            if diffusion.acts(at: .beforeNorm) { diffuse(&x, &scratch, T, C, diffusion) }
-            if norm { layerNorm(&x, lw.attnNormGain, lw.attnNormBias, T, C, eps) }
+            matmulForwardPacked(branch, ctx, lw.attnOut, lw.attnOutBias, T, C, C)
+            if diffusion.acts(at: .afterAttention) { diffuse(branch) }
+            residualForward(x, residual ? x : nil, branch, TC)      // x = x + branch, or branch
+            if diffusion.acts(at: .beforeNorm) { diffuse(x) }
+            if norm { layerNorm(lw.attnNormGain, lw.attnNormBias) }
 
             // FFN sub-block.
-            linear(&hidden, x, lw.ffnIn, lw.ffnInBias, T, C, F, threads: threads)
-            hidden.withUnsafeMutableBufferPointer { geluInPlace($0.baseAddress!, T * F) }
-            linear(&branch, hidden, lw.ffnOut, lw.ffnOutBias, T, F, C, threads: threads)
-            if diffusion.acts(at: .afterFFN) { diffuse(&branch, &scratch, T, C, diffusion) }
-            if residual { add(&x, branch) } else { x = branch }
-            if norm { layerNorm(&x, lw.ffnNormGain, lw.ffnNormBias, T, C, eps) }
+            matmulForwardPacked(hidden, x, lw.ffnIn, lw.ffnInBias, T, C, F)
+            geluForward(hidden, hidden, T * F, variant: .erf)
+            matmulForwardPacked(branch, hidden, lw.ffnOut, lw.ffnOutBias, T, F, C)
+            if diffusion.acts(at: .afterFFN) { diffuse(branch) }
+            residualForward(x, residual ? x : nil, branch, TC)
+            if norm { layerNorm(lw.ffnNormGain, lw.ffnNormBias) }
 
-            if diffusion.acts(at: .betweenLayers) { diffuse(&x, &scratch, T, C, diffusion) }
-            states.append(x)
+            if diffusion.acts(at: .betweenLayers) { diffuse(x) }
+            states.append(snapshot(x))
         }
 
-        if diffusion.acts(at: .beforeHead) { diffuse(&x, &scratch, T, C, diffusion) }
-        let embedding = meanPoolNormalized(x, mask, T, C)
+        if diffusion.acts(at: .beforeHead) { diffuse(x) }
+        let final = snapshot(x)
+        let embedding = meanPoolNormalized(final, mask, T, C)
         let stats = states.map { layerStats($0, states[0], T, C) }
         return BertForwardResult(hidden: states, layers: stats, attention: attention, embedding: embedding)
-    }
-}
-
-// MARK: array wrappers around the kernels
-
-private func linear(_ out: inout [Float], _ x: [Float], _ w: [Float], _ b: [Float], _ T: Int, _ IN: Int, _ OUT: Int,
-                    threads: Int) {
-    out.withUnsafeMutableBufferPointer { o in
-        x.withUnsafeBufferPointer { xp in
-            w.withUnsafeBufferPointer { wp in
-                b.withUnsafeBufferPointer { bp in
-                    linearForward(o.baseAddress!, xp.baseAddress!, wp.baseAddress!, bp.baseAddress!, T, IN, OUT, threads: threads)
-                }
-            }
-        }
-    }
-}
-
-private func layerNorm(_ x: inout [Float], _ gain: [Float], _ bias: [Float], _ T: Int, _ C: Int, _ eps: Float) {
-    x.withUnsafeMutableBufferPointer { p in layerNormForward(p.baseAddress!, p.baseAddress!, gain, bias, T, C, eps: eps) }
-}
-
-private func add(_ a: inout [Float], _ b: [Float]) {
-    a.withUnsafeMutableBufferPointer { ap in b.withUnsafeBufferPointer { addInPlace(ap.baseAddress!, $0.baseAddress!, ap.count) } }
-}
-
-private func diffuse(_ u: inout [Float], _ scratch: inout [Float], _ T: Int, _ C: Int, _ d: BertDiffusion) {
-    u.withUnsafeMutableBufferPointer { up in
-        scratch.withUnsafeMutableBufferPointer { diffusionForward(up.baseAddress!, $0.baseAddress!, T, C, d) }
     }
 }
 

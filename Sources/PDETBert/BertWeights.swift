@@ -1,6 +1,6 @@
 // The parameters of a BERT encoder, loaded from a Hugging Face model.safetensors (F32) and checked
 // against the config, or drawn at random for tests.
-// Matrices keep PyTorch's (out, in) row-major layout, so every output is a contiguous dot product.
+// Matrices keep PyTorch's (out, in) row-major layout; BertKernelWeights packs them for the GEMM.
 // Shapes: V vocab, P positions, C hidden, F intermediate.
 
 import PDETCore

@@ -91,11 +91,13 @@ extension SentenceEncoder {
     }
 
     /// Median milliseconds of one forward pass of `text` (tokenizing excluded, no attention kept),
-    /// after 3 warm-up passes, with the matmuls split across `threads`.
-    public func benchmarkForward(text: String, iterations: Int, threads: Int = 2) throws(BertError) -> Double {
+    /// after 3 warm-up passes, with PDETCore's kernels on `threads` threads (nil: as they are,
+    /// PDET_THREADS or the cores; set for the measurement only, results do not depend on it).
+    public func benchmarkForward(text: String, iterations: Int, threads: Int? = nil) throws(BertError) -> Double {
         let ids = encode(text).ids
-        var model = self.model
-        model.threads = threads
+        let before = KernelBench.threads
+        if let threads { KernelBench.setThreads(threads) }
+        defer { KernelBench.setThreads(before) }
         for _ in 0..<3 { _ = try model.forward(ids: ids, capture: .none) }
         let clock = ContinuousClock()
         var times: [Double] = []
@@ -111,6 +113,6 @@ extension SentenceEncoder {
 }
 
 /// Median milliseconds per forward pass of `text` with the model of `modelDirectory`.
-public func benchmarkForward(modelDirectory: String, text: String, iterations: Int, threads: Int = 2) throws -> Double {
+public func benchmarkForward(modelDirectory: String, text: String, iterations: Int, threads: Int? = nil) throws -> Double {
     try SentenceEncoder(modelDirectory: modelDirectory).benchmarkForward(text: text, iterations: iterations, threads: threads)
 }

@@ -19,7 +19,7 @@ func softmaxRow(_ row: FloatPtr, last: Int, T: Int, scale: Float) {
     var i = 0
     let mv = SIMD8<Float>(repeating: maxv)
     while i + 8 <= n {
-        let e = exp8(load8(row + i) - mv)
+        let e = expLanes(load8(row + i) - mv)
         store8(row + i, e)
         sum += e.sum()
         i += 8
@@ -87,14 +87,13 @@ func softmaxRows8(_ p: FloatPtr, t0: Int, T: Int, causal: Bool, scale: Float) {
         var i = 0
         #if PDET_AVX512
         let mv16 = SIMD16<Float>(repeating: maxv)
-        while i + 16 <= n {     // exp16 is exp8 on sixteen lanes: the same bits
-            let e = exp16(UnsafeRawPointer(row + i).loadUnaligned(as: SIMD16<Float>.self) - mv16)
-            UnsafeMutableRawPointer(row + i).storeBytes(of: e, as: SIMD16<Float>.self)
+        while i + 16 <= n {     // sixteen lanes, the same operations per lane: the same bits
+            storeLanes(row + i, expLanes(loadLanes(row + i) - mv16))
             i += 16
         }
         #endif
         let mv = SIMD8<Float>(repeating: maxv)
-        while i + 8 <= n { store8(row + i, exp8(load8(row + i) - mv)); i += 8 }
+        while i + 8 <= n { store8(row + i, expLanes(load8(row + i) - mv)); i += 8 }
         while i < n { row[i] = expf(row[i] - maxv); i += 1 }
     }
     let base = p + t0 * T
@@ -120,8 +119,13 @@ func softmaxRows8(_ p: FloatPtr, t0: Int, T: Int, causal: Bool, scale: Float) {
 
 /// out (B, T, C) = softmax(Q·Kᵀ/√HS)·V per head; att (B, NH, T, T) saves the probabilities
 /// (row = query, column = key; masked keys hold 0). inp = qkv (B, T, 3C) as [Q | K | V].
-func attentionForward(_ out: FloatPtr, _ att: FloatPtr, _ inp: FloatPtr,
-                      _ B: Int, _ T: Int, _ C: Int, _ NH: Int, causal: Bool) {
+/// keyMask (B, T), when given, hides the keys marked false (BERT's padding) from every query, as
+/// Hugging Face's additive −max mask does: their scores become −max before the softmax (its exp is
+/// ~1e-38, lost in a sum that holds the row maximum's 1), their probabilities exactly 0 after it.
+/// Backward needs no mask: a probability of 0 passes no gradient.
+package func attentionForward(_ out: FloatPtr, _ att: FloatPtr, _ inp: FloatPtr,
+                              _ B: Int, _ T: Int, _ C: Int, _ NH: Int, causal: Bool,
+                              keyMask: UnsafePointer<Bool>? = nil) {
     let C3 = 3 * C, HS = C / NH
     let scale = 1 / Float(HS).squareRoot()
     parallelFor(B * NH, minChunk: minChunk(workPerItem: 2 * T * T * HS)) { lo, hi in
@@ -134,12 +138,23 @@ func attentionForward(_ out: FloatPtr, _ att: FloatPtr, _ inp: FloatPtr,
             for t in 0..<T { for i in 0..<HS { kt[i * T + t] = k[t * C3 + i] } }
             let p = att + (b * NH + h) * T * T          // (T, T)
             gemmRowsStore(p, T, q, C3, 1, kt, T, 0, T, T, HS)
+            let mask = keyMask.map { $0 + b * T }
+            if let mask { maskKeys(p, mask, T, value: -.greatestFiniteMagnitude) }
             var t0 = 0
             while t0 + 8 <= T { softmaxRows8(p, t0: t0, T: T, causal: causal, scale: scale); t0 += 8 }
             for t in t0..<T { softmaxRow(p + t * T, last: causal ? t : T - 1, T: T, scale: scale) }
+            if let mask { maskKeys(p, mask, T, value: 0) }
             let o = out + b * T * C + h * HS            // rows stride C
             gemmRowsStore(o, C, p, T, 1, v, C3, 0, T, HS, T)
         }
+    }
+}
+
+/// p[t, j] = value for every row t of a (T, T) block and every key j with mask[j] false.
+@inline(__always)
+func maskKeys(_ p: FloatPtr, _ mask: UnsafePointer<Bool>, _ T: Int, value: Float) {
+    for j in 0..<T where !mask[j] {
+        for t in 0..<T { p[t * T + j] = value }
     }
 }
 

@@ -1,4 +1,4 @@
-// Element-wise and per-token layers: LayerNorm, GELU (tanh approximation), residual add, embedding.
+// Element-wise and per-token layers: LayerNorm, GELU (tanh approximation or exact erf), residual add, embedding.
 // Each a forward/backward pair of free functions (outputs first, then inputs, then sizes), as in
 // llm.c. Forward saves what backward needs (LayerNorm's mean and 1/std); backward adds with `+=`.
 #if canImport(Glibc)
@@ -16,10 +16,27 @@ func rows8(_ p: FloatPtr, _ stride: Int, _ i: Int) -> SIMD8<Float> {
           p[4 * stride + i], p[5 * stride + i], p[6 * stride + i], p[7 * stride + i])
 }
 
+/// rows8 for a group of 1…8 rows: the spare lanes of a short last group repeat its last row
+/// (their results are dropped), so every row, the last ones too, runs through the same lane code.
+struct RowLanes {
+    let o: (Int, Int, Int, Int, Int, Int, Int, Int)
+
+    init(stride: Int, rows: Int) {
+        func at(_ r: Int) -> Int { min(r, rows - 1) * stride }
+        o = (at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7))
+    }
+
+    @inline(__always)
+    func load(_ p: FloatPtr, _ i: Int) -> SIMD8<Float> {
+        SIMD8(p[o.0 + i], p[o.1 + i], p[o.2 + i], p[o.3 + i], p[o.4 + i], p[o.5 + i], p[o.6 + i], p[o.7 + i])
+    }
+}
+
 /// out (N, C) = (inp − mean) · rstd · weight + bias, per row; mean (N), rstd (N) saved for backward.
 /// Rows go eight at a time (one per lane) for the sums; each row's arithmetic is the scalar one.
-func layernormForward(_ out: FloatPtr, _ mean: FloatPtr, _ rstd: FloatPtr,
-                      _ inp: FloatPtr, _ weight: FloatPtr, _ bias: FloatPtr, _ N: Int, _ C: Int, eps: Float = 1e-5) {
+/// `out` may be `inp` (each row is read in full before it is written).
+package func layernormForward(_ out: FloatPtr, _ mean: FloatPtr, _ rstd: FloatPtr,
+                              _ inp: FloatPtr, _ weight: FloatPtr, _ bias: FloatPtr, _ N: Int, _ C: Int, eps: Float = 1e-5) {
     // Rows are independent: split across cores in whole groups of 8.
     let groups = N / 8
     parallelFor(groups, minChunk: max(1, inlineElements / (8 * max(1, C)))) { g0, g1 in
@@ -33,37 +50,24 @@ func layernormForward(_ out: FloatPtr, _ mean: FloatPtr, _ rstd: FloatPtr,
 func layernormForwardRows(_ out: FloatPtr, _ mean: FloatPtr, _ rstd: FloatPtr,
                           _ inp: FloatPtr, _ weight: FloatPtr, _ bias: FloatPtr, _ N: Int, _ C: Int, eps: Float) {
     var n0 = 0
-    while n0 + 8 <= N {
-        let x = inp + n0 * C
+    while n0 < N {
+        let rows = min(8, N - n0)
+        let x = inp + n0 * C, lanes = RowLanes(stride: C, rows: rows)
         var m = SIMD8<Float>()
-        for i in 0..<C { m += rows8(x, C, i) }
+        for i in 0..<C { m += lanes.load(x, i) }
         m /= SIMD8(repeating: Float(C))
         var v = SIMD8<Float>()
-        for i in 0..<C { let d = rows8(x, C, i) - m; v += d * d }
+        for i in 0..<C { let d = lanes.load(x, i) - m; v += d * d }
         v /= SIMD8(repeating: Float(C))
         let s = 1 / (v + SIMD8(repeating: eps)).squareRoot()
-        for r in 0..<8 {
+        for r in 0..<rows {
             let xr = x + r * C, o = out + (n0 + r) * C
             let mr = m[r], sr = s[r]
             for i in 0..<C { o[i] = (xr[i] - mr) * sr * weight[i] + bias[i] }
             mean[n0 + r] = mr
             rstd[n0 + r] = sr
         }
-        n0 += 8
-    }
-    for n in n0..<N {
-        let x = inp + n * C
-        var m: Float = 0
-        for i in 0..<C { m += x[i] }
-        m /= Float(C)
-        var v: Float = 0
-        for i in 0..<C { let d = x[i] - m; v += d * d }
-        v /= Float(C)
-        let s = 1 / (v + eps).squareRoot()
-        let o = out + n * C
-        for i in 0..<C { o[i] = (x[i] - m) * s * weight[i] + bias[i] }
-        mean[n] = m
-        rstd[n] = s
+        n0 += rows
     }
 }
 
@@ -101,67 +105,60 @@ func layernormBackward(_ dinp: FloatPtr, _ dweight: FloatPtr, _ dbias: FloatPtr,
     }
 }
 
-/// The input-gradient part of layernormBackward for rows 0..<N, on the calling thread.
+/// The input-gradient part of layernormBackward for rows 0..<N, on the calling thread, eight rows
+/// at a time (one per lane) for the two per-row sums.
 func layernormBackwardInput(_ dinp: FloatPtr, _ dout: FloatPtr, _ inp: FloatPtr, _ weight: FloatPtr,
                             _ mean: FloatPtr, _ rstd: FloatPtr, _ N: Int, _ C: Int) {
     var n0 = 0
-    while n0 + 8 <= N {
-        let x = inp + n0 * C, g = dout + n0 * C
-        let m = SIMD8(UnsafeBufferPointer(start: mean + n0, count: 8))
-        let s = SIMD8(UnsafeBufferPointer(start: rstd + n0, count: 8))
+    while n0 < N {
+        let rows = min(8, N - n0)
+        let x = inp + n0 * C, g = dout + n0 * C, lanes = RowLanes(stride: C, rows: rows)
+        let one = RowLanes(stride: 1, rows: rows)
+        let m = one.load(mean + n0, 0), s = one.load(rstd + n0, 0)
         var dnormMean = SIMD8<Float>(), dnormNormMean = SIMD8<Float>()
         for i in 0..<C {
-            let norm = (rows8(x, C, i) - m) * s
-            let dnorm = SIMD8(repeating: weight[i]) * rows8(g, C, i)
+            let norm = (lanes.load(x, i) - m) * s
+            let dnorm = SIMD8(repeating: weight[i]) * lanes.load(g, i)
             dnormMean += dnorm
             dnormNormMean += dnorm * norm
         }
         dnormMean /= SIMD8(repeating: Float(C))
         dnormNormMean /= SIMD8(repeating: Float(C))
-        for r in 0..<8 {
-            layernormBackwardRow(dinp + (n0 + r) * C, g + r * C, x + r * C, weight,
-                                 m[r], s[r], dnormMean[r], dnormNormMean[r], C)
+        for r in 0..<rows {
+            // One row's input gradient: dx += (dnorm − mean(dnorm) − norm · mean(dnorm · norm)) · rstd.
+            let dx = dinp + (n0 + r) * C, gr = g + r * C, xr = x + r * C
+            let mr = m[r], sr = s[r], dm = dnormMean[r], dnm = dnormNormMean[r]
+            for i in 0..<C {
+                let norm = (xr[i] - mr) * sr
+                let dnorm = weight[i] * gr[i]
+                dx[i] += (dnorm - dm - norm * dnm) * sr
+            }
         }
-        n0 += 8
-    }
-    for n in n0..<N {
-        let x = inp + n * C, g = dout + n * C
-        let m = mean[n], s = rstd[n]
-        var dnormMean: Float = 0, dnormNormMean: Float = 0
-        for i in 0..<C {
-            let norm = (x[i] - m) * s
-            let dnorm = weight[i] * g[i]
-            dnormMean += dnorm
-            dnormNormMean += dnorm * norm
-        }
-        dnormMean /= Float(C)
-        dnormNormMean /= Float(C)
-        layernormBackwardRow(dinp + n * C, g, x, weight, m, s, dnormMean, dnormNormMean, C)
+        n0 += rows
     }
 }
 
-/// One row's input gradient: dx += (dnorm − mean(dnorm) − norm · mean(dnorm · norm)) · rstd.
-@inline(__always)
-func layernormBackwardRow(_ dx: FloatPtr, _ g: FloatPtr, _ x: FloatPtr,
-                          _ weight: FloatPtr, _ m: Float, _ s: Float, _ dnormMean: Float, _ dnormNormMean: Float, _ C: Int) {
-    for i in 0..<C {
-        let norm = (x[i] - m) * s
-        let dnorm = weight[i] * g[i]
-        dx[i] += (dnorm - dnormMean - norm * dnormNormMean) * s
-    }
-}
+// MARK: GELU
 
-// MARK: GELU (tanh approximation)
+/// Which GELU: the GPT-2 tanh approximation the toy model trains with, or the exact
+/// 0.5·x·(1 + erf(x/√2)) of BERT ("gelu" in a Hugging Face config.json).
+package enum GeluVariant: Sendable {
+    case tanh
+    case erf
+}
 
 private let geluScale: Float = (2.0 / Float.pi).squareRoot()
+private let invSqrt2: Float = 0.70710678118654752
 
 /// Lane-wise clamp with the stdlib's `clamped` semantics (NaN maps to the lower bound), written
 /// as selects: the generic SIMD `clamped`, `rounded(.down)` and Int32 conversion compile to
-/// per-lane calls, which made exp8 about 17× slower (half of a one-sequence forward).
+/// per-lane calls, which made the exponential about 17× slower (half of a one-sequence forward).
+/// Generic over the lane count (SIMD8, and SIMD16 on AVX-512): every lane runs the same
+/// operations, so an element's bits do not depend on the vector it went through.
 @inline(__always)
-func clamp8(_ x: SIMD8<Float>, _ lo: Float, _ hi: Float) -> SIMD8<Float> {
+func clampLanes<V: SIMD>(_ x: V, _ lo: Float, _ hi: Float) -> V where V.Scalar == Float {
     var r = x
-    for i in 0..<8 {
+    for i in 0..<V.scalarCount {
         let v = r[i]
         let m = v > lo ? v : lo           // NaN → lo
         r[i] = m < hi ? m : hi
@@ -169,20 +166,20 @@ func clamp8(_ x: SIMD8<Float>, _ lo: Float, _ hi: Float) -> SIMD8<Float> {
     return r
 }
 
-/// e^x for 8 lanes (Cephes expf: range reduction by ln 2, degree-5 polynomial; ≤ 2 ulp on
+/// e^x per lane (Cephes expf: range reduction by ln 2, degree-5 polynomial; ≤ 2 ulp on
 /// [−87, 88]). GELU's tanh dominated the profile as a scalar libm call per element.
 @inline(__always)
-func exp8(_ xIn: SIMD8<Float>) -> SIMD8<Float> {
-    let x = clamp8(xIn, -87.3, 88.3)
+func expLanes<V: SIMD>(_ xIn: V) -> V where V.Scalar == Float {
+    let x = clampLanes(xIn, -87.3, 88.3)
     let y = x * 1.442_695_04 + 0.5
     // n = floor(y), exactly, for |y| < 2^22: round to nearest with the 1.5·2^23 magic number,
     // then step down where that rounded up.
-    let magic = SIMD8<Float>(repeating: 12_582_912)
+    let magic = V(repeating: 12_582_912)
     let t = (y + magic) - magic
-    let n = t - SIMD8<Float>(repeating: 1).replacing(with: 0, where: t .<= y)
+    let n = t - V(repeating: 1).replacing(with: 0, where: t .<= y)
     var r = x - n * 0.693_359_375
     r = r + n * 2.121_944_4e-4
-    var p = SIMD8<Float>(repeating: 1.987_569_15e-4)
+    var p = V(repeating: 1.987_569_15e-4)
     p = p * r + 1.398_199_95e-3
     p = p * r + 8.333_451_9e-3
     p = p * r + 4.166_579_6e-2
@@ -191,72 +188,23 @@ func exp8(_ xIn: SIMD8<Float>) -> SIMD8<Float> {
     p = p * r * r + r + 1
     // 2^n: n + 127 + 1.5·2^23 is exact and holds n + 127 (1…254) in its low mantissa bits;
     // shifting them into the exponent field drops the rest.
-    let bits = unsafeBitCast(n + 12_583_039, to: SIMD8<UInt32>.self) &<< 23
-    return p * unsafeBitCast(bits, to: SIMD8<Float>.self)
+    let bits = unsafeBitCast(n + 12_583_039, to: V.MaskStorage.self) &<< 23
+    return p * unsafeBitCast(bits, to: V.self)
 }
 
-/// tanh for 8 lanes: 1 − 2/(e^{2u} + 1), exact at the saturated ends, absolute error ~1e-7.
+/// tanh per lane: 1 − 2/(e^{2u} + 1), exact at the saturated ends, absolute error ~1e-7.
 @inline(__always)
-public func tanhApprox(_ u: SIMD8<Float>) -> SIMD8<Float> { tanh8(u) }
-
-@inline(__always)
-func tanh8(_ u: SIMD8<Float>) -> SIMD8<Float> {
-    let e = exp8(2 * clamp8(u, -10, 10))
+func tanhLanes<V: SIMD>(_ u: V) -> V where V.Scalar == Float {
+    let e = expLanes(2 * clampLanes(u, -10, 10))
     return 1 - 2 / (e + 1)
 }
 
-#if PDET_AVX512
-// clamp16, exp16, tanh16: clamp8, exp8 and tanh8 on sixteen lanes (one AVX-512 register), the
-// same operations per lane, so every element gets the same bits as through the 8-lane versions.
-
-/// clamp8 on sixteen lanes.
+/// tanhLanes on eight lanes, for tests and tools outside the module.
 @inline(__always)
-func clamp16(_ x: SIMD16<Float>, _ lo: Float, _ hi: Float) -> SIMD16<Float> {
-    var r = x
-    for i in 0..<16 {
-        let v = r[i]
-        let m = v > lo ? v : lo           // NaN → lo
-        r[i] = m < hi ? m : hi
-    }
-    return r
-}
-
-/// exp8 on sixteen lanes.
-@inline(__always)
-func exp16(_ xIn: SIMD16<Float>) -> SIMD16<Float> {
-    let x = clamp16(xIn, -87.3, 88.3)
-    let y = x * 1.442_695_04 + 0.5
-    // n = floor(y), exactly, for |y| < 2^22: round to nearest with the 1.5·2^23 magic number,
-    // then step down where that rounded up.
-    let magic = SIMD16<Float>(repeating: 12_582_912)
-    let t = (y + magic) - magic
-    let n = t - SIMD16<Float>(repeating: 1).replacing(with: 0, where: t .<= y)
-    var r = x - n * 0.693_359_375
-    r = r + n * 2.121_944_4e-4
-    var p = SIMD16<Float>(repeating: 1.987_569_15e-4)
-    p = p * r + 1.398_199_95e-3
-    p = p * r + 8.333_451_9e-3
-    p = p * r + 4.166_579_6e-2
-    p = p * r + 1.666_666_55e-1
-    p = p * r + 5.000_000_12e-1
-    p = p * r * r + r + 1
-    // 2^n: n + 127 + 1.5·2^23 is exact and holds n + 127 (1…254) in its low mantissa bits;
-    // shifting them into the exponent field drops the rest.
-    let bits = unsafeBitCast(n + 12_583_039, to: SIMD16<UInt32>.self) &<< 23
-    return p * unsafeBitCast(bits, to: SIMD16<Float>.self)
-}
-
-/// tanh8 on sixteen lanes.
-@inline(__always)
-func tanh16(_ u: SIMD16<Float>) -> SIMD16<Float> {
-    let e = exp16(2 * clamp16(u, -10, 10))
-    return 1 - 2 / (e + 1)
-}
-
-#endif
+public func tanhApprox(_ u: SIMD8<Float>) -> SIMD8<Float> { tanhLanes(u) }
 
 /// Elementwise GELU over N values split across cores in whole groups of 8, so that every element
-/// takes the same SIMD8 or scalar path as in one serial pass (same bits). ~32 flops per value.
+/// takes the same vector or scalar path as in one serial pass (same bits). ~32 flops per value.
 @inline(__always)
 func parallelGroupsOf8(_ N: Int, _ body: @escaping (Int, Int) -> Void) {
     let groups = N / 8
@@ -264,34 +212,48 @@ func parallelGroupsOf8(_ N: Int, _ body: @escaping (Int, Int) -> Void) {
     if groups * 8 < N { body(groups * 8, N) }
 }
 
-/// out (N) = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
-func geluForward(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int) {
-    parallelGroupsOf8(N) { lo, hi in geluForwardSerial(out + lo, inp + lo, hi - lo) }
+/// out (N) = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), or 0.5·x·(1 + erf(x/√2)) for `.erf`.
+/// `out` may be `inp`.
+package func geluForward(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int, variant: GeluVariant = .tanh) {
+    parallelGroupsOf8(N) { lo, hi in geluForwardSerial(out + lo, inp + lo, hi - lo, variant: variant) }
 }
 
 /// dinp (N) += gelu'(inp) · dout, or dinp = +0 + gelu'(inp) · dout when `accumulate` is false
 /// (what zero-filling dinp and adding gave, without the fill).
-func geluBackward(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int, accumulate: Bool = true) {
-    parallelGroupsOf8(N) { lo, hi in geluBackwardSerial(dinp + lo, inp + lo, dout + lo, hi - lo, accumulate: accumulate) }
+func geluBackward(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int, accumulate: Bool = true,
+                  variant: GeluVariant = .tanh) {
+    parallelGroupsOf8(N) { lo, hi in
+        geluBackwardSerial(dinp + lo, inp + lo, dout + lo, hi - lo, accumulate: accumulate, variant: variant)
+    }
 }
 
-/// geluForward on the calling thread.
-func geluForwardSerial(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int) {
+/// GELU (tanh approximation) per lane.
+@inline(__always)
+func geluLanes<V: SIMD>(_ x: V) -> V where V.Scalar == Float {
+    0.5 * x * (1 + tanhLanes(geluScale * (x + 0.044715 * x * x * x)))
+}
+
+/// The derivative of geluLanes per lane.
+@inline(__always)
+func geluDerivativeLanes<V: SIMD>(_ x: V) -> V where V.Scalar == Float {
+    let t = tanhLanes(geluScale * (x + 0.044715 * x * x * x))
+    let du = geluScale * (1 + 3 * 0.044715 * x * x)
+    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du
+}
+
+/// geluForward on the calling thread. The tanh form runs in vectors (sixteen lanes on AVX-512, then
+/// eight: the same operations per lane), the rest one by one with libm's tanhf; the erf form one by
+/// one with libm's erff.
+func geluForwardSerial(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int, variant: GeluVariant = .tanh) {
+    if variant == .erf {
+        for i in 0..<N { let x = inp[i]; out[i] = 0.5 * x * (1 + erff(x * invSqrt2)) }
+        return
+    }
     var i = 0
     #if PDET_AVX512
-    // Sixteen at a time: the same lane-wise operations as the eight-lane loop below (same bits).
-    while i + 16 <= N {
-        let x = UnsafeRawPointer(inp + i).loadUnaligned(as: SIMD16<Float>.self)
-        let y = 0.5 * x * (1 + tanh16(geluScale * (x + 0.044715 * x * x * x)))
-        UnsafeMutableRawPointer(out + i).storeBytes(of: y, as: SIMD16<Float>.self)
-        i += 16
-    }
+    while i + 16 <= N { storeLanes(out + i, geluLanes(loadLanes(inp + i) as SIMD16<Float>)); i += 16 }
     #endif
-    while i + 8 <= N {
-        let x = load8(inp + i)
-        store8(out + i, 0.5 * x * (1 + tanh8(geluScale * (x + 0.044715 * x * x * x))))
-        i += 8
-    }
+    while i + 8 <= N { store8(out + i, geluLanes(load8(inp + i))); i += 8 }
     while i < N {
         let x = inp[i]
         out[i] = 0.5 * x * (1 + tanhf(geluScale * (x + 0.044715 * x * x * x)))
@@ -299,28 +261,29 @@ func geluForwardSerial(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int) {
     }
 }
 
-/// geluBackward on the calling thread.
-func geluBackwardSerial(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int, accumulate: Bool = true) {
+/// geluBackward on the calling thread (vectors and scalars as in geluForwardSerial).
+func geluBackwardSerial(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int, accumulate: Bool = true,
+                        variant: GeluVariant = .tanh) {
+    if variant == .erf {
+        // d/dx 0.5·x·(1 + erf(x/√2)) = Φ(x) + x·φ(x)
+        let invSqrt2Pi: Float = 0.39894228040143268
+        for i in 0..<N {
+            let x = inp[i]
+            let d = 0.5 * (1 + erff(x * invSqrt2)) + x * invSqrt2Pi * expf(-0.5 * x * x)
+            dinp[i] = (accumulate ? dinp[i] : 0) + d * dout[i]
+        }
+        return
+    }
     var i = 0
     #if PDET_AVX512
-    // Sixteen at a time: the same lane-wise operations as the eight-lane loop below (same bits).
     while i + 16 <= N {
-        let x = UnsafeRawPointer(inp + i).loadUnaligned(as: SIMD16<Float>.self)
-        let t = tanh16(geluScale * (x + 0.044715 * x * x * x))
-        let du = geluScale * (1 + 3 * 0.044715 * x * x)
-        let d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du
-        let prev = accumulate ? UnsafeRawPointer(dinp + i).loadUnaligned(as: SIMD16<Float>.self) : SIMD16<Float>()
-        let g = UnsafeRawPointer(dout + i).loadUnaligned(as: SIMD16<Float>.self)
-        UnsafeMutableRawPointer(dinp + i).storeBytes(of: prev + d * g, as: SIMD16<Float>.self)
+        let prev: SIMD16<Float> = accumulate ? loadLanes(dinp + i) : SIMD16<Float>()
+        storeLanes(dinp + i, prev + geluDerivativeLanes(loadLanes(inp + i) as SIMD16<Float>) * loadLanes(dout + i))
         i += 16
     }
     #endif
     while i + 8 <= N {
-        let x = load8(inp + i)
-        let t = tanh8(geluScale * (x + 0.044715 * x * x * x))
-        let du = geluScale * (1 + 3 * 0.044715 * x * x)
-        let d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du
-        store8(dinp + i, (accumulate ? load8(dinp + i) : SIMD8<Float>()) + d * load8(dout + i))
+        store8(dinp + i, (accumulate ? load8(dinp + i) : SIMD8<Float>()) + geluDerivativeLanes(load8(inp + i)) * load8(dout + i))
         i += 8
     }
     while i < N {
@@ -335,7 +298,7 @@ func geluBackwardSerial(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N
 // MARK: residual and copies
 
 /// out (N) = a + b, or out = b when `a` is nil (residual off).
-func residualForward(_ out: FloatPtr, _ a: FloatPtr?, _ b: FloatPtr, _ N: Int) {
+package func residualForward(_ out: FloatPtr, _ a: FloatPtr?, _ b: FloatPtr, _ N: Int) {
     parallelElements(N) { lo, hi in
         if let a {
             for i in lo..<hi { out[i] = a[i] + b[i] }

@@ -18,6 +18,17 @@ func store8(_ p: FloatPtr, _ v: SIMD8<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
+/// A vector of any width from p (unaligned).
+@inline(__always)
+func loadLanes<V: SIMD>(_ p: FloatPtr) -> V where V.Scalar == Float {
+    UnsafeRawPointer(p).loadUnaligned(as: V.self)
+}
+
+@inline(__always)
+func storeLanes<V: SIMD>(_ p: FloatPtr, _ v: V) where V.Scalar == Float {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+}
+
 /// Σ a[i]·b[i] for i in 0..<n.
 @inline(__always)
 func dot(_ a: FloatPtr, _ b: FloatPtr, _ n: Int) -> Float {
@@ -90,10 +101,17 @@ func fmaV(_ acc: inout VecF, _ a: VecF, _ b: VecF) {
 // Which elements take the vector tiles (a fused multiply-add chain) and which the scalar edge (a
 // separate multiply and add, as Swift compiles `s += a * b`) is fixed by the shape alone:
 //   tile elements: rows in whole groups of 4 and columns below N/16·16; edge: the rest.
-// Rows are split across cores only at multiples of 4, so the thread count does not change which
-// path an element takes (before issue 12 a split at a row that was not a multiple of 4 could move
-// rows to the edge: same bits as now on one thread and at every split at a multiple of 4, which
-// includes every shape of the default model).
+// Rows are split across cores only at multiples of 4 (columns, when there are too few rows, only
+// at panel boundaries), so the thread count does not change which path an element takes (before
+// issue 12 a split at a row that was not a multiple of 4 could move rows to the edge: same bits
+// as now on one thread and at every split at a multiple of 4, which includes every shape of the
+// default model). ReferenceKernels.swift holds the plain loops these are tested against.
+
+/// Whether element (m, j) of an (M, N) GEMM takes the vector tiles (a fused multiply-add chain)
+/// rather than the edge (a multiply and an add): the rule above, for the reference kernels' tests.
+func gemmElementIsFused(_ m: Int, _ j: Int, M: Int, N: Int) -> Bool {
+    m < M / 4 * 4 && j < N / 16 * 16
+}
 
 /// Width of the column panel (tile) starting at column j of a matrix whose tile columns end at
 /// `cols` (a multiple of 16). AVX-512: 32 (two vectors) where it fits, else 16. AVX2: 24 or 16,
@@ -185,38 +203,44 @@ func kBlock(N: Int, K: Int) -> Int {
 /// C = base + A·B on rows lo..<hi, on the calling thread. A(m, k) = a[m·ars + k·acs]; B is
 /// row-major (ldb) or, when `packed`, in packB's panels (ldb unused); C has leading dimension ldc.
 /// base: C itself when `accumulate`, else `bias` (N, the same for every row), else +0.
+/// `columns` (default all) restricts C to columns between two panel boundaries (panelBoundaries);
+/// every element inside still takes the path and the operations it takes in the whole GEMM.
 func gemmRange(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
                _ b: FloatPtr, _ ldb: Int, packed: Bool, _ lo: Int, _ hi: Int, _ N: Int, _ K: Int,
-               accumulate: Bool, bias: FloatPtr?) {
+               accumulate: Bool, bias: FloatPtr?, columns: Range<Int>? = nil) {
     let cols = N / 16 * 16
+    let jlo = columns?.lowerBound ?? 0, jhi = columns?.upperBound ?? N
+    let tileLo = min(jlo, cols), tileHi = min(jhi, cols)     // the tile columns of this range
     let tileEnd = lo + (hi - lo) / 4 * 4
-    if cols > 0 && tileEnd > lo {
-        let kc = kBlock(N: cols, K: K)
+    if tileHi > tileLo && tileEnd > lo {
+        let width = tileHi - tileLo
+        let kc = kBlock(N: width, K: K)
         if kc >= K {
-            gemmTiles(c, ldc, a, ars, acs, b, ldb, packed, lo, tileEnd, cols, K, 0, K,
+            gemmTiles(c, ldc, a, ars, acs, b, ldb, packed, lo, tileEnd, tileLo, tileHi, cols, K, 0, K,
                       nil, c, ldc, accumulate, bias)
         } else {
             // K in blocks: each tile's running sums are parked in `partial` between blocks (a
             // store and a load, exact) and reach C only after the last block: the same chains.
-            let partial = FloatPtr.allocate(capacity: (tileEnd - lo) * cols)
+            let partial = FloatPtr.allocate(capacity: (tileEnd - lo) * width)
             defer { partial.deallocate() }
             var k0 = 0
             while k0 < K {
                 let k1 = min(k0 + kc, K)
-                gemmTiles(c, ldc, a, ars, acs, b, ldb, packed, lo, tileEnd, cols, K, k0, k1,
-                          k0 == 0 ? nil : partial, partial, cols, accumulate, bias)
+                gemmTiles(c, ldc, a, ars, acs, b, ldb, packed, lo, tileEnd, tileLo, tileHi, cols, K, k0, k1,
+                          k0 == 0 ? nil : partial, partial, width, accumulate, bias)
                 k0 = k1
             }
         }
     }
+    let hasEdge = cols < N && jhi > cols                      // the range reaches the edge columns
     if packed {
         // The edge in vectors (the same separate multiply and add per element as the scalar loop).
-        if cols < N && tileEnd > lo {
+        if hasEdge && tileEnd > lo {
             edgePanel(c, ldc, a, ars, acs, b + K * cols, storedEdgeWidth(N), K, lo, tileEnd, cols, N - cols, accumulate, bias)
         }
         if tileEnd < hi {
-            var j0 = 0
-            while j0 < N {
+            var j0 = jlo
+            while j0 < jhi {
                 let edge = j0 >= cols
                 let n = edge ? N - cols : panelWidth(j0, cols)
                 edgePanel(c, ldc, a, ars, acs, b + K * j0, edge ? storedEdgeWidth(N) : n, K, tileEnd, hi, j0, n, accumulate, bias)
@@ -225,12 +249,22 @@ func gemmRange(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
         }
         return
     }
-    if cols < N && tileEnd > lo {
-        gemmEdge(c, ldc, a, ars, acs, b, ldb, K, lo, tileEnd, cols, N, accumulate, bias)
+    if hasEdge && tileEnd > lo {
+        gemmEdge(c, ldc, a, ars, acs, b, ldb, K, lo, tileEnd, max(cols, jlo), jhi, accumulate, bias)
     }
     if tileEnd < hi {
-        gemmEdge(c, ldc, a, ars, acs, b, ldb, K, tileEnd, hi, 0, N, accumulate, bias)
+        gemmEdge(c, ldc, a, ars, acs, b, ldb, K, tileEnd, hi, jlo, jhi, accumulate, bias)
     }
+}
+
+/// The columns where packB's panels start, then N: the places a GEMM's columns may be split.
+func panelBoundaries(_ N: Int) -> [Int] {
+    let cols = N / 16 * 16
+    var bounds = [0]
+    var j = 0
+    while j < cols { j += panelWidth(j, cols); bounds.append(j) }
+    if cols < N { bounds.append(N) }
+    return bounds
 }
 
 /// The edge of a packed GEMM for one panel (stored width sw, a whole number of vectors; n columns
@@ -273,39 +307,40 @@ func edgePanel(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
     }
 }
 
-/// One pass of the register tiles over rows lo..<hi (a multiple of 4 rows) and columns 0..<cols,
-/// k in k0..<k1. Sums start from `start` (parked, leading dimension cols) or +0; the last block
-/// (k1 == K) writes base + sum to C, an earlier one parks the sums in `park` (leading dimension ldp).
+/// One pass of the register tiles over rows lo..<hi (a multiple of 4 rows) and tile columns
+/// jlo..<jhi (panel boundaries, at most cols), k in k0..<k1. Sums start from `start` (parked) or
+/// +0; the last block (k1 == K) writes base + sum to C, an earlier one parks the sums in `park`.
+/// `start` and `park` have leading dimension ldp and hold columns from jlo on.
 @inline(__always)
 func gemmTiles(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
-               _ b: FloatPtr, _ ldb: Int, _ packed: Bool, _ lo: Int, _ hi: Int, _ cols: Int, _ K: Int,
-               _ k0: Int, _ k1: Int, _ start: FloatPtr?, _ park: FloatPtr, _ ldp: Int,
+               _ b: FloatPtr, _ ldb: Int, _ packed: Bool, _ lo: Int, _ hi: Int, _ jlo: Int, _ jhi: Int,
+               _ cols: Int, _ K: Int, _ k0: Int, _ k1: Int, _ start: FloatPtr?, _ park: FloatPtr, _ ldp: Int,
                _ accumulate: Bool, _ bias: FloatPtr?) {
     let final = k1 == K
     var m = lo
     while m < hi {
         let mr = hi - m >= tileRows ? tileRows : 4
         let am = a + m * ars
-        var j = 0
-        while j < cols {
+        var j = jlo
+        while j < jhi {
             let w = panelWidth(j, cols)
             let bp = packed ? b + K * j : b + j
             let lb = packed ? w : ldb
-            let st: FloatPtr? = start.map { $0 + (m - lo) * cols + j }
-            let out = final ? c + m * ldc + j : park + (m - lo) * ldp + j
+            let st: FloatPtr? = start.map { $0 + (m - lo) * ldp + (j - jlo) }
+            let out = final ? c + m * ldc + j : park + (m - lo) * ldp + (j - jlo)
             let ldo = final ? ldc : ldp
             let bj = bias.map { $0 + j }
             #if PDET_AVX512
             if mr == 8 {
-                if w == 32 { tile8x32(am, ars, acs, bp, lb, k0, k1, st, cols, out, ldo, final, accumulate, bj) }
-                else { tile8x16(am, ars, acs, bp, lb, k0, k1, st, cols, out, ldo, final, accumulate, bj) }
+                if w == 32 { tile8x32(am, ars, acs, bp, lb, k0, k1, st, ldp, out, ldo, final, accumulate, bj) }
+                else { tile8x16(am, ars, acs, bp, lb, k0, k1, st, ldp, out, ldo, final, accumulate, bj) }
             } else {
-                if w == 32 { tile4x32(am, ars, acs, bp, lb, k0, k1, st, cols, out, ldo, final, accumulate, bj) }
-                else { tile4x16(am, ars, acs, bp, lb, k0, k1, st, cols, out, ldo, final, accumulate, bj) }
+                if w == 32 { tile4x32(am, ars, acs, bp, lb, k0, k1, st, ldp, out, ldo, final, accumulate, bj) }
+                else { tile4x16(am, ars, acs, bp, lb, k0, k1, st, ldp, out, ldo, final, accumulate, bj) }
             }
             #else
-            if w == 24 { tile4x24(am, ars, acs, bp, lb, k0, k1, st, cols, out, ldo, final, accumulate, bj) }
-            else { tile4x16(am, ars, acs, bp, lb, k0, k1, st, cols, out, ldo, final, accumulate, bj) }
+            if w == 24 { tile4x24(am, ars, acs, bp, lb, k0, k1, st, ldp, out, ldo, final, accumulate, bj) }
+            else { tile4x16(am, ars, acs, bp, lb, k0, k1, st, ldp, out, ldo, final, accumulate, bj) }
             #endif
             j += w
         }
@@ -330,16 +365,28 @@ func gemmEdge(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
 }
 
 /// C (M, N) = base + A (M, K) · B (K, N) (see gemmRange), rows split across cores in whole groups
-/// of 4 (bit-identical for any thread count).
+/// of 4 (bit-identical for any thread count). When there are too few rows for that (one MiniLM
+/// sequence of 12 tokens against a 384×1536 weight), a packed GEMM splits its columns at panel
+/// boundaries instead: each thread streams its own part of B, and no element changes its path.
 func gemm(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
           _ b: FloatPtr, _ ldb: Int, packed: Bool, _ M: Int, _ N: Int, _ K: Int,
           accumulate: Bool, bias: FloatPtr?) {
     let groups = M / 4
+    let rowChunk = max(4, minChunk(workPerItem: 4 * N * K))
+    if packed && min(workerCount, groups / rowChunk) <= 1 && M * N * K >= 2 * inlineWork {
+        let bounds = panelBoundaries(N)
+        let panels = bounds.count - 1
+        parallelFor(panels, minChunk: minChunk(workPerItem: M * K * N / panels)) { p0, p1 in
+            gemmRange(c, ldc, a, ars, acs, b, ldb, packed: true, 0, M, N, K, accumulate: accumulate, bias: bias,
+                      columns: bounds[p0]..<bounds[p1])
+        }
+        return
+    }
     if groups == 0 {
         if M > 0 { gemmRange(c, ldc, a, ars, acs, b, ldb, packed: packed, 0, M, N, K, accumulate: accumulate, bias: bias) }
         return
     }
-    parallelFor(groups, minChunk: max(4, minChunk(workPerItem: 4 * N * K))) { g0, g1 in
+    parallelFor(groups, minChunk: rowChunk) { g0, g1 in
         let lo = g0 * 4, hi = g1 == groups ? M : g1 * 4
         gemmRange(c, ldc, a, ars, acs, b, ldb, packed: packed, lo, hi, N, K, accumulate: accumulate, bias: bias)
     }

@@ -2,7 +2,7 @@
 // invariants, and the ablations (residual, LayerNorm, diffusion).
 
 @testable import PDETBert
-import PDETCore
+@testable import PDETCore
 import XCTest
 
 final class BertForwardTests: XCTestCase {
@@ -11,44 +11,49 @@ final class BertForwardTests: XCTestCase {
         return try BertModel(config: config, weights: .random(config: config, seed: seed))
     }
 
-    func testLinearKernelMatchesNaiveLoopsOnAwkwardSizes() {
+    func testPackedWeightsGiveTheSameLinearAsTheArrays() throws {
+        // BertKernelWeights packs each matrix once; the packed GEMM must equal PDETCore's
+        // matmulForward on the (out, in) array, bit for bit, for every matrix of a block.
+        let m = try model()
+        let C = m.config.hiddenSize, F = m.config.intermediateSize
+        let T = 7
         var rng = SplitMix64(seed: 11)
-        for (T, IN, OUT) in [(1, 3, 1), (3, 8, 5), (4, 17, 3), (5, 40, 33), (9, 64, 7), (14, 96, 40)] {
-            let x = (0..<(T * IN)).map { _ in rng.nextGaussian() }
-            let w = (0..<(OUT * IN)).map { _ in rng.nextGaussian() }
-            let b = (0..<OUT).map { _ in rng.nextGaussian() }
-            var out = [Float](repeating: .nan, count: T * OUT)
-            out.withUnsafeMutableBufferPointer { linearForward($0.baseAddress!, x, w, b, T, IN, OUT) }
-            for t in 0..<T {
-                for o in 0..<OUT {
-                    var expected = Double(b[o])
-                    for k in 0..<IN { expected += Double(x[t * IN + k]) * Double(w[o * IN + k]) }
-                    XCTAssertEqual(Double(out[t * OUT + o]), expected, accuracy: 1e-4 * Double(IN), "T\(T) IN\(IN) OUT\(OUT) [\(t),\(o)]")
+        let x = (0..<(T * F)).map { _ in rng.nextGaussian() }     // wide enough for either input size
+        let lw = m.weights.layers[1], kw = m.kernelWeights.layers[1]
+        for (name, w, bias, packed, IC, OC) in [("qkv", lw.qkv, lw.qkvBias, kw.qkv, C, 3 * C),
+                                                ("attnOut", lw.attnOut, lw.attnOutBias, kw.attnOut, C, C),
+                                                ("ffnIn", lw.ffnIn, lw.ffnInBias, kw.ffnIn, C, F),
+                                                ("ffnOut", lw.ffnOut, lw.ffnOutBias, kw.ffnOut, F, C)] {
+            var fromArrays = [Float](repeating: .nan, count: T * OC)
+            var fromPacked = [Float](repeating: .nan, count: T * OC)
+            var xs = x, ws = w, bs = bias
+            xs.withUnsafeMutableBufferPointer { xp in
+                ws.withUnsafeMutableBufferPointer { wp in
+                    bs.withUnsafeMutableBufferPointer { bp in
+                        fromArrays.withUnsafeMutableBufferPointer {
+                            matmulForward($0.baseAddress!, xp.baseAddress!, wp.baseAddress!, bp.baseAddress!, T, IC, OC)
+                        }
+                        fromPacked.withUnsafeMutableBufferPointer {
+                            matmulForwardPacked($0.baseAddress!, xp.baseAddress!, packed, bp.baseAddress!, T, IC, OC)
+                        }
+                    }
                 }
             }
-        }
-    }
-
-    func testLinearKernelSplitAcrossThreadsMatchesOneThread() {
-        // Large enough to take the parallel path (T·IN·OUT ≥ 200 000).
-        var rng = SplitMix64(seed: 5)
-        let T = 6, IN = 200, OUT = 301
-        let x = (0..<(T * IN)).map { _ in rng.nextGaussian() }
-        let w = (0..<(OUT * IN)).map { _ in rng.nextGaussian() }
-        let b = [Float](repeating: 0.5, count: OUT)
-        var out = [Float](repeating: .nan, count: T * OUT)
-        out.withUnsafeMutableBufferPointer { linearForward($0.baseAddress!, x, w, b, T, IN, OUT) }
-        for t in 0..<T {
-            for o in 0..<OUT {
-                XCTAssertEqual(out[t * OUT + o], 0.5 + dot(w.withUnsafeBufferPointer { $0.baseAddress! + o * IN },
-                                                            x.withUnsafeBufferPointer { $0.baseAddress! + t * IN }, IN), accuracy: 1e-3)
+            XCTAssertEqual(fromPacked.map(\.bitPattern), fromArrays.map(\.bitPattern), name)
+            // and it is the linear layer: out = bias + x·Wᵀ
+            for t in 0..<T {
+                for o in 0..<OC {
+                    var expected = Double(bias[o])
+                    for k in 0..<IC { expected += Double(x[t * IC + k]) * Double(w[o * IC + k]) }
+                    XCTAssertEqual(Double(fromPacked[t * OC + o]), expected, accuracy: 1e-4 * Double(IC), "\(name) [\(t),\(o)]")
+                }
             }
         }
     }
 
     func testGeluIsTheExactErfForm() {
         var values: [Float] = [-3, -1, -0.5, 0, 0.5, 1, 3]
-        values.withUnsafeMutableBufferPointer { geluInPlace($0.baseAddress!, $0.count) }
+        values.withUnsafeMutableBufferPointer { geluForward($0.baseAddress!, $0.baseAddress!, $0.count, variant: .erf) }
         // 0.5·x·(1 + erf(x/√2)) from a table of Φ: Φ(1) = 0.8413447, Φ(3) = 0.9986501, Φ(0.5) = 0.6914625.
         let expected: [Float] = [-3 * (1 - 0.9986501), -(1 - 0.8413447), -0.5 * (1 - 0.6914625), 0,
                                  0.5 * 0.6914625, 0.8413447, 3 * 0.9986501]
@@ -94,6 +99,10 @@ final class BertForwardTests: XCTestCase {
         let plain = try m.forward(ids: [2, 5, 6, 7, 3])
         let padded = try m.forward(ids: [2, 5, 6, 7, 3, 0, 0], keyMask: [true, true, true, true, true, false, false])
         for (a, b) in zip(plain.embedding, padded.embedding) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        // No query attends to padding: its probabilities are exactly 0, as in HF (exp underflows).
+        for heads in padded.attention {
+            for probs in heads { for i in 0..<7 { XCTAssertEqual(probs[i * 7 + 5], 0); XCTAssertEqual(probs[i * 7 + 6], 0) } }
+        }
         // Without the mask the padding changes the result.
         let unmasked = try m.forward(ids: [2, 5, 6, 7, 3, 0, 0])
         XCTAssertLessThan(cosine(unmasked.embedding, plain.embedding), 0.9999)
