@@ -1,6 +1,16 @@
 // swift-tools-version:6.0
 // pdet-tui: a terminal explorer that takes a small Transformer apart while it runs.
-// Dependencies point one way: PDETCore ← PDETTasks/PDETIO ← PDETRender ← PDETExplorer ← PDETTerminal ← pdet-tui.
+// Dependencies point one way (each module imports only modules above it in this list):
+//   PDETCore, PDETText, CPosix, CZlib, CNcurses         no project dependencies
+//   PDETTasks      ← PDETCore, CZlib                    task generators, the digits data
+//   PDETIO         ← PDETCore, PDETText, CPosix          safetensors, checkpoints, the one output writer
+//   PDETBert       ← PDETCore, PDETIO                    MiniLM on PDETCore's kernels
+//   PDETRender     ← PDETText                            state-free widgets: a grid of cells
+//   PDETScript     ← PDETCore, PDETRender, PDETIO, PDETText        scripts, lessons, asciicast
+//   PDETReproduce  ← PDETCore, PDETTasks, PDETIO, PDETText         the experiment grid
+//   PDETExplorer   ← PDETCore, PDETTasks, PDETIO, PDETRender, PDETBert, PDETScript   screens
+//   PDETTerminal   ← CNcurses, PDETRender                the only code that knows ncurses
+//   pdet-tui       ← all of them                          the CLI
 import PackageDescription
 import Foundation
 
