@@ -17,32 +17,6 @@ public enum ClaimVerdict: String, Equatable, Sendable, Codable {
     case inconclusive = "inconclusive here"   // otherwise (an interval straddles the threshold)
 }
 
-/// Mean of a sample with its 95% confidence interval (Student t, n − 1 degrees of freedom).
-public struct MeanCI: Equatable, Sendable, Codable {
-    public var n: Int
-    public var mean: Double
-    public var std: Double       // sample standard deviation (n − 1); NaN when n < 2
-    public var lower: Double
-    public var upper: Double
-
-    public init(_ values: [Double]) {
-        let xs = values.filter(\.isFinite)
-        n = xs.count
-        mean = n > 0 ? xs.reduce(0, +) / Double(n) : .nan
-        if n >= 2 {
-            let m = mean
-            std = (xs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(n - 1)).squareRoot()
-            let half = studentT975(degreesOfFreedom: n - 1) * std / Double(n).squareRoot()
-            lower = mean - half
-            upper = mean + half
-        } else {
-            std = .nan
-            lower = .nan
-            upper = .nan
-        }
-    }
-}
-
 /// "cosine > 0.98 and better than uniform": holds when the cosine's interval lies above 0.98 and the
 /// (cosine − uniform cosine) interval above 0; contradicted when either lies entirely below; else
 /// inconclusive (also when an interval is undefined).

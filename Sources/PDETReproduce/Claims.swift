@@ -35,7 +35,7 @@ public struct ClaimVerdict: Equatable, Sendable {
 
 /// holds when the CI lies on the claim's side of zero, contradicted when on the other side,
 /// else inconclusive (also when there is no CI: fewer than 2 pairs).
-func outcome(_ s: Summary, claimSign: Double) -> Outcome {
+func outcome(_ s: MeanCI, claimSign: Double) -> Outcome {
     let lo = s.lower * claimSign, hi = s.upper * claimSign
     guard lo.isFinite && hi.isFinite else { return .inconclusive }
     if min(lo, hi) > 0 { return .holds }
@@ -79,7 +79,7 @@ struct RowIndex {
 func accuracy(_ r: CellResult) -> Double { Double(r.accuracy) }
 
 func pp(_ x: Double) -> String { x.isFinite ? String(format: "%+.1f", x * 100) : "n/a" }
-func ciPP(_ s: Summary) -> String { s.halfWidth.isFinite ? "[\(pp(s.lower)), \(pp(s.upper))]" : "[n/a]" }
+func ciPP(_ s: MeanCI) -> String { s.halfWidth.isFinite ? "[\(pp(s.lower)), \(pp(s.upper))]" : "[n/a]" }
 func fixed(_ x: Double, _ digits: Int = 3) -> String { x.isFinite ? String(format: "%.\(digits)f", x) : (x.isNaN ? "n/a" : (x > 0 ? "inf" : "-inf")) }
 
 /// Mean over (L, NH) of one per-head field of a row.
@@ -100,12 +100,12 @@ public func evaluateClaimsPerTask(_ rows: [CellResult]) -> [(task: TaskKind, ver
     RowIndex(rows).tasks.map { t in (t, evaluateClaims(rows.filter { $0.task == t })) }
 }
 
-func measuredPP(_ s: Summary) -> String { "\(pp(s.mean)) pp \(ciPP(s))" }
-func detectablePP(_ s: Summary) -> String { s.halfWidth.isFinite ? String(format: "±%.1f pp", s.halfWidth * 100) : "n/a (n < 2)" }
-func detectable(_ s: Summary, _ digits: Int = 3) -> String { s.halfWidth.isFinite ? "±" + fixed(s.halfWidth, digits) : "n/a (n < 2)" }
+func measuredPP(_ s: MeanCI) -> String { "\(pp(s.mean)) pp \(ciPP(s))" }
+func detectablePP(_ s: MeanCI) -> String { s.halfWidth.isFinite ? String(format: "±%.1f pp", s.halfWidth * 100) : "n/a (n < 2)" }
+func detectable(_ s: MeanCI, _ digits: Int = 3) -> String { s.halfWidth.isFinite ? "±" + fixed(s.halfWidth, digits) : "n/a (n < 2)" }
 
 /// "The paper's +4.1 pp is larger than this grid's ±1.2 pp: it could have been seen here." (or not).
-func sizeNote(paper: Double, _ s: Summary) -> String {
+func sizeNote(paper: Double, _ s: MeanCI) -> String {
     guard s.halfWidth.isFinite else { return "With fewer than two pairs there is no CI." }
     let h = s.halfWidth * 100
     return abs(paper) > h
@@ -117,9 +117,9 @@ func afterEmbeddingBest(_ ix: RowIndex) -> ClaimVerdict {
     let claim = "Diffusion after the embedding is the best of the seven sites, +4.1 pp over the baseline"
     let paper = "+4.1 pp, best site"
     let sites = DiffusionSite.allCases.filter { $0 != .off }
-    let deltas = sites.compactMap { site -> (DiffusionSite, Summary)? in
+    let deltas = sites.compactMap { site -> (DiffusionSite, MeanCI)? in
         let d = ix.pairedDifferences(.pde(site, multiScale: false), .baseline, accuracy)
-        return d.isEmpty ? nil : (site, Summary(d))
+        return d.isEmpty ? nil : (site, MeanCI(d))
     }
     guard let mine = deltas.first(where: { $0.0 == .afterEmbedding })?.1, deltas.count >= 2 else {
         return ClaimVerdict(claim: claim, outcome: .notMeasured, paper: paper,
@@ -127,9 +127,9 @@ func afterEmbeddingBest(_ ix: RowIndex) -> ClaimVerdict {
     }
     let best = deltas.max { $0.1.mean < $1.1.mean }!
     // A site clearly ahead of after-embedding (paired: site − after-embedding, CI above zero).
-    let clearlyAhead = sites.filter { $0 != .afterEmbedding }.compactMap { site -> (DiffusionSite, Summary)? in
+    let clearlyAhead = sites.filter { $0 != .afterEmbedding }.compactMap { site -> (DiffusionSite, MeanCI)? in
         let d = ix.pairedDifferences(.pde(site, multiScale: false), .pde(.afterEmbedding, multiScale: false), accuracy)
-        let s = Summary(d)
+        let s = MeanCI(d)
         return s.lower > 0 ? (site, s) : nil
     }.max { $0.1.mean < $1.1.mean }
     let isBest = best.0 == .afterEmbedding
@@ -160,7 +160,7 @@ func afterAttentionHurts(_ ix: RowIndex) -> ClaimVerdict {
     let paper = "−2.5 pp"
     let d = ix.pairedDifferences(.pde(.afterAttention, multiScale: false), .baseline, accuracy)
     guard !d.isEmpty else { return ClaimVerdict(claim: claim, outcome: .notMeasured, paper: paper, detail: "the grid has no baseline and after-attention/s1 pairs") }
-    let s = Summary(d)
+    let s = MeanCI(d)
     let result = outcome(s, claimSign: -1)
     let why: String
     switch result {
@@ -180,7 +180,7 @@ func multiScaleBetter(_ ix: RowIndex) -> ClaimVerdict {
         d += ix.pairedDifferences(.pde(site, multiScale: true), .pde(site, multiScale: false), accuracy)
     }
     guard !d.isEmpty else { return ClaimVerdict(claim: claim, outcome: .notMeasured, paper: paper, detail: "the grid has no s1/s124 pairs") }
-    let s = Summary(d)
+    let s = MeanCI(d)
     let result = outcome(s, claimSign: 1)
     let why: String
     switch result {
@@ -197,8 +197,8 @@ func driftWithoutResidual(_ ix: RowIndex) -> ClaimVerdict {
     let paper = "drift rises"
     let d = ix.pairedDifferences(.noResidual, .baseline) { Double($0.drift) }
     guard !d.isEmpty else { return ClaimVerdict(claim: claim, outcome: .notMeasured, paper: paper, detail: "the grid has no baseline and no-residual pairs") }
-    let s = Summary(d)
-    let base = Summary(ix.rows.filter { $0.variant == .baseline }.map { Double($0.drift) })
+    let s = MeanCI(d)
+    let base = MeanCI(ix.rows.filter { $0.variant == .baseline }.map { Double($0.drift) })
     let result = outcome(s, claimSign: 1)
     let why: String
     switch result {
@@ -220,7 +220,7 @@ func explosionWithoutNorm(_ ix: RowIndex) -> ClaimVerdict {
         return ClaimVerdict(claim: claim, outcome: .notMeasured, paper: paper, detail: "the grid has no no-norm cells")
     }
     let blewUp = noNormRows.filter { $0.nonFiniteStep > 0 || !$0.rmsGrowth.isFinite }.count
-    let s = Summary(pairs)
+    let s = MeanCI(pairs)
     let ratio = exp(s.mean)
     let result: Outcome
     let why: String
@@ -240,9 +240,9 @@ func attentionIsDiffusion(_ ix: RowIndex) -> ClaimVerdict {
     let paper = "cosine > 0.98"
     let base = ix.rows.filter { $0.variant == .baseline }
     guard !base.isEmpty else { return ClaimVerdict(claim: claim, outcome: .notMeasured, paper: paper, detail: "the grid has no baseline cells") }
-    let fit = Summary(base.map { headMean($0.fitCosine) })
-    let uniform = Summary(base.map { headMean($0.uniformCosine) })
-    let gain = Summary(base.map { headMean($0.fitCosine) - headMean($0.uniformCosine) })
+    let fit = MeanCI(base.map { headMean($0.fitCosine) })
+    let uniform = MeanCI(base.map { headMean($0.uniformCosine) })
+    let gain = MeanCI(base.map { headMean($0.fitCosine) - headMean($0.uniformCosine) })
     let result: Outcome
     var why: String
     if fit.mean > 0.98 && gain.lower > 0 { result = .holds; why = "The fit is above 0.98 and clearly above the uniform predictor." }

@@ -28,7 +28,7 @@ func plainSummary(_ ix: RowIndex, claims: [ClaimVerdict], perTask: [(task: TaskK
     s.append("We trained \(ix.rows.count) small Transformers (\(count(tasks.count, "task", "tasks")) × \(count(variants, "variant", "variants")) × "
              + "\(count(seeds, "seed", "seeds"))) and compared each change with the plain model, the baseline, trained on the same data from the same seed.")
     let accs = tasks.compactMap { t -> String? in
-        let a = Summary(ix.seeds.compactMap { ix.row(t, .baseline, $0).map { Double($0.accuracy) } })
+        let a = MeanCI(ix.seeds.compactMap { ix.row(t, .baseline, $0).map { Double($0.accuracy) } })
         guard a.n > 0 else { return nil }
         let chance = chanceAccuracy(t).map { String(format: " (chance %.0f%%)", $0 * 100) } ?? ""
         return String(format: "%.0f%%", a.mean * 100) + " on \(t.rawValue)" + chance
@@ -46,13 +46,13 @@ func plainSummary(_ ix: RowIndex, claims: [ClaimVerdict], perTask: [(task: TaskK
     tally += missing > 0 ? " (\(count(missing, "claim was", "claims were")) not measured)." : "."
     s.append(tally)
 
-    let embed = Summary(ix.pairedDifferences(.pde(.afterEmbedding, multiScale: false), .baseline, accuracy))
+    let embed = MeanCI(ix.pairedDifferences(.pde(.afterEmbedding, multiScale: false), .baseline, accuracy))
     if embed.n > 0, claims.count > 0, claims[0].outcome != .notMeasured {
         s.append("The paper reports that a diffusion layer right after the embedding adds 4.1 points of accuracy; "
                  + "here it changed accuracy by \(points(embed.mean)) points" + rangeText(embed)
                  + ", so that claim \(verdictPhrase(claims[0].outcome)).")
     }
-    let attention = Summary(ix.pairedDifferences(.pde(.afterAttention, multiScale: false), .baseline, accuracy))
+    let attention = MeanCI(ix.pairedDifferences(.pde(.afterAttention, multiScale: false), .baseline, accuracy))
     if attention.n > 0, claims.count > 1, claims[1].outcome != .notMeasured {
         s.append("The paper reports that diffusion after attention costs 2.5 points; here it changed accuracy by \(points(attention.mean)) points"
                  + rangeText(attention) + ", so that claim \(verdictPhrase(claims[1].outcome)).")
@@ -69,7 +69,7 @@ func plainSummary(_ ix: RowIndex, claims: [ClaimVerdict], perTask: [(task: TaskK
 }
 
 /// " (95% range −0.3 to +2.7)" or "" without a CI.
-func rangeText(_ s: Summary) -> String {
+func rangeText(_ s: MeanCI) -> String {
     s.halfWidth.isFinite ? " (95% range \(points(s.lower)) to \(points(s.upper)))" : ""
 }
 

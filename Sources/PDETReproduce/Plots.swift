@@ -33,14 +33,14 @@ public func forestPlotSVG(_ rows: [CellResult]) -> String {
         for (k, task) in data.tasks.enumerated() {
             let entries = [false, true].map { multi -> PlotEntry? in
                 let d = data.paired(.pde(site, multiScale: multi), task: task) { Double($0.accuracy) * 100 }
-                return PlotEntry(Summary(d), marker: .task(k), nonFinite: d.filter { !$0.isFinite }.count)
+                return PlotEntry(MeanCI(d), marker: .task(k), nonFinite: d.filter { !$0.isFinite }.count)
             }
             plotRows.append(PlotRow(label: task.rawValue, header: false, entries: entries))
         }
         if data.tasks.count > 1 {
             let entries = [false, true].map { multi -> PlotEntry? in
                 let d = data.tasks.flatMap { t in data.paired(.pde(site, multiScale: multi), task: t) { Double($0.accuracy) * 100 } }
-                return PlotEntry(Summary(d), marker: .pooled)
+                return PlotEntry(MeanCI(d), marker: .pooled)
             }
             plotRows.append(PlotRow(label: "pooled", header: false, entries: entries))
         }
@@ -69,10 +69,10 @@ public func dynamicsPlotSVG(_ rows: [CellResult]) -> String {
         for (k, task) in data.tasks.enumerated() {
             let cells = data.seeds.compactMap { data.row(task, variant, $0) }
             guard !cells.isEmpty else { continue }
-            let drift = PlotEntry(Summary(cells.map { Double($0.drift) }), marker: .task(k), nonFinite: cells.filter { !$0.drift.isFinite }.count)
+            let drift = PlotEntry(MeanCI(cells.map { Double($0.drift) }), marker: .task(k), nonFinite: cells.filter { !$0.drift.isFinite }.count)
             let logs = cells.map { Double($0.rmsGrowth) }.map { $0 > 0 && $0.isFinite ? Foundation.log10($0) : .nan }
             let bad = cells.filter { !($0.rmsGrowth.isFinite && $0.rmsGrowth > 0) || $0.nonFiniteStep > 0 }.count
-            let growth = PlotEntry(Summary(logs), marker: .task(k), nonFinite: bad).scaled { Foundation.pow(10, $0) }
+            let growth = PlotEntry(MeanCI(logs), marker: .task(k), nonFinite: bad).scaled { Foundation.pow(10, $0) }
             driftValues += [drift.mean, drift.lower ?? drift.mean, drift.upper ?? drift.mean]
             growthValues += [growth.mean, growth.lower ?? growth.mean, growth.upper ?? growth.mean]
             plotRows.append(PlotRow(label: task.rawValue, header: false, entries: [drift, growth]))
@@ -133,7 +133,7 @@ struct PlotEntry {
     var nonFinite: Int
 
     /// `nonFinite`: values left out of `s` because they were not finite (shown as a count on the row).
-    init(_ s: Summary, marker: PlotMarker, nonFinite: Int = 0) {
+    init(_ s: MeanCI, marker: PlotMarker, nonFinite: Int = 0) {
         mean = s.mean
         lower = s.halfWidth.isFinite ? s.lower : nil
         upper = s.halfWidth.isFinite ? s.upper : nil

@@ -110,12 +110,12 @@ private func accuracySection(_ ix: RowIndex) -> [String] {
         for v in ix.variants {
             let accs = ix.seeds.compactMap { ix.row(task, v, $0).map { Double($0.accuracy) } }
             guard !accs.isEmpty else { continue }
-            let a = Summary(accs)
+            let a = MeanCI(accs)
             let acc = a.std.isFinite ? String(format: "%.1f ± %.1f", a.mean * 100, a.std * 100) : fixed(a.mean * 100, 1)
             if v == .baseline {
                 out.append("| \(v.name) | \(acc) | | | \(a.n) |")
             } else {
-                let d = Summary(ix.pairedDifferences(v, .baseline, tasks: [task], accuracy))
+                let d = MeanCI(ix.pairedDifferences(v, .baseline, tasks: [task], accuracy))
                 out.append("| \(v.name) | \(acc) | \(pp(d.mean)) | \(ciPP(d)) | \(a.n) |")
             }
         }
@@ -127,7 +127,7 @@ private func accuracySection(_ ix: RowIndex) -> [String] {
         out.append("| variant | Δ pp | 95% CI pp | pairs |")
         out.append("|---|---|---|---|")
         for v in ix.variants where v != .baseline {
-            let d = Summary(ix.pairedDifferences(v, .baseline, accuracy))
+            let d = MeanCI(ix.pairedDifferences(v, .baseline, accuracy))
             if d.n > 0 { out.append("| \(v.name) | \(pp(d.mean)) | \(ciPP(d)) | \(d.n) |") }
         }
         out.append("")
@@ -151,7 +151,7 @@ let nearChanceMargin = 0.05
 func nearChanceTasks(_ ix: RowIndex) -> [TaskKind] {
     ix.tasks.filter { t in
         guard let chance = chanceAccuracy(t) else { return false }
-        let base = Summary(ix.seeds.compactMap { ix.row(t, .baseline, $0).map { Double($0.accuracy) } })
+        let base = MeanCI(ix.seeds.compactMap { ix.row(t, .baseline, $0).map { Double($0.accuracy) } })
         return base.n > 0 && base.mean <= chance + nearChanceMargin
     }
 }
@@ -165,7 +165,7 @@ private func stabiliserSection(_ ix: RowIndex) -> [String] {
                "| task | variant | drift | rank collapse | RMS growth | max RMS | non-finite cells |",
                "|---|---|---|---|---|---|---|"]
     func cell(_ xs: [Double]) -> String {
-        let s = Summary(xs)
+        let s = MeanCI(xs)
         return s.std.isFinite ? "\(fixed(s.mean)) ± \(fixed(s.std))" : fixed(s.mean)
     }
     for task in ix.tasks {
@@ -195,7 +195,7 @@ private func attentionSection(_ ix: RowIndex) -> [String] {
         for l in 0..<first.fitCosine.count {
             for h in 0..<first.fitCosine[l].count {
                 func mean(_ f: (CellResult) -> [[Float]]) -> String {
-                    fixed(Summary(rows.compactMap { r in
+                    fixed(MeanCI(rows.compactMap { r in
                         let m = f(r)
                         return l < m.count && h < m[l].count ? Double(m[l][h]) : nil
                     }).mean, 4)

@@ -38,14 +38,14 @@ struct RowMaker {
 
 final class ReportTests: XCTestCase {
     func testSummaryAndStudentT() {
-        let s = Summary([0.04, 0.041, 0.039])
+        let s = MeanCI([0.04, 0.041, 0.039])
         XCTAssertEqual(s.n, 3)
         XCTAssertEqual(s.mean, 0.04, accuracy: 1e-12)
         XCTAssertEqual(s.std, 0.001, accuracy: 1e-12)
         XCTAssertEqual(s.halfWidth, 4.3027 * 0.001 / 3.0.squareRoot(), accuracy: 1e-9)
-        XCTAssertEqual(Summary([1, 2, .nan, 3, .infinity]).n, 3)
-        XCTAssertTrue(Summary([5]).halfWidth.isNaN)
-        XCTAssertTrue(Summary([]).mean.isNaN)
+        XCTAssertEqual(MeanCI([1, 2, .nan, 3, .infinity]).n, 3)
+        XCTAssertTrue(MeanCI([5]).halfWidth.isNaN)
+        XCTAssertTrue(MeanCI([]).mean.isNaN)
         XCTAssertEqual(studentT975(degreesOfFreedom: 1), 12.7062, accuracy: 1e-4)
         XCTAssertEqual(studentT975(degreesOfFreedom: 30), 2.0423, accuracy: 1e-4)
         // Beyond the table (scipy: t.ppf(0.975, df)).

@@ -27,7 +27,7 @@ final class VerdictTests: XCTestCase {
             XCTAssertEqual(c.verdict, expected.rawValue)
             XCTAssertEqual(c.paper, "−2.5 pp")
             // Smallest detectable effect = the CI half-width, t(0.975, 4) · std / √5, in pp.
-            let s = Summary(diffs.map(Double.init))
+            let s = MeanCI(diffs.map(Double.init))
             XCTAssertEqual(c.detectable, String(format: "±%.1f pp", 2.7764 * s.std / 5.0.squareRoot() * 100), c.detail)
             if abs(s.mean) > 0.001 { XCTAssertTrue(c.measured.hasPrefix(pp(s.mean) + " pp ["), c.measured) }
         }
