@@ -96,6 +96,8 @@ public struct HeldOutPoint: Equatable, Sendable {
 public struct ExplorerState: Equatable, Sendable {
     /// The toggles the model runs with (the reducer edits a copy; the session applies or reverts it).
     public var config: ModelConfig
+    /// The fields the keys toggle and the screen shows (tests add rows; the CLI ships `.standard`).
+    public var fields: ConfigFieldTable = .standard
     public var layer: Int = 0                   // selected block, 0..<L (shown 1-based)
     public var head: Int = 0                    // selected head, 0..<NH (shown 1-based)
     public var running: Bool = false

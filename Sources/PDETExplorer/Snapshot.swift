@@ -74,19 +74,16 @@ public func reproduceCommand(_ state: ExplorerState) -> String {
     let c = state.config
     var args = ["pdet-tui", "snapshot"]
     var steps = state.step
-    switch state.origin {
-    case .scratch:
-        args += ["--task", c.task.rawValue, "--seed", "\(c.seed)", "--layers", "\(c.layers)", "--d-model", "\(c.dModel)",
-                 "--heads", "\(c.heads)", "--d-ff", "\(c.dFF)", "--seq-len", "\(c.seqLen)", "--batch", "\(c.batch)",
-                 "--lr", "\(c.lr)", "--warmup", "\(c.warmup)", "--clip", "\(c.clip)", "--init-gain", "\(c.initGain)"]
-    case .checkpoint(let path, let step):
+    var fromCheckpoint = false
+    if case .checkpoint(let path, let step) = state.origin {
         args += ["--checkpoint", shellQuoted(path)]
         steps -= step
+        fromCheckpoint = true
     }
-    args += ["--residual", c.residual ? "on" : "off", "--norm", c.norm.rawValue, "--pos", c.pos.rawValue,
-             c.causal ? "--causal" : "--no-causal", "--pde", c.pde.rawValue, "--pde-scales", scalesText(c.pdeScales),
-             "--pde-alpha", "\(c.pdeAlpha)", "--pde-steps", "\(c.pdeSteps)", "--pde-clamp", c.pdeClamp ? "on" : "off",
-             "--steps", "\(max(0, steps))", "--layer", "\(state.layer + 1)", "--head", "\(state.head + 1)",
+    for field in state.fields.reproduceRows where !(fromCheckpoint && field.fixedByCheckpoint) {
+        args += field.arguments(c)
+    }
+    args += ["--steps", "\(max(0, steps))", "--layer", "\(state.layer + 1)", "--head", "\(state.head + 1)",
              "--size", "\(state.size.width)x\(state.size.height)"]
     if state.mode == .simulator, let sim = state.simulator {
         args += ["--simulator", "--sim-integrator", sim.integrator.rawValue, "--sim-dt", "\(sim.dt)", "--sim-steps", "\(sim.steps)",

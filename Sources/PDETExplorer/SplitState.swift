@@ -83,18 +83,9 @@ public func layerDifferences(_ ab: SplitState) -> [LayerDifference] {
 }
 
 /// The toggles in which B differs from A, as "residual off (A on)"; empty when they are the same.
-public func configDifferences(_ a: ModelConfig, _ b: ModelConfig) -> [String] {
-    var out: [String] = []
-    func add(_ name: String, _ va: String, _ vb: String) {
-        if va != vb { out.append("\(name) \(vb) (A \(va))") }
+public func configDifferences(_ a: ModelConfig, _ b: ModelConfig, fields: ConfigFieldTable = .standard) -> [String] {
+    fields.screenRows.compactMap { field in
+        let va = fieldText(field.shown(a)), vb = fieldText(field.shown(b))
+        return va == vb ? nil : "\(field.screen!.name) \(vb) (A \(va))"
     }
-    add("residual", a.residual ? "on" : "off", b.residual ? "on" : "off")
-    add("norm", a.norm.rawValue, b.norm.rawValue)
-    add("pde", a.pde.rawValue, b.pde.rawValue)
-    add("scales", scalesText(a.pdeScales), scalesText(b.pdeScales))
-    add("alpha", formatCompact(Double(a.pdeAlpha)), formatCompact(Double(b.pdeAlpha)))
-    add("clamp", a.pdeClamp ? "on" : "off", b.pdeClamp ? "on" : "off")
-    add("pos", a.pos.rawValue, b.pos.rawValue)
-    add("causal", a.causal ? "on" : "off", b.causal ? "on" : "off")
-    return out
 }
