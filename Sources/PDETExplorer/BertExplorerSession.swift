@@ -91,11 +91,11 @@ public final class BertExplorerSession {
                 frame = BertFrame(intact: intact, ablated: ablated, cosine: cosine(ablated.embedding, intact.embedding))
             } catch {
                 frame = BertFrame(intact: intact, ablated: intact, cosine: .nan, error: error.message)
-                state.status = "error: \(error.message)"
+                state.report(.error, "error: \(error.message)")
             }
         } catch {
             frame = nil
-            state.status = "error: \(error.message)"
+            state.report(.error, "error: \(error.message)")
         }
     }
 
@@ -138,12 +138,12 @@ public final class BertExplorerSession {
             state.status = "snapshot \(written.txt) and \(written.ansi)"
             let svg = snapshotText(size: size, number: written.number, format: .svg)
             if let failure = writeSnapshotSVG(directory: snapshotDirectory, number: written.number, text: svg, writer: atomicSnapshotWriter) {
-                state.status += "; svg: \(failure)"
+                state.report(.warning, state.status + "; svg: \(failure)")
             } else {
                 state.status += " and .svg"
             }
         } catch {
-            state.status = "cannot save snapshot: \(error.message)"
+            state.report(.error, "cannot save snapshot: \(error.message)")
         }
     }
 }

@@ -73,7 +73,7 @@ public final class ExplorerSession {
             do {
                 try run.apply(state.config)
             } catch {
-                state.status = "cannot apply: \(error.message)"
+                state.report(.error, "cannot apply: \(error.message)")
             }
             state.config = run.config
             refresh()
@@ -189,7 +189,7 @@ public final class ExplorerSession {
                                                   rows: rows, trajectory: trajectory)
             } catch {
                 state.simulation = nil
-                state.status = "cannot simulate: \(error.message)"
+                state.report(.error, "cannot simulate: \(error.message)")
                 return
             }
         }
@@ -200,7 +200,7 @@ public final class ExplorerSession {
             state.convergence = ConvergenceView(config: c, modelStep: state.step, modelConfig: modelConfig,
                                                 rows: rows.map { ConvergenceRow(dt: $0.dt, difference: $0.difference) })
         } catch {
-            state.status = "cannot study convergence: \(error.message)"
+            state.report(.error, "cannot study convergence: \(error.message)")
         }
     }
 
@@ -220,7 +220,7 @@ public final class ExplorerSession {
             state.status = message
         } catch {
             state.config = run.config
-            state.status = "cannot start: \(describe(error))"
+            state.report(.error, "cannot start: \(describe(error))")
         }
     }
 
@@ -233,8 +233,9 @@ public final class ExplorerSession {
             do {
                 let fresh = try TrainingRun(config: config)
                 install(fresh, origin: .scratch)
-                state.status = "task \(config.task.rawValue)"
-                    + (skipped.isEmpty ? "" : " (skipped \(skipped.joined(separator: "; ")))")
+                // Tasks skipped on the way (they could not start) make it a warning.
+                state.report(skipped.isEmpty ? .info : .warning, "task \(config.task.rawValue)"
+                    + (skipped.isEmpty ? "" : " (skipped \(skipped.joined(separator: "; ")))"))
                 return
             } catch {
                 skipped.append("\(config.task.rawValue): \(describe(error))")
@@ -242,7 +243,7 @@ public final class ExplorerSession {
             }
         }
         state.config = run.config
-        state.status = "cannot switch task: " + skipped.joined(separator: "; ")
+        state.report(.error, "cannot switch task: " + skipped.joined(separator: "; "))
     }
 
     private func install(_ fresh: TrainingRun, origin: RunOrigin) {
@@ -291,10 +292,10 @@ public final class ExplorerSession {
             state.status = "snapshot saved: \(saved.txt)"
             let svg = snapshotText(state, number: saved.number, format: .svg, colorMode: o.colorMode, ascii: o.ascii, theme: o.theme)
             if let failure = writeSnapshotSVG(directory: snapshotDirectory, number: saved.number, text: svg, writer: svgWriter) {
-                state.status += "; svg: \(failure)"
+                state.report(.warning, state.status + "; svg: \(failure)")
             }
         } catch {
-            state.status = "cannot save snapshot: \(error.message)"
+            state.report(.error, "cannot save snapshot: \(error.message)")
         }
     }
 
@@ -310,14 +311,14 @@ public final class ExplorerSession {
         do {
             if !isDirectory(snapshotDirectory) {
                 guard mkdir(snapshotDirectory, 0o755) == 0 || errno == EEXIST else {
-                    state.status = "cannot save checkpoint: cannot create folder '\(snapshotDirectory)'"
+                    state.report(.error, "cannot save checkpoint: cannot create folder '\(snapshotDirectory)'")
                     return
                 }
             }
             try writeFileAtomically(path: path, bytes: checkpointBytes)
             state.status = "checkpoint saved: \(path) (weights, optimizer state, history; --checkpoint resumes it)"
         } catch {
-            state.status = "cannot save checkpoint: \(error.message)"
+            state.report(.error, "cannot save checkpoint: \(error.message)")
         }
     }
 }

@@ -21,6 +21,23 @@ public struct ScreenSize: Equatable, Hashable, Sendable {
     public static let minimum = ScreenSize(width: 80, height: 24)
 }
 
+/// How much a status message matters: errors and warnings are drawn in the alarm colour.
+public enum StatusSeverity: Equatable, Sendable {
+    case info       // what a key did
+    case warning    // done, but only in part (the snapshot was written, its .svg was not)
+    case error      // refused or failed: nothing changed
+}
+
+/// The status line of every screen: its text and, said explicitly, how much it matters.
+public struct StatusLine: Equatable, Sendable {
+    public var text: String
+    public var severity: StatusSeverity
+    public init(_ text: String = "", _ severity: StatusSeverity = .info) {
+        self.text = text
+        self.severity = severity
+    }
+}
+
 public enum Overlay: Equatable, Sendable {
     case none
     case help
@@ -103,7 +120,12 @@ public struct ExplorerState: Equatable, Sendable {
     public var running: Bool = false
     public var stepsPerFrame: Int = 1
     public var overlay: Overlay = .none
-    public var status: String = ""
+    public var statusLine = StatusLine()
+    /// The status text; setting it makes an info message (`report` gives another severity).
+    public var status: String {
+        get { statusLine.text }
+        set { statusLine = StatusLine(newValue) }
+    }
     public var size: ScreenSize = .standard
     public var step: Int = 0                    // updates applied to the model
     public var origin: RunOrigin = .scratch
@@ -124,6 +146,11 @@ public struct ExplorerState: Equatable, Sendable {
 
     public init(config: ModelConfig) {
         self.config = config
+    }
+
+    /// Sets the status with an explicit severity: `state.report(.error, "cannot …")`.
+    public mutating func report(_ severity: StatusSeverity, _ text: String) {
+        statusLine = StatusLine(text, severity)
     }
 
     /// The ladder `+` / `-` move along.

@@ -243,19 +243,14 @@ public let simulatorHelpLines: [(key: String, text: String)] = [
 ]
 
 private func drawStatus(_ state: ExplorerState, into grid: inout Grid, y: Int, options: RenderOptions) {
-    drawStatusLine(state.status, into: &grid, y: y, options: options)
+    drawStatusLine(state.statusLine, into: &grid, y: y, options: options)
 }
 
-/// An error or refusal: shown in the alarm colour (a pane's "B: cannot …" too).
-func statusIsError(_ text: String) -> Bool {
-    text.hasPrefix("error") || text.hasPrefix("cannot") || text.contains(": cannot")
-}
-
-/// The status line of every screen (toy model, A/B split, MiniLM): "ready" when empty, errors in
-/// the alarm colour, clipped to the row.
-func drawStatusLine(_ status: String, isError: Bool? = nil, into grid: inout Grid, y: Int, options: RenderOptions) {
-    let text = status.isEmpty ? "ready" : status
-    let style = isError ?? statusIsError(text) ? Style(fg: Palette.alarm, bold: true) : .plain
+/// The status line of every screen (toy model, A/B split, MiniLM): "ready" when empty, errors and
+/// warnings in the alarm colour, clipped to the row.
+func drawStatusLine(_ status: StatusLine, into grid: inout Grid, y: Int, options: RenderOptions) {
+    let text = status.text.isEmpty ? "ready" : status.text
+    let style = status.severity == .info ? Style.plain : Style(fg: Palette.alarm, bold: true)
     grid.put(displayed(" " + text, options), in: Rect(x: 0, y: y, width: grid.width, height: 1),
              style: style.downgraded(to: options.colorMode))
 }

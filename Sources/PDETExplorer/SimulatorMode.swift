@@ -116,7 +116,7 @@ func reduceSimulatorKey(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEf
         // Refine: half the step, twice the steps, each block held twice as long: the same final
         // time and the same vector field, so the trajectory should barely move if it converges.
         guard c.steps * 2 <= simulatorMaxSteps else {
-            state.status = "cannot halve dt: it would take \(c.steps * 2) steps (at most \(simulatorMaxSteps))"
+            state.report(.error, "cannot halve dt: it would take \(c.steps * 2) steps (at most \(simulatorMaxSteps))")
             return []
         }
         c.dt /= 2
@@ -125,7 +125,7 @@ func reduceSimulatorKey(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEf
         message = "dt \(formatCompact(Double(c.dt))) × \(c.steps) steps (same final time)"
     case .char("D"):
         guard c.steps % 2 == 0, c.weightTied || c.stepsPerBlock % 2 == 0 else {
-            state.status = "cannot double dt: \(c.steps) steps, \(c.stepsPerBlock) per block do not halve"
+            state.report(.error, "cannot double dt: \(c.steps) steps, \(c.stepsPerBlock) per block do not halve")
             return []
         }
         c.dt *= 2
@@ -150,7 +150,7 @@ func reduceSimulatorKey(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEf
         return nil
     }
     if let problem = c.problems().first {
-        state.status = "cannot apply: \(problem)"
+        state.report(.error, "cannot apply: \(problem)")
         return []
     }
     state.simulator = c

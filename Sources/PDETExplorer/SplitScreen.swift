@@ -41,7 +41,7 @@ public func renderSplitScreen(_ ab: SplitState, width: Int, height: Int, options
     addPaneFocusRegion(rect: panes[0], focused: ab.focus == .a, into: &grid)
     addPaneFocusRegion(rect: panes[1], focused: ab.focus == .b, into: &grid)
     drawDifferencesPanel(ab, b, into: &grid, rect: rows[1], options: options)
-    drawStatusLine(ab.status, into: &grid, y: height - 2, options: options)
+    drawStatusLine(ab.statusLine, into: &grid, y: height - 2, options: options)
     drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1), hints: splitKeyHints(ab.a.fields), options: options)
     if ab.a.overlay == .help {
         drawHelp(ab.focused.mode == .simulator ? simulatorHelpLines : explorerHelpLines(ab.focused.fields), into: &grid, options: options)

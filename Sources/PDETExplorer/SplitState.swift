@@ -19,7 +19,12 @@ public struct SplitState: Equatable, Sendable {
     /// The pane toggles and the layer/head selection go to (always .a in the single view).
     public var focus: Pane = .a
     /// The split view's status line (the single view shows `a.status`).
-    public var status: String = ""
+    public var statusLine = StatusLine()
+    /// The status text; setting it makes an info message.
+    public var status: String {
+        get { statusLine.text }
+        set { statusLine = StatusLine(newValue) }
+    }
     public var snapshotsSaved = 0
 
     public init(a: ExplorerState, b: ExplorerState? = nil, focus: Pane = .a) {
