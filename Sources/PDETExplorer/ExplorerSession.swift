@@ -59,7 +59,7 @@ public final class ExplorerSession {
         }
         // A key is a moment to bring the simulator up to date (pausing after a run, say); it is
         // a no-op when nothing it depends on changed.
-        if state.mode == .simulator { updateSimulation(convergence: .ifCheap) }
+        updateSimulation(convergence: .ifCheap)
         return true
     }
 
@@ -104,7 +104,7 @@ public final class ExplorerSession {
         for _ in 0..<max(0, steps) {
             if !trainOneStep() { break }
         }
-        if state.mode == .simulator { updateSimulation(convergence: .never) }
+        updateSimulation(convergence: .never)
     }
 
     /// While running: trains up to `stepsPerFrame` steps, asking `shouldYield` between steps so that
@@ -143,7 +143,7 @@ public final class ExplorerSession {
         }
         refresh()
         state.history.append(m, maxRms: largestRms(state.metrics))
-        if state.mode == .simulator && state.step % Self.simulateEvery == 0 { updateSimulation(convergence: .never) }
+        if state.step % Self.simulateEvery == 0 { updateSimulation(convergence: .never) }
         return true
     }
 
@@ -169,36 +169,36 @@ public final class ExplorerSession {
     /// Switches to simulator mode with `config` (the CLI's --simulator); throws its first problem.
     public func enterSimulator(_ config: SimulatorConfig) throws(ConfigError) {
         if let problem = config.problems().first { throw ConfigError(problem) }
-        state.mode = .simulator
-        state.simulator = config
+        state.showSimulator(options: config)
         state.status = simulatorEnteredMessage
         updateSimulation(convergence: .ifCheap)
     }
 
-    /// Simulator mode: a fresh trajectory when the simulator's options, the weights (step) or the
+    /// Simulator view (a no-op in the model view): a fresh trajectory when the simulator's options, the weights (step) or the
     /// model's toggles changed since the last one; the convergence study too when `policy` allows
     /// (`ifCheap`: at most `convergenceAutoBudget` evaluations). Errors go to the status line.
     public func updateSimulation(convergence policy: ConvergencePolicy) {
-        guard state.mode == .simulator, let c = state.simulator else { return }
+        guard let c = state.shownSimulator?.config else { return }
         let modelConfig = run.config
-        if state.simulation.map({ $0.config != c || $0.modelStep != state.step || $0.modelConfig != modelConfig }) ?? true {
+        if state.shownSimulator?.simulation.map({ $0.config != c || $0.modelStep != state.step || $0.modelConfig != modelConfig }) ?? true {
             let rows = min(Self.simulationRows, displayBatch.batchSize)
             do {
                 let trajectory = try simulate(run.model, tokens: displayBatch.firstRows(rows), config: c)
-                state.simulation = SimulationView(config: c, modelStep: state.step, modelConfig: modelConfig,
-                                                  rows: rows, trajectory: trajectory)
+                let view = SimulationView(config: c, modelStep: state.step, modelConfig: modelConfig, rows: rows, trajectory: trajectory)
+                state.updateShownSimulator { $0.simulation = view }
             } catch {
-                state.simulation = nil
+                state.updateShownSimulator { $0.simulation = nil }
                 state.report(.error, "cannot simulate: \(error.message)")
                 return
             }
         }
-        let stale = state.convergence.map { $0.config != c || $0.modelStep != state.step || $0.modelConfig != modelConfig } ?? true
+        let stale = state.shownSimulator?.convergence.map { $0.config != c || $0.modelStep != state.step || $0.modelConfig != modelConfig } ?? true
         guard stale, policy == .always || (policy == .ifCheap && convergenceCost(c) <= convergenceAutoBudget) else { return }
         do {
             let rows = try simulatorConvergence(run.model, tokens: displayBatch.firstRows(1), config: c)
-            state.convergence = ConvergenceView(config: c, modelStep: state.step, modelConfig: modelConfig,
-                                                rows: rows.map { ConvergenceRow(dt: $0.dt, difference: $0.difference) })
+            let view = ConvergenceView(config: c, modelStep: state.step, modelConfig: modelConfig,
+                                       rows: rows.map { ConvergenceRow(dt: $0.dt, difference: $0.difference) })
+            state.updateShownSimulator { $0.convergence = view }
         } catch {
             state.report(.error, "cannot study convergence: \(error.message)")
         }
@@ -260,8 +260,12 @@ public final class ExplorerSession {
         state.layer = min(keep.layer, fresh.config.layers - 1)
         state.head = min(keep.head, fresh.config.heads - 1)
         state.step = fresh.model.step
-        state.mode = keep.mode
-        state.simulator = keep.simulator
+        state.fields = keep.fields
+        // The view and the simulator's options stay; its results belonged to the old run.
+        switch keep.view {
+        case .model(let parked): state.view = .model(parked: parked.map { SimulatorState(config: $0.config) })
+        case .simulator(let sim): state.view = .simulator(SimulatorState(config: sim.config))
+        }
         refresh()
         updateSimulation(convergence: .ifCheap)
     }

@@ -138,11 +138,8 @@ public struct ExplorerState: Equatable, Sendable {
     public var tokenLabels: [String] = []       // (T) labels of the displayed batch's row 0
     public var attentionFit: AttentionFitResult?   // heat-kernel fit of the selected head (AttentionFit.swift)
     public var snapshotsSaved = 0
-    /// M: the discrete model or its continuous-time simulator (SimulatorMode.swift).
-    public var mode: ExplorerMode = .discrete
-    public var simulator: SimulatorConfig?      // the simulator's options, set on the first M
-    public var simulation: SimulationView?      // the last trajectory (simulator mode)
-    public var convergence: ConvergenceView?    // the last convergence study (simulator mode)
+    /// M: the discrete model or its continuous-time simulator, whose state lives in its case (SimulatorMode.swift).
+    public var view: ExplorerView = .model(parked: nil)
 
     public init(config: ModelConfig) {
         self.config = config

@@ -33,23 +33,13 @@ public func renderScreen(_ state: ExplorerState, width: Int, height: Int, option
     for (i, line) in headerLines.enumerated() { drawHeaderLine(line, into: &grid, y: i, options: options) }
     let body = Rect(x: 0, y: headerLines.count, width: width, height: height - headerLines.count - 2)
     let rects = panelRects(body)
-    if state.mode == .simulator {
-        drawTrajectoryPanel(state, into: &grid, rect: rects.attention, options: options)
-        drawSimulatorNormsPanel(state, into: &grid, rect: rects.norms, options: options)
-        drawSimulatorDriftPanel(state, into: &grid, rect: rects.drift, options: options)
-        drawConvergencePanel(state, into: &grid, rect: rects.diffusion, options: options)
-    } else {
-        drawAttentionPanel(state, into: &grid, rect: rects.attention, options: options)
-        drawNormsPanel(state, into: &grid, rect: rects.norms, options: options)
-        drawDriftPanel(state, into: &grid, rect: rects.drift, options: options)
-        drawDiffusionPanel(state, into: &grid, rect: rects.diffusion, options: options)
-    }
+    let view = viewScreen(state)
+    view.drawPanels(&grid, rects, options)
     drawTrainingPanel(state, into: &grid, rect: rects.training, options: options)
     drawStatus(state, into: &grid, y: height - 2, options: options)
-    drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1),
-               hints: state.mode == .simulator ? simulatorKeyHints : explorerKeyHints(state.fields), options: options)
+    drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1), hints: view.keyHints, options: options)
     if state.overlay == .help {
-        drawHelp(state.mode == .simulator ? simulatorHelpLines : explorerHelpLines(state.fields), into: &grid, options: options)
+        drawHelp(view.helpLines, into: &grid, options: options)
         addOverlayRegion(into: &grid)
     }
     grid.applyTheme(options)
@@ -59,6 +49,49 @@ public func renderScreen(_ state: ExplorerState, width: Int, height: Int, option
 /// Over the help overlay a click closes it (Esc) and the wheel does nothing: the panels under it are hidden.
 func addOverlayRegion(into grid: inout Grid) {
     grid.addRegion(ClickRegion(rect: grid.bounds, click: [.escape], wheelUp: [], wheelDown: []))
+}
+
+/// What differs between the discrete model's view and the simulator's on screen, chosen here once:
+/// the header's second part, four of the five panels (Training is shared), an A/B pane's body, the
+/// key bar and the help. The simulator's parts get its state from its case.
+struct ViewScreen {
+    var headerItems: [HeaderItem]
+    var drawPanels: (inout Grid, PanelRects, RenderOptions) -> Void
+    /// An A/B pane below its toggles: a picture (`heat`) and a table.
+    var drawPaneBody: (inout Grid, _ heat: Rect, _ table: Rect, _ focused: Bool, RenderOptions) -> Void
+    var keyHints: [KeyHint]
+    var helpLines: [(key: String, text: String)]
+}
+
+func viewScreen(_ state: ExplorerState) -> ViewScreen {
+    switch state.view {
+    case .model:
+        return ViewScreen(
+            headerItems: [HeaderItem(text: "discrete")] + state.fields.screenRows.map { headerItem($0, state) },
+            drawPanels: { grid, rects, options in
+                drawAttentionPanel(state, into: &grid, rect: rects.attention, options: options)
+                drawNormsPanel(state, into: &grid, rect: rects.norms, options: options)
+                drawDriftPanel(state, into: &grid, rect: rects.drift, options: options)
+                drawDiffusionPanel(state, into: &grid, rect: rects.diffusion, options: options)
+            },
+            drawPaneBody: { grid, heat, table, focused, options in
+                drawPaneModel(state, into: &grid, heat: heat, table: table, focused: focused, options: options)
+            },
+            keyHints: explorerKeyHints(state.fields), helpLines: explorerHelpLines(state.fields))
+    case .simulator(let sim):
+        return ViewScreen(
+            headerItems: simulatorHeaderItems(state, sim),
+            drawPanels: { grid, rects, options in
+                drawTrajectoryPanel(state, sim, into: &grid, rect: rects.attention, options: options)
+                drawSimulatorNormsPanel(state, sim, into: &grid, rect: rects.norms, options: options)
+                drawSimulatorDriftPanel(state, sim, into: &grid, rect: rects.drift, options: options)
+                drawConvergencePanel(state, sim, into: &grid, rect: rects.diffusion, options: options)
+            },
+            drawPaneBody: { grid, heat, table, _, options in
+                drawPaneSimulation(state, sim, into: &grid, heat: heat, table: table, options: options)
+            },
+            keyHints: simulatorKeyHints, helpLines: simulatorHelpLines)
+    }
 }
 
 struct PanelRects {
@@ -100,10 +133,8 @@ func headerRows(_ state: ExplorerState, width: Int, options: RenderOptions) -> [
         HeaderItem(text: "layer \(state.layer + 1)/\(c.layers) head \(state.head + 1)/\(c.heads)"),
     ]
     if state.firstNonFinite != nil { run.append(HeaderItem(text: "NON-FINITE", style: alarm)) }
-    let toggles = state.fields.screenRows.map { headerItem($0, state) }
     var rows = wrapItems(run, width: width)
-    rows += wrapItems(state.mode == .simulator ? simulatorHeaderItems(state) : [HeaderItem(text: "discrete")] + toggles,
-                      width: width)
+    rows += wrapItems(viewScreen(state).headerItems, width: width)
     return Array(rows.prefix(3))
 }
 

@@ -65,8 +65,8 @@ public func snapshotHeader(_ state: ExplorerState, number: Int?) -> String {
 
 /// In simulator mode: its options (the reproduce line above covers the model; M and the simulator keys the rest).
 func simulatorHeaderLine(_ state: ExplorerState) -> String {
-    guard state.mode == .simulator, let c = state.simulator else { return "" }
-    return "# \(c.summary)\n"
+    guard let sim = state.shownSimulator else { return "" }
+    return "# \(sim.config.summary)\n"
 }
 
 /// The `pdet-tui snapshot` command that redraws this frame (exact unless a toggle changed mid-run).
@@ -85,7 +85,7 @@ public func reproduceCommand(_ state: ExplorerState) -> String {
     }
     args += ["--steps", "\(max(0, steps))", "--layer", "\(state.layer + 1)", "--head", "\(state.head + 1)",
              "--size", "\(state.size.width)x\(state.size.height)"]
-    if state.mode == .simulator, let sim = state.simulator {
+    if let sim = state.shownSimulator?.config {
         args += ["--simulator", "--sim-integrator", sim.integrator.rawValue, "--sim-dt", "\(sim.dt)", "--sim-steps", "\(sim.steps)",
                  "--sim-steps-per-block", "\(sim.stepsPerBlock)", "--sim-weights", sim.weightTied ? "tied" : "per-layer",
                  "--sim-residual", sim.residual ? "on" : "off", "--sim-layernorm", sim.layerNorm ? "on" : "off",

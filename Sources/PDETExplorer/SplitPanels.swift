@@ -76,15 +76,16 @@ func drawPane(_ s: ExplorerState, other: ExplorerState, pane: Pane, focused: Boo
     let rest = Rect(x: inner.x, y: inner.y + toggleRows.count, width: inner.width, height: inner.height - toggleRows.count)
     let tableWidth = min(24, max(16, rest.width / 3))
     let columns = Layout.split(rest, .horizontal, [.fill(1), .length(1), .length(tableWidth)])
-    if s.mode == .simulator {
-        drawPaneSimulation(s, into: &grid, heat: columns[0], table: columns[2], options: options)
-        return
-    }
-    drawPaneAttention(s, into: &grid, rect: columns[0], options: options)
-    drawPaneLayers(s, into: &grid, rect: columns[2], focused: focused, options: options)
+    viewScreen(s).drawPaneBody(&grid, columns[0], columns[2], focused, options)
+}
+
+/// The model view's pane body: the selected head's attention and the layer table.
+func drawPaneModel(_ s: ExplorerState, into grid: inout Grid, heat: Rect, table: Rect, focused: Bool, options: RenderOptions) {
+    drawPaneAttention(s, into: &grid, rect: heat, options: options)
+    drawPaneLayers(s, into: &grid, rect: table, focused: focused, options: options)
     if focused {
         // Keys go to the focused pane, so its attention takes the wheel (H / h) like the single view's.
-        grid.addRegion(ClickRegion(rect: columns[0], wheelUp: [.char("H")], wheelDown: [.char("h")]))
+        grid.addRegion(ClickRegion(rect: heat, wheelUp: [.char("H")], wheelDown: [.char("h")]))
     }
 }
 

@@ -44,7 +44,7 @@ public func renderSplitScreen(_ ab: SplitState, width: Int, height: Int, options
     drawStatusLine(ab.statusLine, into: &grid, y: height - 2, options: options)
     drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1), hints: splitKeyHints(ab.a.fields), options: options)
     if ab.a.overlay == .help {
-        drawHelp(ab.focused.mode == .simulator ? simulatorHelpLines : explorerHelpLines(ab.focused.fields), into: &grid, options: options)
+        drawHelp(viewScreen(ab.focused).helpLines, into: &grid, options: options)
         addOverlayRegion(into: &grid)
     }
     grid.applyTheme(options)

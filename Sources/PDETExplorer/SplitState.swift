@@ -70,7 +70,7 @@ public struct LayerDifference: Equatable, Sendable {
 public func layerDifferences(_ ab: SplitState) -> [LayerDifference] {
     guard let b = ab.b else { return [] }
     // Both panes simulating: compare the trajectories point by point (time instead of depth).
-    if ab.a.mode == .simulator, b.mode == .simulator, let sa = ab.a.simulation, let sb = b.simulation {
+    if let sa = ab.a.shownSimulator?.simulation, let sb = b.shownSimulator?.simulation {
         // Pair the points at equal times (the panes may use different dt or steps).
         return sa.points.compactMap { pa -> LayerDifference? in
             guard let pb = sb.points.first(where: { abs($0.time - pa.time) <= 1e-4 * max(1, abs(pa.time)) }) else { return nil }
