@@ -115,7 +115,7 @@ public final class BertExplorerSession {
 
     /// The `pdet-tui snapshot --model` command that draws this frame again.
     public func bertReproduceCommand(size: ScreenSize) -> String {
-        var args = ["pdet-tui", "snapshot", "--model", quoted(modelDirectory), "--text", quoted(state.sentence)]
+        var args = ["pdet-tui", "snapshot", "--model", shellQuoted(modelDirectory), "--text", shellQuoted(state.sentence)]
         switch state.residual {
         case .on: break
         case .off: args += ["--residual", "off"]
@@ -154,9 +154,4 @@ func bertModelName(directory: String) -> String {
     if readme.contains("all-MiniLM-L6-v2") { return "MiniLM all-MiniLM-L6-v2" }
     let name = directory.split(separator: "/").last(where: { $0 != "." }).map(String.init) ?? directory
     return name
-}
-
-private func quoted(_ s: String) -> String {
-    let safe = s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+,:=".contains($0) }
-    return safe && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

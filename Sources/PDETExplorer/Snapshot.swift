@@ -96,7 +96,8 @@ public func reproduceCommand(_ state: ExplorerState) -> String {
     return line
 }
 
-private func shellQuoted(_ s: String) -> String {
+/// `s` as one shell word: as is when it is plainly safe, else in single quotes (the reproduce lines of every screen).
+func shellQuoted(_ s: String) -> String {
     let safe = s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+,:=".contains($0) }
     return safe && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
