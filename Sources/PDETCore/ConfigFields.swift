@@ -221,7 +221,9 @@ public struct ConfigField: Sendable {
     /// Sets the field to an already typed value (a CLI flag's). The type must be the field's: a
     /// mismatch is a programming error in the flag's declaration.
     public func assign(_ value: Any, to config: inout ModelConfig) {
-        precondition(assignAny(&config, value), "--\(flag): \(type(of: value)) is not the type of ModelConfig.\(property)")
+        // Assign outside the precondition: PDETCore builds with -Ounchecked, which drops its condition.
+        let assigned = assignAny(&config, value)
+        precondition(assigned, "--\(flag): \(type(of: value)) is not the type of ModelConfig.\(property)")
     }
     public func spelled(_ config: ModelConfig) -> String { spellOf(config) }
     public func shown(_ config: ModelConfig) -> FieldValue { showOf(config) }
