@@ -57,6 +57,19 @@ final class ConfigFieldTableTests: XCTestCase {
         XCTAssertEqual(ConfigField.pdeAlpha.arguments(c), ["--pde-alpha", "0.15"])
     }
 
+    /// A typed CLI value goes in through the row (also in release, where PDETCore drops preconditions' conditions).
+    func testTypedValuesAreAssigned() {
+        var c = ModelConfig()
+        ConfigField.task.assign(TaskKind.sort, to: &c)
+        ConfigField.pdeScales.assign([1, 2], to: &c)
+        ConfigField.causal.assign(true, to: &c)
+        ConfigField.seed.assign(UInt64(9), to: &c)
+        XCTAssertEqual(c.task, .sort)
+        XCTAssertEqual(c.pdeScales, [1, 2])
+        XCTAssertTrue(c.causal)
+        XCTAssertEqual(c.seed, 9)
+    }
+
     func testBadValuesAreRefusedAndLeaveTheConfig() {
         var c = ModelConfig()
         XCTAssertFalse(ConfigField.layers.parse("two", into: &c))
