@@ -244,6 +244,5 @@ private func drawBertStatus(_ state: BertExplorerState, into grid: inout Grid, y
         grid.put(displayed(prompt + shown, options) + "_", in: line, style: Style(bold: true))
         return
     }
-    drawStatusLine(state.status, isError: statusIsError(state.status) || state.status == bertTrainingDisabledMessage,
-                   into: &grid, y: y, options: options)
+    drawStatusLine(state.statusLine, into: &grid, y: y, options: options)
 }

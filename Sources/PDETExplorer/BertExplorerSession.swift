@@ -91,11 +91,11 @@ public final class BertExplorerSession {
                 frame = BertFrame(intact: intact, ablated: ablated, cosine: cosine(ablated.embedding, intact.embedding))
             } catch {
                 frame = BertFrame(intact: intact, ablated: intact, cosine: .nan, error: error.message)
-                state.status = "error: \(error.message)"
+                state.report(.error, "error: \(error.message)")
             }
         } catch {
             frame = nil
-            state.status = "error: \(error.message)"
+            state.report(.error, "error: \(error.message)")
         }
     }
 
@@ -115,7 +115,7 @@ public final class BertExplorerSession {
 
     /// The `pdet-tui snapshot --model` command that draws this frame again.
     public func bertReproduceCommand(size: ScreenSize) -> String {
-        var args = ["pdet-tui", "snapshot", "--model", quoted(modelDirectory), "--text", quoted(state.sentence)]
+        var args = ["pdet-tui", "snapshot", "--model", shellQuoted(modelDirectory), "--text", shellQuoted(state.sentence)]
         switch state.residual {
         case .on: break
         case .off: args += ["--residual", "off"]
@@ -138,12 +138,12 @@ public final class BertExplorerSession {
             state.status = "snapshot \(written.txt) and \(written.ansi)"
             let svg = snapshotText(size: size, number: written.number, format: .svg)
             if let failure = writeSnapshotSVG(directory: snapshotDirectory, number: written.number, text: svg, writer: atomicSnapshotWriter) {
-                state.status += "; svg: \(failure)"
+                state.report(.warning, state.status + "; svg: \(failure)")
             } else {
                 state.status += " and .svg"
             }
         } catch {
-            state.status = "cannot save snapshot: \(error.message)"
+            state.report(.error, "cannot save snapshot: \(error.message)")
         }
     }
 }
@@ -154,9 +154,4 @@ func bertModelName(directory: String) -> String {
     if readme.contains("all-MiniLM-L6-v2") { return "MiniLM all-MiniLM-L6-v2" }
     let name = directory.split(separator: "/").last(where: { $0 != "." }).map(String.init) ?? directory
     return name
-}
-
-private func quoted(_ s: String) -> String {
-    let safe = s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+,:=".contains($0) }
-    return safe && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

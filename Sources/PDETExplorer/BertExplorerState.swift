@@ -22,7 +22,16 @@ public struct BertExplorerState: Equatable, Sendable {
     public var head = 0                   // selected head (0-based)
     public var editing: String?           // the text-input buffer while `i` is active
     public var showHelp = false
-    public var status = ""
+    public var statusLine = StatusLine()
+    /// The status text; setting it makes an info message (`report` gives another severity).
+    public var status: String {
+        get { statusLine.text }
+        set { statusLine = StatusLine(newValue) }
+    }
+    /// Sets the status with an explicit severity: `state.report(.error, "…")`.
+    public mutating func report(_ severity: StatusSeverity, _ text: String) {
+        statusLine = StatusLine(text, severity)
+    }
     public var quit = false
 
     public init(modelName: String, layers: Int, heads: Int, sentence: String) {
@@ -137,7 +146,7 @@ public func reduceBert(_ state: inout BertExplorerState, _ key: Key) -> BertEffe
     case .char("s"):
         return .snapshot
     case .char(" "), .char("n"), .char("."), .char("t"), .char("R"), .char("+"), .char("-"), .char("c"):
-        state.status = bertTrainingDisabledMessage
+        state.report(.error, bertTrainingDisabledMessage)
         return .none
     case .resize, .unknown:
         return .none

@@ -13,7 +13,8 @@ public final class ComparisonSession {
     public private(set) var b: ExplorerSession?
     public private(set) var focus: Pane = .a
     /// The split view's status line.
-    public private(set) var status = ""
+    public private(set) var statusLine = StatusLine()
+    public var status: String { statusLine.text }
     public private(set) var snapshotsSaved = 0
     /// A's run before its R / t: when it is still A's run afterwards (the task could not switch), B is kept.
     private var aRunBeforeRenewal: TrainingRun?
@@ -35,7 +36,7 @@ public final class ComparisonSession {
     /// Both panes as one value (what the screen draws).
     public var state: SplitState {
         var ab = SplitState(a: a.state, b: b?.state, focus: focus)
-        ab.status = status
+        ab.statusLine = statusLine
         ab.snapshotsSaved = snapshotsSaved
         return ab
     }
@@ -64,7 +65,7 @@ public final class ComparisonSession {
         a.state = ab.a
         if let b, let bState = ab.b { b.state = bState }
         focus = ab.focus            // after `b` in the single view: .b, and openB follows
-        status = ab.status
+        statusLine = ab.statusLine
     }
 
     /// Runs one effect; false for `.quit`.
@@ -78,7 +79,9 @@ public final class ComparisonSession {
             if pane == .a && (e == .reset || e == .switchTask) { aRunBeforeRenewal = a.run }
             let before = session.state.status
             if !session.execute(e) { return false }
-            if isSplit, session.state.status != before { status = "\(pane.rawValue): \(session.state.status)" }
+            if isSplit, session.state.status != before {
+                statusLine = StatusLine("\(pane.rawValue): \(session.state.status)", session.state.statusLine.severity)
+            }
         case .openB:
             openB()
         case .closeB:
@@ -98,11 +101,11 @@ public final class ComparisonSession {
             let twin = try twinSession(of: a, state: a.state)
             b = twin
             focus = .b
-            status = splitOpenedStatus
+            statusLine = StatusLine(splitOpenedStatus)
         } catch {
             b = nil
             focus = .a
-            a.state.status = "cannot open B: \(describe(error))"
+            a.state.report(.error, "cannot open B: \(describe(error))")
         }
     }
 
@@ -128,12 +131,12 @@ public final class ComparisonSession {
             let twin = try twinSession(of: a, state: state)
             b = twin
             _ = twin.execute(.applyConfig)           // B's toggles onto the copied weights
-            if twin.state.status.hasPrefix("cannot") { status = "B: \(twin.state.status)" }
+            if twin.state.statusLine.severity == .error { statusLine = StatusLine("B: \(twin.state.status)", .error) }
         } catch {
             b = nil
             focus = .a
-            status = "cannot copy A into B: \(describe(error)); back to the single view"
-            a.state.status = status
+            statusLine = StatusLine("cannot copy A into B: \(describe(error)); back to the single view", .error)
+            a.state.statusLine = statusLine
         }
     }
 
@@ -206,14 +209,14 @@ public final class ComparisonSession {
                                    theme: options.theme))
             }
             snapshotsSaved += 1
-            status = "snapshot saved: \(saved.txt)"
+            statusLine = StatusLine("snapshot saved: \(saved.txt)")
             let svg = splitSnapshotText(ab, number: saved.number, format: .svg, colorMode: options.colorMode, ascii: options.ascii,
                                         theme: options.theme)
             if let failure = writeSnapshotSVG(directory: snapshotDirectory, number: saved.number, text: svg, writer: svgWriter) {
-                status += "; svg: \(failure)"
+                statusLine = StatusLine(status + "; svg: \(failure)", .warning)
             }
         } catch {
-            status = "cannot save snapshot: \(error.message)"
+            statusLine = StatusLine("cannot save snapshot: \(error.message)", .error)
         }
     }
 }

@@ -59,7 +59,7 @@ public final class ExplorerSession {
         }
         // A key is a moment to bring the simulator up to date (pausing after a run, say); it is
         // a no-op when nothing it depends on changed.
-        if state.mode == .simulator { updateSimulation(convergence: .ifCheap) }
+        updateSimulation(convergence: .ifCheap)
         return true
     }
 
@@ -73,7 +73,7 @@ public final class ExplorerSession {
             do {
                 try run.apply(state.config)
             } catch {
-                state.status = "cannot apply: \(error.message)"
+                state.report(.error, "cannot apply: \(error.message)")
             }
             state.config = run.config
             refresh()
@@ -104,7 +104,7 @@ public final class ExplorerSession {
         for _ in 0..<max(0, steps) {
             if !trainOneStep() { break }
         }
-        if state.mode == .simulator { updateSimulation(convergence: .never) }
+        updateSimulation(convergence: .never)
     }
 
     /// While running: trains up to `stepsPerFrame` steps, asking `shouldYield` between steps so that
@@ -143,7 +143,7 @@ public final class ExplorerSession {
         }
         refresh()
         state.history.append(m, maxRms: largestRms(state.metrics))
-        if state.mode == .simulator && state.step % Self.simulateEvery == 0 { updateSimulation(convergence: .never) }
+        if state.step % Self.simulateEvery == 0 { updateSimulation(convergence: .never) }
         return true
     }
 
@@ -169,38 +169,38 @@ public final class ExplorerSession {
     /// Switches to simulator mode with `config` (the CLI's --simulator); throws its first problem.
     public func enterSimulator(_ config: SimulatorConfig) throws(ConfigError) {
         if let problem = config.problems().first { throw ConfigError(problem) }
-        state.mode = .simulator
-        state.simulator = config
+        state.showSimulator(options: config)
         state.status = simulatorEnteredMessage
         updateSimulation(convergence: .ifCheap)
     }
 
-    /// Simulator mode: a fresh trajectory when the simulator's options, the weights (step) or the
+    /// Simulator view (a no-op in the model view): a fresh trajectory when the simulator's options, the weights (step) or the
     /// model's toggles changed since the last one; the convergence study too when `policy` allows
     /// (`ifCheap`: at most `convergenceAutoBudget` evaluations). Errors go to the status line.
     public func updateSimulation(convergence policy: ConvergencePolicy) {
-        guard state.mode == .simulator, let c = state.simulator else { return }
+        guard let c = state.shownSimulator?.config else { return }
         let modelConfig = run.config
-        if state.simulation.map({ $0.config != c || $0.modelStep != state.step || $0.modelConfig != modelConfig }) ?? true {
+        if state.shownSimulator?.simulation.map({ $0.config != c || $0.modelStep != state.step || $0.modelConfig != modelConfig }) ?? true {
             let rows = min(Self.simulationRows, displayBatch.batchSize)
             do {
                 let trajectory = try simulate(run.model, tokens: displayBatch.firstRows(rows), config: c)
-                state.simulation = SimulationView(config: c, modelStep: state.step, modelConfig: modelConfig,
-                                                  rows: rows, trajectory: trajectory)
+                let view = SimulationView(config: c, modelStep: state.step, modelConfig: modelConfig, rows: rows, trajectory: trajectory)
+                state.updateShownSimulator { $0.simulation = view }
             } catch {
-                state.simulation = nil
-                state.status = "cannot simulate: \(error.message)"
+                state.updateShownSimulator { $0.simulation = nil }
+                state.report(.error, "cannot simulate: \(error.message)")
                 return
             }
         }
-        let stale = state.convergence.map { $0.config != c || $0.modelStep != state.step || $0.modelConfig != modelConfig } ?? true
+        let stale = state.shownSimulator?.convergence.map { $0.config != c || $0.modelStep != state.step || $0.modelConfig != modelConfig } ?? true
         guard stale, policy == .always || (policy == .ifCheap && convergenceCost(c) <= convergenceAutoBudget) else { return }
         do {
             let rows = try simulatorConvergence(run.model, tokens: displayBatch.firstRows(1), config: c)
-            state.convergence = ConvergenceView(config: c, modelStep: state.step, modelConfig: modelConfig,
-                                                rows: rows.map { ConvergenceRow(dt: $0.dt, difference: $0.difference) })
+            let view = ConvergenceView(config: c, modelStep: state.step, modelConfig: modelConfig,
+                                       rows: rows.map { ConvergenceRow(dt: $0.dt, difference: $0.difference) })
+            state.updateShownSimulator { $0.convergence = view }
         } catch {
-            state.status = "cannot study convergence: \(error.message)"
+            state.report(.error, "cannot study convergence: \(error.message)")
         }
     }
 
@@ -220,7 +220,7 @@ public final class ExplorerSession {
             state.status = message
         } catch {
             state.config = run.config
-            state.status = "cannot start: \(describe(error))"
+            state.report(.error, "cannot start: \(describe(error))")
         }
     }
 
@@ -233,8 +233,9 @@ public final class ExplorerSession {
             do {
                 let fresh = try TrainingRun(config: config)
                 install(fresh, origin: .scratch)
-                state.status = "task \(config.task.rawValue)"
-                    + (skipped.isEmpty ? "" : " (skipped \(skipped.joined(separator: "; ")))")
+                // Tasks skipped on the way (they could not start) make it a warning.
+                state.report(skipped.isEmpty ? .info : .warning, "task \(config.task.rawValue)"
+                    + (skipped.isEmpty ? "" : " (skipped \(skipped.joined(separator: "; ")))"))
                 return
             } catch {
                 skipped.append("\(config.task.rawValue): \(describe(error))")
@@ -242,7 +243,7 @@ public final class ExplorerSession {
             }
         }
         state.config = run.config
-        state.status = "cannot switch task: " + skipped.joined(separator: "; ")
+        state.report(.error, "cannot switch task: " + skipped.joined(separator: "; "))
     }
 
     private func install(_ fresh: TrainingRun, origin: RunOrigin) {
@@ -259,8 +260,12 @@ public final class ExplorerSession {
         state.layer = min(keep.layer, fresh.config.layers - 1)
         state.head = min(keep.head, fresh.config.heads - 1)
         state.step = fresh.model.step
-        state.mode = keep.mode
-        state.simulator = keep.simulator
+        state.fields = keep.fields
+        // The view and the simulator's options stay; its results belonged to the old run.
+        switch keep.view {
+        case .model(let parked): state.view = .model(parked: parked.map { SimulatorState(config: $0.config) })
+        case .simulator(let sim): state.view = .simulator(SimulatorState(config: sim.config))
+        }
         refresh()
         updateSimulation(convergence: .ifCheap)
     }
@@ -291,10 +296,10 @@ public final class ExplorerSession {
             state.status = "snapshot saved: \(saved.txt)"
             let svg = snapshotText(state, number: saved.number, format: .svg, colorMode: o.colorMode, ascii: o.ascii, theme: o.theme)
             if let failure = writeSnapshotSVG(directory: snapshotDirectory, number: saved.number, text: svg, writer: svgWriter) {
-                state.status += "; svg: \(failure)"
+                state.report(.warning, state.status + "; svg: \(failure)")
             }
         } catch {
-            state.status = "cannot save snapshot: \(error.message)"
+            state.report(.error, "cannot save snapshot: \(error.message)")
         }
     }
 
@@ -310,14 +315,14 @@ public final class ExplorerSession {
         do {
             if !isDirectory(snapshotDirectory) {
                 guard mkdir(snapshotDirectory, 0o755) == 0 || errno == EEXIST else {
-                    state.status = "cannot save checkpoint: cannot create folder '\(snapshotDirectory)'"
+                    state.report(.error, "cannot save checkpoint: cannot create folder '\(snapshotDirectory)'")
                     return
                 }
             }
             try writeFileAtomically(path: path, bytes: checkpointBytes)
             state.status = "checkpoint saved: \(path) (weights, optimizer state, history; --checkpoint resumes it)"
         } catch {
-            state.status = "cannot save checkpoint: \(error.message)"
+            state.report(.error, "cannot save checkpoint: \(error.message)")
         }
     }
 }

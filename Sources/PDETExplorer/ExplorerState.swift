@@ -21,6 +21,23 @@ public struct ScreenSize: Equatable, Hashable, Sendable {
     public static let minimum = ScreenSize(width: 80, height: 24)
 }
 
+/// How much a status message matters: errors and warnings are drawn in the alarm colour.
+public enum StatusSeverity: Equatable, Sendable {
+    case info       // what a key did
+    case warning    // done, but only in part (the snapshot was written, its .svg was not)
+    case error      // refused or failed: nothing changed
+}
+
+/// The status line of every screen: its text and, said explicitly, how much it matters.
+public struct StatusLine: Equatable, Sendable {
+    public var text: String
+    public var severity: StatusSeverity
+    public init(_ text: String = "", _ severity: StatusSeverity = .info) {
+        self.text = text
+        self.severity = severity
+    }
+}
+
 public enum Overlay: Equatable, Sendable {
     case none
     case help
@@ -96,12 +113,19 @@ public struct HeldOutPoint: Equatable, Sendable {
 public struct ExplorerState: Equatable, Sendable {
     /// The toggles the model runs with (the reducer edits a copy; the session applies or reverts it).
     public var config: ModelConfig
+    /// The fields the keys toggle and the screen shows (tests add rows; the CLI ships `.standard`).
+    public var fields: ConfigFieldTable = .standard
     public var layer: Int = 0                   // selected block, 0..<L (shown 1-based)
     public var head: Int = 0                    // selected head, 0..<NH (shown 1-based)
     public var running: Bool = false
     public var stepsPerFrame: Int = 1
     public var overlay: Overlay = .none
-    public var status: String = ""
+    public var statusLine = StatusLine()
+    /// The status text; setting it makes an info message (`report` gives another severity).
+    public var status: String {
+        get { statusLine.text }
+        set { statusLine = StatusLine(newValue) }
+    }
     public var size: ScreenSize = .standard
     public var step: Int = 0                    // updates applied to the model
     public var origin: RunOrigin = .scratch
@@ -114,14 +138,16 @@ public struct ExplorerState: Equatable, Sendable {
     public var tokenLabels: [String] = []       // (T) labels of the displayed batch's row 0
     public var attentionFit: AttentionFitResult?   // heat-kernel fit of the selected head (AttentionFit.swift)
     public var snapshotsSaved = 0
-    /// M: the discrete model or its continuous-time simulator (SimulatorMode.swift).
-    public var mode: ExplorerMode = .discrete
-    public var simulator: SimulatorConfig?      // the simulator's options, set on the first M
-    public var simulation: SimulationView?      // the last trajectory (simulator mode)
-    public var convergence: ConvergenceView?    // the last convergence study (simulator mode)
+    /// M: the discrete model or its continuous-time simulator, whose state lives in its case (SimulatorMode.swift).
+    public var view: ExplorerView = .model(parked: nil)
 
     public init(config: ModelConfig) {
         self.config = config
+    }
+
+    /// Sets the status with an explicit severity: `state.report(.error, "cannot …")`.
+    public mutating func report(_ severity: StatusSeverity, _ text: String) {
+        statusLine = StatusLine(text, severity)
     }
 
     /// The ladder `+` / `-` move along.

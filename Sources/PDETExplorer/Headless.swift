@@ -67,7 +67,7 @@ public func headlessSnapshot(session: ExplorerSession, steps: Int, layer: Int = 
 extension ExplorerSession {
     /// The current frame's metrics as JSON (docs/metrics-schema.md types).
     public var frameMetricsJSON: String {
-        let simulation = state.mode == .simulator ? state.simulation.map { SimulationMetrics($0, convergence: state.convergence) } : nil
+        let simulation = state.shownSimulator.flatMap { sim in sim.simulation.map { SimulationMetrics($0, convergence: sim.convergence) } }
         return metricsJSON(FrameMetrics(step: state.step, forward: state.metrics, lastStep: state.lastStep, simulation: simulation),
                            pretty: true)
     }

@@ -17,14 +17,6 @@ public enum ExplorerEffect: Equatable, Sendable {
     case quit
 }
 
-/// The diffusion scale sets `m` switches between.
-public let singleScale = [1]
-public let multiScale = [1, 2, 4]
-
-/// `a` / `A` move the total alpha by this much, on a grid so repeated presses never drift.
-let alphaStep: Float = 0.05
-let alphaLimit: Float = 2
-
 /// Applies `key` to `state` and returns what the session must do. Keys that mean nothing leave a hint.
 public func reduce(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEffect] {
     if let effects = reduceSimulatorKey(&state, key) { return effects }
@@ -55,29 +47,6 @@ public func reduce(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEffect]
         state.stepsPerFrame = nextSpeed(state.stepsPerFrame, up: false)
         state.status = "\(state.stepsPerFrame) steps per frame"
         return []
-    case .char("r"):
-        state.config.residual.toggle()
-        return toggled(&state, "residual \(state.config.residual ? "on" : "off")")
-    case .char("l"):
-        state.config.norm = state.config.norm.next
-        return toggled(&state, "norm \(state.config.norm.rawValue)")
-    case .char("p"):
-        state.config.pde = state.config.pde.next
-        return toggled(&state, "diffusion site \(state.config.pde.rawValue)")
-    case .char("P"):
-        state.config.pde = state.config.pde.previous
-        return toggled(&state, "diffusion site \(state.config.pde.rawValue)")
-    case .char("m"):
-        state.config.pdeScales = state.config.pdeScales == singleScale ? multiScale : singleScale
-        return toggled(&state, "diffusion scales \(scalesText(state.config.pdeScales))" + unstableNote(state.config))
-    case .char("a"), .char("A"):
-        let up = key == .char("A")
-        let grid = (state.config.pdeAlpha / alphaStep).rounded() + (up ? 1 : -1)
-        state.config.pdeAlpha = min(alphaLimit, max(0, grid * alphaStep))
-        return toggled(&state, "alpha \(formatCompact(Double(state.config.pdeAlpha)))" + unstableNote(state.config))
-    case .char("c"):
-        state.config.pdeClamp.toggle()
-        return toggled(&state, "alpha clamp \(state.config.pdeClamp ? "on" : "off")")
     case .char("["), .left:
         state.layer = wrapped(state.layer - 1, state.config.layers)
         state.status = "layer \(state.layer + 1)"
@@ -107,6 +76,7 @@ public func reduce(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEffect]
     case .char("S"):
         return [.saveCheckpoint]
     case .char(let c):
+        if let toggle = state.fields.toggle(for: c) { return toggled(&state, toggle.field, forward: toggle.forward) }
         state.status = "key '\(c)' does nothing (? lists the keys)"
         return []
     default:
@@ -114,8 +84,12 @@ public func reduce(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEffect]
     }
 }
 
-private func toggled(_ state: inout ExplorerState, _ message: String) -> [ExplorerEffect] {
-    state.status = message
+/// A toggle key (the field table's): the field moves one step, the status says to what.
+private func toggled(_ state: inout ExplorerState, _ field: ConfigField, forward: Bool) -> [ExplorerEffect] {
+    field.step(&state.config, forward: forward)
+    let screen = field.screen!
+    state.status = "\(screen.status) \(fieldText(field.shown(state.config)))"
+        + (screen.notesStability ? unstableNote(state.config) : "")
     // Toggling before any training (from scratch or right after loading a checkpoint) keeps the
     // reproduce line exact: the flags then describe the whole run.
     let startStep: Int
@@ -141,4 +115,14 @@ private func nextSpeed(_ current: Int, up: Bool) -> Int {
 /// "1" or "1,2,4".
 public func scalesText(_ scales: [Int]) -> String {
     scales.map(String.init).joined(separator: ",")
+}
+
+/// A field's value as every screen spells it: on/off, names, compact numbers, "1,2,4".
+public func fieldText(_ value: FieldValue) -> String {
+    switch value {
+    case .onOff(let on): return on ? "on" : "off"
+    case .text(let text): return text
+    case .number(let x): return formatCompact(x)
+    case .list(let values): return scalesText(values)
+    }
 }

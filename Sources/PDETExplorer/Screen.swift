@@ -33,23 +33,13 @@ public func renderScreen(_ state: ExplorerState, width: Int, height: Int, option
     for (i, line) in headerLines.enumerated() { drawHeaderLine(line, into: &grid, y: i, options: options) }
     let body = Rect(x: 0, y: headerLines.count, width: width, height: height - headerLines.count - 2)
     let rects = panelRects(body)
-    if state.mode == .simulator {
-        drawTrajectoryPanel(state, into: &grid, rect: rects.attention, options: options)
-        drawSimulatorNormsPanel(state, into: &grid, rect: rects.norms, options: options)
-        drawSimulatorDriftPanel(state, into: &grid, rect: rects.drift, options: options)
-        drawConvergencePanel(state, into: &grid, rect: rects.diffusion, options: options)
-    } else {
-        drawAttentionPanel(state, into: &grid, rect: rects.attention, options: options)
-        drawNormsPanel(state, into: &grid, rect: rects.norms, options: options)
-        drawDriftPanel(state, into: &grid, rect: rects.drift, options: options)
-        drawDiffusionPanel(state, into: &grid, rect: rects.diffusion, options: options)
-    }
+    let view = viewScreen(state)
+    view.drawPanels(&grid, rects, options)
     drawTrainingPanel(state, into: &grid, rect: rects.training, options: options)
     drawStatus(state, into: &grid, y: height - 2, options: options)
-    drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1),
-               hints: state.mode == .simulator ? simulatorKeyHints : keyHints, options: options)
+    drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1), hints: view.keyHints, options: options)
     if state.overlay == .help {
-        drawHelp(state.mode == .simulator ? simulatorHelpLines : helpLines, into: &grid, options: options)
+        drawHelp(view.helpLines, into: &grid, options: options)
         addOverlayRegion(into: &grid)
     }
     grid.applyTheme(options)
@@ -59,6 +49,49 @@ public func renderScreen(_ state: ExplorerState, width: Int, height: Int, option
 /// Over the help overlay a click closes it (Esc) and the wheel does nothing: the panels under it are hidden.
 func addOverlayRegion(into grid: inout Grid) {
     grid.addRegion(ClickRegion(rect: grid.bounds, click: [.escape], wheelUp: [], wheelDown: []))
+}
+
+/// What differs between the discrete model's view and the simulator's on screen, chosen here once:
+/// the header's second part, four of the five panels (Training is shared), an A/B pane's body, the
+/// key bar and the help. The simulator's parts get its state from its case.
+struct ViewScreen {
+    var headerItems: [HeaderItem]
+    var drawPanels: (inout Grid, PanelRects, RenderOptions) -> Void
+    /// An A/B pane below its toggles: a picture (`heat`) and a table.
+    var drawPaneBody: (inout Grid, _ heat: Rect, _ table: Rect, _ focused: Bool, RenderOptions) -> Void
+    var keyHints: [KeyHint]
+    var helpLines: [(key: String, text: String)]
+}
+
+func viewScreen(_ state: ExplorerState) -> ViewScreen {
+    switch state.view {
+    case .model:
+        return ViewScreen(
+            headerItems: [HeaderItem(text: "discrete")] + state.fields.screenRows.map { headerItem($0, state) },
+            drawPanels: { grid, rects, options in
+                drawAttentionPanel(state, into: &grid, rect: rects.attention, options: options)
+                drawNormsPanel(state, into: &grid, rect: rects.norms, options: options)
+                drawDriftPanel(state, into: &grid, rect: rects.drift, options: options)
+                drawDiffusionPanel(state, into: &grid, rect: rects.diffusion, options: options)
+            },
+            drawPaneBody: { grid, heat, table, focused, options in
+                drawPaneModel(state, into: &grid, heat: heat, table: table, focused: focused, options: options)
+            },
+            keyHints: explorerKeyHints(state.fields), helpLines: explorerHelpLines(state.fields))
+    case .simulator(let sim):
+        return ViewScreen(
+            headerItems: simulatorHeaderItems(state, sim),
+            drawPanels: { grid, rects, options in
+                drawTrajectoryPanel(state, sim, into: &grid, rect: rects.attention, options: options)
+                drawSimulatorNormsPanel(state, sim, into: &grid, rect: rects.norms, options: options)
+                drawSimulatorDriftPanel(state, sim, into: &grid, rect: rects.drift, options: options)
+                drawConvergencePanel(state, sim, into: &grid, rect: rects.diffusion, options: options)
+            },
+            drawPaneBody: { grid, heat, table, _, options in
+                drawPaneSimulation(state, sim, into: &grid, heat: heat, table: table, options: options)
+            },
+            keyHints: simulatorKeyHints, helpLines: simulatorHelpLines)
+    }
 }
 
 struct PanelRects {
@@ -100,25 +133,27 @@ func headerRows(_ state: ExplorerState, width: Int, options: RenderOptions) -> [
         HeaderItem(text: "layer \(state.layer + 1)/\(c.layers) head \(state.head + 1)/\(c.heads)"),
     ]
     if state.firstNonFinite != nil { run.append(HeaderItem(text: "NON-FINITE", style: alarm)) }
-    let unstable = c.pde != .off && diffusionUnstable(state)
-    // A click on a toggle presses its key (the wheel over PDE and alpha steps them like p/P and A/a).
-    let toggles: [HeaderItem] = [
-        HeaderItem(text: "Residual \(c.residual ? "ON" : "OFF")", style: c.residual ? .plain : Style(bold: true),
-                   click: [.char("r")]),
-        HeaderItem(text: "Norm \(c.norm.rawValue)", style: c.norm == .pre ? .plain : Style(bold: true), click: [.char("l")]),
-        HeaderItem(text: "PDE \(c.pde.rawValue)", style: c.pde == .off ? .plain : Style(bold: true),
-                   click: [.char("p")], wheelUp: [.char("P")], wheelDown: [.char("p")]),
-        HeaderItem(text: "scales \(scalesText(c.pdeScales))", click: [.char("m")]),
-        HeaderItem(text: "alpha \(formatCompact(Double(c.pdeAlpha)))", style: unstable ? alarm : .plain,
-                   wheelUp: [.char("A")], wheelDown: [.char("a")]),
-        HeaderItem(text: "clamp \(c.pdeClamp ? "on" : "off")", click: [.char("c")]),
-        HeaderItem(text: "pos \(c.pos.rawValue)"),
-        HeaderItem(text: "causal \(c.causal ? "on" : "off")"),
-    ]
     var rows = wrapItems(run, width: width)
-    rows += wrapItems(state.mode == .simulator ? simulatorHeaderItems(state) : [HeaderItem(text: "discrete")] + toggles,
-                      width: width)
+    rows += wrapItems(viewScreen(state).headerItems, width: width)
     return Array(rows.prefix(3))
+}
+
+/// A field's header item ("Norm post"); a click on a toggle presses its key, the wheel steps it.
+private func headerItem(_ field: ConfigField, _ state: ExplorerState) -> HeaderItem {
+    let spec = field.screen!.header
+    let value = field.shown(state.config)
+    var text = fieldText(value)
+    var style = Style.plain
+    switch spec.emphasis {
+    case .none: break
+    case .unlessDefault:
+        if case .onOff = value { text = text.uppercased() }     // a stabiliser switched off shouts: "Residual OFF"
+        if !field.isDefault(state.config) { style = Style(bold: true) }
+    case .whenDiffusionUnstable:
+        if state.config.pde != .off && diffusionUnstable(state) { style = Style(fg: Palette.alarm, bold: true) }
+    }
+    return HeaderItem(text: "\(spec.label) \(text)", style: style, click: spec.click.map { [.char($0)] },
+                      wheelUp: spec.wheelUp.map { [.char($0)] }, wheelDown: spec.wheelDown.map { [.char($0)] })
 }
 
 private func wrapItems(_ items: [HeaderItem], width: Int) -> [[HeaderItem]] {
@@ -175,12 +210,16 @@ func unstableNote(_ c: ModelConfig) -> String {
 
 // MARK: status, keys, help, too small
 
-let keyHints: [KeyHint] = [
-    KeyHint("?", "help"), KeyHint("q", "quit"), KeyHint("Space", "run"), KeyHint("n", "step"),
-    KeyHint("r", "resid"), KeyHint("l", "norm"), KeyHint("p/P", "pde"), KeyHint("m", "scale"),
-    KeyHint("a/A", "alpha"), KeyHint("c", "clamp"), KeyHint("M", "sim"), KeyHint("b", "A/B"), KeyHint("s", "snap"),
-    KeyHint("[/]", "layer"), KeyHint("h/H", "head"), KeyHint("t", "task"), KeyHint("R", "reset"), KeyHint("+/-", "speed"),
-]
+/// The key bar: the run keys, the table's toggles, then the rest.
+func explorerKeyHints(_ fields: ConfigFieldTable) -> [KeyHint] {
+    [KeyHint("?", "help"), KeyHint("q", "quit"), KeyHint("Space", "run"), KeyHint("n", "step")]
+        + fields.screenRows.compactMap { row in
+            guard let spec = row.screen, !spec.keys.isEmpty else { return nil }
+            return KeyHint(spec.keys.map { String($0.key) }.joined(separator: "/"), spec.keyBar)
+        }
+        + [KeyHint("M", "sim"), KeyHint("b", "A/B"), KeyHint("s", "snap"), KeyHint("[/]", "layer"), KeyHint("h/H", "head"),
+           KeyHint("t", "task"), KeyHint("R", "reset"), KeyHint("+/-", "speed")]
+}
 
 /// In simulator mode r and l toggle the simulator's stabilisers; the other keys are its options.
 let simulatorKeyHints: [KeyHint] = [
@@ -190,28 +229,29 @@ let simulatorKeyHints: [KeyHint] = [
 ]
 
 /// Every key with what it does: the help overlay and docs/explorer.md list these.
-public let helpLines: [(key: String, text: String)] = [
-    ("Space", "run / pause training"),
-    ("n  .", "one training step"),
-    ("r", "residual connections on / off"),
-    ("l", "LayerNorm pre → post → none"),
-    ("p  P", "next / previous diffusion site (off and the seven)"),
-    ("m", "diffusion single scale (1) / multi-scale (1,2,4)"),
-    ("a  A", "diffusion alpha down / up by 0.05"),
-    ("c", "alpha clamp (Σ alpha ≤ 1/2) on / off"),
-    ("[  ]", "previous / next layer (also ← →)"),
-    ("h  H", "next / previous head (also ↓ ↑)"),
-    ("t", "next task (same toggles, new weights)"),
-    ("R", "re-seed and start from scratch"),
-    ("s", "snapshot to snapshots/NNNN.txt, .ansi and .svg"),
-    ("S", "save a checkpoint to snapshots/step-N.safetensors"),
-    ("+  -", "more / fewer training steps per frame"),
-    ("b", "A/B split: B = copy of A (same seed, data, batch); b again closes"),
-    ("Tab", "A/B: focus the other pane (toggles go to the focused one)"),
-    ("M", "PDE simulator: depth read as time (its keys: M then ?)"),
-    ("?", "this help (Esc closes)"),
-    ("q  Ctrl-C", "quit"),
-]
+public let helpLines = explorerHelpLines(.standard)
+
+/// The help overlay for a table: the run keys, its toggles, then the rest.
+public func explorerHelpLines(_ fields: ConfigFieldTable) -> [(key: String, text: String)] {
+    let toggles: [(key: String, text: String)] = fields.screenRows.compactMap { row in
+        guard let spec = row.screen, !spec.keys.isEmpty else { return nil }
+        return (spec.keys.map { String($0.key) }.joined(separator: "  "), spec.keyHelp)
+    }
+    return [("Space", "run / pause training"), ("n  .", "one training step")] + toggles + [
+        ("[  ]", "previous / next layer (also ← →)"),
+        ("h  H", "next / previous head (also ↓ ↑)"),
+        ("t", "next task (same toggles, new weights)"),
+        ("R", "re-seed and start from scratch"),
+        ("s", "snapshot to snapshots/NNNN.txt, .ansi and .svg"),
+        ("S", "save a checkpoint to snapshots/step-N.safetensors"),
+        ("+  -", "more / fewer training steps per frame"),
+        ("b", "A/B split: B = copy of A (same seed, data, batch); b again closes"),
+        ("Tab", "A/B: focus the other pane (toggles go to the focused one)"),
+        ("M", "PDE simulator: depth read as time (its keys: M then ?)"),
+        ("?", "this help (Esc closes)"),
+        ("q  Ctrl-C", "quit"),
+    ]
+}
 
 /// The help in simulator mode: its own keys first, then the ones that still act on the model.
 public let simulatorHelpLines: [(key: String, text: String)] = [
@@ -234,19 +274,14 @@ public let simulatorHelpLines: [(key: String, text: String)] = [
 ]
 
 private func drawStatus(_ state: ExplorerState, into grid: inout Grid, y: Int, options: RenderOptions) {
-    drawStatusLine(state.status, into: &grid, y: y, options: options)
+    drawStatusLine(state.statusLine, into: &grid, y: y, options: options)
 }
 
-/// An error or refusal: shown in the alarm colour (a pane's "B: cannot …" too).
-func statusIsError(_ text: String) -> Bool {
-    text.hasPrefix("error") || text.hasPrefix("cannot") || text.contains(": cannot")
-}
-
-/// The status line of every screen (toy model, A/B split, MiniLM): "ready" when empty, errors in
-/// the alarm colour, clipped to the row.
-func drawStatusLine(_ status: String, isError: Bool? = nil, into grid: inout Grid, y: Int, options: RenderOptions) {
-    let text = status.isEmpty ? "ready" : status
-    let style = isError ?? statusIsError(text) ? Style(fg: Palette.alarm, bold: true) : .plain
+/// The status line of every screen (toy model, A/B split, MiniLM): "ready" when empty, errors and
+/// warnings in the alarm colour, clipped to the row.
+func drawStatusLine(_ status: StatusLine, into grid: inout Grid, y: Int, options: RenderOptions) {
+    let text = status.text.isEmpty ? "ready" : status.text
+    let style = status.severity == .info ? Style.plain : Style(fg: Palette.alarm, bold: true)
     grid.put(displayed(" " + text, options), in: Rect(x: 0, y: y, width: grid.width, height: 1),
              style: style.downgraded(to: options.colorMode))
 }

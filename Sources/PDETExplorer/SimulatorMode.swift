@@ -6,9 +6,76 @@
 import PDETCore
 import PDETRender
 
-/// What the explorer shows: the discrete Transformer or its continuous-time simulator.
+/// What the explorer shows, by name: the discrete Transformer or its continuous-time simulator.
 public enum ExplorerMode: String, Equatable, Sendable {
     case discrete, simulator
+}
+
+/// The simulator's options and its last results: they exist only with the simulator.
+public struct SimulatorState: Equatable, Sendable {
+    public var config: SimulatorConfig
+    public var simulation: SimulationView?      // the last trajectory
+    public var convergence: ConvergenceView?    // the last convergence study
+    public init(config: SimulatorConfig, simulation: SimulationView? = nil, convergence: ConvergenceView? = nil) {
+        self.config = config
+        self.simulation = simulation
+        self.convergence = convergence
+    }
+}
+
+/// What the explorer shows. The model view keeps the simulator as M left it (options and results,
+/// nil before the first M), so that M brings it back as it was; only the simulator view draws it.
+public enum ExplorerView: Equatable, Sendable {
+    case model(parked: SimulatorState?)
+    case simulator(SimulatorState)
+
+    public var mode: ExplorerMode {
+        switch self {
+        case .model: return .discrete
+        case .simulator: return .simulator
+        }
+    }
+
+    /// The simulator's state, shown or parked.
+    public var simulatorState: SimulatorState? {
+        switch self {
+        case .model(let parked): return parked
+        case .simulator(let sim): return sim
+        }
+    }
+}
+
+extension ExplorerState {
+    public var mode: ExplorerMode { view.mode }
+    /// The simulator's state while it is shown (nil in the model view).
+    public var shownSimulator: SimulatorState? {
+        if case .simulator(let sim) = view { return sim }
+        return nil
+    }
+    /// The simulator's options, shown or kept for the next M (nil before the first M).
+    public var simulator: SimulatorConfig? { view.simulatorState?.config }
+    /// The last trajectory and convergence study, shown or kept for the next M.
+    public var simulation: SimulationView? { view.simulatorState?.simulation }
+    public var convergence: ConvergenceView? { view.simulatorState?.convergence }
+
+    /// Shows the simulator as it was left (on the first M: options matching the model), with `options` when given.
+    public mutating func showSimulator(options: SimulatorConfig? = nil) {
+        var sim = view.simulatorState ?? SimulatorState(config: initialSimulatorConfig(config))
+        if let options { sim.config = options }
+        view = .simulator(sim)
+    }
+
+    /// Back to the model view, the simulator parked for the next M.
+    public mutating func showModel() {
+        view = .model(parked: view.simulatorState)
+    }
+
+    /// Changes the shown simulator's state; nothing in the model view.
+    public mutating func updateShownSimulator(_ change: (inout SimulatorState) -> Void) {
+        guard case .simulator(var sim) = view else { return }
+        change(&sim)
+        view = .simulator(sim)
+    }
 }
 
 /// One simulated trajectory as the screen needs it (the final state is dropped: it is not drawn).
@@ -87,17 +154,17 @@ public func convergenceCost(_ c: SimulatorConfig) -> Int {
 /// M, and in simulator mode its own keys. Returns nil for keys this mode does not take.
 func reduceSimulatorKey(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEffect]? {
     if key == .char("M") {
-        if state.mode == .discrete {
-            state.mode = .simulator
-            if state.simulator == nil { state.simulator = initialSimulatorConfig(state.config) }
+        switch state.view {
+        case .model:
+            state.showSimulator()
             state.status = simulatorEnteredMessage
-        } else {
-            state.mode = .discrete
+        case .simulator:
+            state.showModel()
             state.status = "discrete model"
         }
         return [.simulate]
     }
-    guard state.mode == .simulator, var c = state.simulator else { return nil }
+    guard var c = state.shownSimulator?.config else { return nil }
     let message: String
     switch key {
     case .char("i"):
@@ -116,7 +183,7 @@ func reduceSimulatorKey(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEf
         // Refine: half the step, twice the steps, each block held twice as long: the same final
         // time and the same vector field, so the trajectory should barely move if it converges.
         guard c.steps * 2 <= simulatorMaxSteps else {
-            state.status = "cannot halve dt: it would take \(c.steps * 2) steps (at most \(simulatorMaxSteps))"
+            state.report(.error, "cannot halve dt: it would take \(c.steps * 2) steps (at most \(simulatorMaxSteps))")
             return []
         }
         c.dt /= 2
@@ -125,7 +192,7 @@ func reduceSimulatorKey(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEf
         message = "dt \(formatCompact(Double(c.dt))) × \(c.steps) steps (same final time)"
     case .char("D"):
         guard c.steps % 2 == 0, c.weightTied || c.stepsPerBlock % 2 == 0 else {
-            state.status = "cannot double dt: \(c.steps) steps, \(c.stepsPerBlock) per block do not halve"
+            state.report(.error, "cannot double dt: \(c.steps) steps, \(c.stepsPerBlock) per block do not halve")
             return []
         }
         c.dt *= 2
@@ -150,17 +217,17 @@ func reduceSimulatorKey(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEf
         return nil
     }
     if let problem = c.problems().first {
-        state.status = "cannot apply: \(problem)"
+        state.report(.error, "cannot apply: \(problem)")
         return []
     }
-    state.simulator = c
+    state.updateShownSimulator { $0.config = c }
     state.status = message
     return [.simulate]
 }
 
 /// Header items in simulator mode: what is integrated, how, and which stabilisers are on.
-func simulatorHeaderItems(_ state: ExplorerState) -> [HeaderItem] {
-    guard let c = state.simulator else { return [] }
+func simulatorHeaderItems(_ state: ExplorerState, _ sim: SimulatorState) -> [HeaderItem] {
+    let c = sim.config
     let alarm = Style(fg: Palette.alarm, bold: true)
     let courant = c.dt * c.diffusion
     var items = [
@@ -172,8 +239,8 @@ func simulatorHeaderItems(_ state: ExplorerState) -> [HeaderItem] {
         HeaderItem(text: "LN \(c.layerNorm ? "on" : "OFF")", style: c.layerNorm ? .plain : Style(bold: true)),
         HeaderItem(text: "D \(formatCompact(Double(c.diffusion)))", style: courant > 0.5 ? alarm : .plain),
     ]
-    if let sim = state.simulation, sim.modelStep != state.step {
-        items.append(HeaderItem(text: "simulated @ step \(sim.modelStep)", style: Style(dim: true)))
+    if let simulation = sim.simulation, simulation.modelStep != state.step {
+        items.append(HeaderItem(text: "simulated @ step \(simulation.modelStep)", style: Style(dim: true)))
     }
     return items
 }
@@ -181,7 +248,7 @@ func simulatorHeaderItems(_ state: ExplorerState) -> [HeaderItem] {
 /// How B's view differs from A's in mode and simulator options, as "sim residual off (A on)".
 public func simulatorDifferences(_ a: ExplorerState, _ b: ExplorerState) -> [String] {
     if a.mode != b.mode { return ["view \(b.mode.rawValue) (A \(a.mode.rawValue))"] }
-    guard a.mode == .simulator, let ca = a.simulator, let cb = b.simulator else { return [] }
+    guard let ca = a.shownSimulator?.config, let cb = b.shownSimulator?.config else { return [] }
     var out: [String] = []
     func add(_ name: String, _ va: String, _ vb: String) {
         if va != vb { out.append("sim \(name) \(vb) (A \(va))") }

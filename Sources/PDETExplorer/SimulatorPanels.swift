@@ -43,10 +43,10 @@ private func nonFiniteText(_ sim: SimulationView) -> String? {
     return "! non-finite at t = \(timeLabel(Float(n) * sim.config.dt)) (step \(n))"
 }
 
-func drawTrajectoryPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
+func drawTrajectoryPanel(_ state: ExplorerState, _ sim: SimulatorState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
     let inner = drawPanel(into: &grid, rect: rect, title: PanelTitle.trajectory, options: options)
     guard inner.height >= 4, inner.width >= 8 else { return }
-    guard let sim = state.simulation, let first = sim.points.first, !first.tokenRms.isEmpty else {
+    guard let sim = sim.simulation, let first = sim.points.first, !first.tokenRms.isEmpty else {
         noSimulation(state, into: &grid, inner: inner)
         return
     }
@@ -84,8 +84,8 @@ func trajectoryHeatmap(_ sim: SimulationView, tokenLabels: [String], columnLabel
 }
 
 /// The split view's pane in simulator mode: the trajectory picture and its rms / drift over time.
-func drawPaneSimulation(_ s: ExplorerState, into grid: inout Grid, heat: Rect, table: Rect, options: RenderOptions) {
-    guard let sim = s.simulation, !sim.points.isEmpty, heat.height >= 2 else {
+func drawPaneSimulation(_ s: ExplorerState, _ shown: SimulatorState, into grid: inout Grid, heat: Rect, table: Rect, options: RenderOptions) {
+    guard let sim = shown.simulation, !sim.points.isEmpty, heat.height >= 2 else {
         grid.put("no simulation yet", in: heat, row: 0, style: Style(dim: true))
         return
     }
@@ -108,8 +108,8 @@ func drawPaneSimulation(_ s: ExplorerState, into grid: inout Grid, heat: Rect, t
 /// A simulating pane's options for the split view's header: "SIM" then each option, a "*" on those
 /// that differ from the other pane's simulator (all of them when the other pane is discrete).
 func simulatorPaneItems(_ s: ExplorerState, other: ExplorerState) -> [HeaderItem] {
-    guard s.mode == .simulator, let c = s.simulator else { return [] }
-    let o = other.mode == .simulator ? other.simulator : nil
+    guard let c = s.shownSimulator?.config else { return [] }
+    let o = other.shownSimulator?.config
     var items = [HeaderItem(text: "SIM", style: Style(bold: true, reverse: true))]
     func add(_ text: String, differs: Bool) {
         items.append(HeaderItem(text: (differs ? "*" : "") + text, style: differs ? Style(bold: true, reverse: true) : Style(bold: true)))
@@ -125,10 +125,10 @@ func simulatorPaneItems(_ s: ExplorerState, other: ExplorerState) -> [HeaderItem
     return items
 }
 
-func drawSimulatorNormsPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
+func drawSimulatorNormsPanel(_ state: ExplorerState, _ sim: SimulatorState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
     let inner = drawPanel(into: &grid, rect: rect, title: PanelTitle.norms, options: options)
     guard inner.height >= 3, inner.width >= 8 else { return }
-    guard let sim = state.simulation, let first = sim.points.first, let last = sim.points.last else {
+    guard let sim = sim.simulation, let first = sim.points.first, let last = sim.points.last else {
         noSimulation(state, into: &grid, inner: inner)
         return
     }
@@ -150,10 +150,10 @@ func drawSimulatorNormsPanel(_ state: ExplorerState, into grid: inout Grid, rect
     chart.render(into: &grid, rect: Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 2), options: options)
 }
 
-func drawSimulatorDriftPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
+func drawSimulatorDriftPanel(_ state: ExplorerState, _ sim: SimulatorState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
     let inner = drawPanel(into: &grid, rect: rect, title: PanelTitle.drift, options: options)
     guard inner.height >= 2, inner.width >= 8 else { return }
-    guard let sim = state.simulation, !sim.points.isEmpty else {
+    guard let sim = sim.simulation, !sim.points.isEmpty else {
         noSimulation(state, into: &grid, inner: inner)
         return
     }
@@ -184,9 +184,10 @@ func drawSimulatorDriftPanel(_ state: ExplorerState, into grid: inout Grid, rect
     }
 }
 
-func drawConvergencePanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
+func drawConvergencePanel(_ state: ExplorerState, _ sim: SimulatorState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
     let inner = drawPanel(into: &grid, rect: rect, title: PanelTitle.convergence, options: options)
-    guard inner.height >= 3, inner.width >= 8, let c = state.simulator else { return }
+    guard inner.height >= 3, inner.width >= 8 else { return }
+    let c = sim.config
     let alarm = Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode)
     var row = 0
     func line(_ text: String, _ style: Style = .plain) {
@@ -196,8 +197,8 @@ func drawConvergencePanel(_ state: ExplorerState, into grid: inout Grid, rect: R
     }
     let title = "‖x(dt) − x(dt/2)‖ rel. at t \(timeLabel(c.finalTime))"
     line(title.count <= inner.width ? title : "x(dt) vs x(dt/2) at t \(timeLabel(c.finalTime))", Style(bold: true))
-    let current = state.convergence.map { $0.config == c && $0.modelStep == state.step } ?? false
-    if let conv = state.convergence, conv.config == c {
+    let current = sim.convergence.map { $0.config == c && $0.modelStep == state.step } ?? false
+    if let conv = sim.convergence, conv.config == c {
         let ratios = conv.ratios
         for (i, r) in conv.rows.enumerated() {
             let ratio = i < ratios.count ? "  ratio \(formatCompact(Double(ratios[i])))" : ""

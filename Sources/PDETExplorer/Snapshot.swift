@@ -65,8 +65,8 @@ public func snapshotHeader(_ state: ExplorerState, number: Int?) -> String {
 
 /// In simulator mode: its options (the reproduce line above covers the model; M and the simulator keys the rest).
 func simulatorHeaderLine(_ state: ExplorerState) -> String {
-    guard state.mode == .simulator, let c = state.simulator else { return "" }
-    return "# \(c.summary)\n"
+    guard let sim = state.shownSimulator else { return "" }
+    return "# \(sim.config.summary)\n"
 }
 
 /// The `pdet-tui snapshot` command that redraws this frame (exact unless a toggle changed mid-run).
@@ -74,21 +74,18 @@ public func reproduceCommand(_ state: ExplorerState) -> String {
     let c = state.config
     var args = ["pdet-tui", "snapshot"]
     var steps = state.step
-    switch state.origin {
-    case .scratch:
-        args += ["--task", c.task.rawValue, "--seed", "\(c.seed)", "--layers", "\(c.layers)", "--d-model", "\(c.dModel)",
-                 "--heads", "\(c.heads)", "--d-ff", "\(c.dFF)", "--seq-len", "\(c.seqLen)", "--batch", "\(c.batch)",
-                 "--lr", "\(c.lr)", "--warmup", "\(c.warmup)", "--clip", "\(c.clip)", "--init-gain", "\(c.initGain)"]
-    case .checkpoint(let path, let step):
+    var fromCheckpoint = false
+    if case .checkpoint(let path, let step) = state.origin {
         args += ["--checkpoint", shellQuoted(path)]
         steps -= step
+        fromCheckpoint = true
     }
-    args += ["--residual", c.residual ? "on" : "off", "--norm", c.norm.rawValue, "--pos", c.pos.rawValue,
-             c.causal ? "--causal" : "--no-causal", "--pde", c.pde.rawValue, "--pde-scales", scalesText(c.pdeScales),
-             "--pde-alpha", "\(c.pdeAlpha)", "--pde-steps", "\(c.pdeSteps)", "--pde-clamp", c.pdeClamp ? "on" : "off",
-             "--steps", "\(max(0, steps))", "--layer", "\(state.layer + 1)", "--head", "\(state.head + 1)",
+    for field in state.fields.reproduceRows where !(fromCheckpoint && field.fixedByCheckpoint) {
+        args += field.arguments(c)
+    }
+    args += ["--steps", "\(max(0, steps))", "--layer", "\(state.layer + 1)", "--head", "\(state.head + 1)",
              "--size", "\(state.size.width)x\(state.size.height)"]
-    if state.mode == .simulator, let sim = state.simulator {
+    if let sim = state.shownSimulator?.config {
         args += ["--simulator", "--sim-integrator", sim.integrator.rawValue, "--sim-dt", "\(sim.dt)", "--sim-steps", "\(sim.steps)",
                  "--sim-steps-per-block", "\(sim.stepsPerBlock)", "--sim-weights", sim.weightTied ? "tied" : "per-layer",
                  "--sim-residual", sim.residual ? "on" : "off", "--sim-layernorm", sim.layerNorm ? "on" : "off",
@@ -99,7 +96,8 @@ public func reproduceCommand(_ state: ExplorerState) -> String {
     return line
 }
 
-private func shellQuoted(_ s: String) -> String {
+/// `s` as one shell word: as is when it is plainly safe, else in single quotes (the reproduce lines of every screen).
+func shellQuoted(_ s: String) -> String {
     let safe = s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+,:=".contains($0) }
     return safe && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

@@ -9,23 +9,29 @@ import PDETRender
 /// `full`: also the diffusion details (scales, alpha, clamp) when no site is on.
 func paneToggleItems(_ s: ExplorerState, other: ExplorerState, full: Bool = false) -> [HeaderItem] {
     let c = s.config, o = other.config
-    var items: [HeaderItem] = []
-    func add(_ text: String, differs: Bool) {
-        items.append(HeaderItem(text: (differs ? "*" : "") + text, style: differs ? Style(bold: true, reverse: true) : .plain))
-    }
-    add("resid \(c.residual ? "on" : "OFF")", differs: c.residual != o.residual)
-    add("norm \(c.norm.rawValue)", differs: c.norm != o.norm)
-    add("pde \(c.pde.rawValue)", differs: c.pde != o.pde)
-    // The diffusion details matter only with a site on (or when they are what differs).
-    let pdeOn = full || c.pde != .off || o.pde != .off
-    if pdeOn || c.pdeScales != o.pdeScales { add("scales \(scalesText(c.pdeScales))", differs: c.pdeScales != o.pdeScales) }
-    if pdeOn || c.pdeAlpha != o.pdeAlpha { add("α \(formatCompact(Double(c.pdeAlpha)))", differs: c.pdeAlpha != o.pdeAlpha) }
-    if pdeOn || c.pdeClamp != o.pdeClamp { add("clamp \(c.pdeClamp ? "on" : "off")", differs: c.pdeClamp != o.pdeClamp) }
-    if c.pos != o.pos { add("pos \(c.pos.rawValue)", differs: true) }
-    if c.causal != o.causal { add("causal \(c.causal ? "on" : "off")", differs: true) }
     // What differs comes first, so that a narrow pane that cuts the rest still shows it (the layer and
     // head are on the attention title line).
-    let differing = items.filter { $0.text.hasPrefix("*") }, same = items.filter { !$0.text.hasPrefix("*") }
+    var differing: [HeaderItem] = [], same: [HeaderItem] = []
+    func add(_ text: String, differs: Bool) {
+        if differs { differing.append(HeaderItem(text: "*" + text, style: Style(bold: true, reverse: true))) }
+        else { same.append(HeaderItem(text: text)) }
+    }
+    // The diffusion details matter only with a site on (or when they are what differs).
+    let pdeOn = full || c.pde != .off || o.pde != .off
+    for field in s.fields.screenRows {
+        let spec = field.screen!
+        let value = field.shown(c)
+        let differs = value != field.shown(o)
+        switch spec.paneVisibility {
+        case .always: break
+        case .withDiffusionSite: if !pdeOn && !differs { continue }
+        case .whenDiffers: if !differs { continue }
+        }
+        var text = fieldText(value)
+        // A stabiliser switched off shouts, as in the header: "resid OFF".
+        if spec.header.emphasis == .unlessDefault, case .onOff = value, !field.isDefault(c) { text = text.uppercased() }
+        add("\(spec.pane) \(text)", differs: differs)
+    }
     let alarm = s.firstNonFinite != nil ? [HeaderItem(text: "NaN/Inf", style: Style(fg: Palette.alarm, bold: true))] : []
     return alarm + simulatorPaneItems(s, other: other) + differing + same
 }
@@ -70,15 +76,16 @@ func drawPane(_ s: ExplorerState, other: ExplorerState, pane: Pane, focused: Boo
     let rest = Rect(x: inner.x, y: inner.y + toggleRows.count, width: inner.width, height: inner.height - toggleRows.count)
     let tableWidth = min(24, max(16, rest.width / 3))
     let columns = Layout.split(rest, .horizontal, [.fill(1), .length(1), .length(tableWidth)])
-    if s.mode == .simulator {
-        drawPaneSimulation(s, into: &grid, heat: columns[0], table: columns[2], options: options)
-        return
-    }
-    drawPaneAttention(s, into: &grid, rect: columns[0], options: options)
-    drawPaneLayers(s, into: &grid, rect: columns[2], focused: focused, options: options)
+    viewScreen(s).drawPaneBody(&grid, columns[0], columns[2], focused, options)
+}
+
+/// The model view's pane body: the selected head's attention and the layer table.
+func drawPaneModel(_ s: ExplorerState, into grid: inout Grid, heat: Rect, table: Rect, focused: Bool, options: RenderOptions) {
+    drawPaneAttention(s, into: &grid, rect: heat, options: options)
+    drawPaneLayers(s, into: &grid, rect: table, focused: focused, options: options)
     if focused {
         // Keys go to the focused pane, so its attention takes the wheel (H / h) like the single view's.
-        grid.addRegion(ClickRegion(rect: columns[0], wheelUp: [.char("H")], wheelDown: [.char("h")]))
+        grid.addRegion(ClickRegion(rect: heat, wheelUp: [.char("H")], wheelDown: [.char("h")]))
     }
 }
 
@@ -126,7 +133,7 @@ private func drawPaneLayers(_ s: ExplorerState, into grid: inout Grid, rect: Rec
 }
 
 func drawDifferencesPanel(_ ab: SplitState, _ b: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
-    let diffs = configDifferences(ab.a.config, b.config) + simulatorDifferences(ab.a, b)
+    let diffs = configDifferences(ab.a.config, b.config, fields: ab.a.fields) + simulatorDifferences(ab.a, b)
     let title = SplitTitle.differences + " · B: " + (diffs.isEmpty ? "same toggles as A" : diffs.joined(separator: ", "))
     let inner = drawPanel(into: &grid, rect: rect, title: displayed(title, options), options: options)
     guard inner.height >= 3, inner.width >= 20 else { return }

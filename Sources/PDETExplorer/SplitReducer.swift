@@ -43,19 +43,19 @@ public func reduceSplit(_ ab: inout SplitState, _ key: Key) -> [SplitEffect] {
         let effects = lift(.a, reduce(&ab.a, key))
         ab.b!.config.seed = ab.a.config.seed
         ab.b!.config.task = ab.a.config.task
-        ab.status = "A and B: \(ab.a.status)"
+        ab.statusLine = StatusLine("A and B: \(ab.a.status)", ab.a.statusLine.severity)
         return effects + [.resyncB]
     case .resize, .escape, .char("?"), .char(" "), .char("n"), .char("."),
          .char("+"), .char("="), .char("-"), .char("_"):
         // Screen and training keys: both panes, A first (lockstep).
         var effects = lift(.a, reduce(&ab.a, key))
         effects += lift(.b, reduce(&ab.b!, key))
-        ab.status = ab.a.status
+        ab.statusLine = ab.a.statusLine
         return effects
     default:
         let pane = ab.focus
         let effects = reduce(&ab[pane], key)
-        ab.status = "\(pane.rawValue): \(ab[pane].status)"
+        ab.statusLine = StatusLine("\(pane.rawValue): \(ab[pane].status)", ab[pane].statusLine.severity)
         var out: [SplitEffect] = []
         for effect in effects {
             switch effect {

@@ -41,10 +41,10 @@ public func renderSplitScreen(_ ab: SplitState, width: Int, height: Int, options
     addPaneFocusRegion(rect: panes[0], focused: ab.focus == .a, into: &grid)
     addPaneFocusRegion(rect: panes[1], focused: ab.focus == .b, into: &grid)
     drawDifferencesPanel(ab, b, into: &grid, rect: rows[1], options: options)
-    drawStatusLine(ab.status, into: &grid, y: height - 2, options: options)
-    drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1), hints: splitKeyHints, options: options)
+    drawStatusLine(ab.statusLine, into: &grid, y: height - 2, options: options)
+    drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1), hints: splitKeyHints(ab.a.fields), options: options)
     if ab.a.overlay == .help {
-        drawHelp(ab.focused.mode == .simulator ? simulatorHelpLines : helpLines, into: &grid, options: options)
+        drawHelp(viewScreen(ab.focused).helpLines, into: &grid, options: options)
         addOverlayRegion(into: &grid)
     }
     grid.applyTheme(options)
@@ -52,12 +52,12 @@ public func renderSplitScreen(_ ab: SplitState, width: Int, height: Int, options
 }
 
 /// The split view's key bar: the A/B keys first, then the single view's (minus those already shown).
-let splitKeyHints: [KeyHint] = {
+func splitKeyHints(_ fields: ConfigFieldTable) -> [KeyHint] {
     let first = [KeyHint("?", "help"), KeyHint("q", "quit"), KeyHint("Tab", "focus"), KeyHint("b", "close B"),
                  KeyHint("Space", "run A+B"), KeyHint("n", "step A+B")]
     let shown = Set(first.map(\.key))
-    return first + keyHints.filter { !shown.contains($0.key) }
-}()
+    return first + explorerKeyHints(fields).filter { !shown.contains($0.key) }
+}
 
 private func drawSplitHeader(_ ab: SplitState, _ b: ExplorerState, into grid: inout Grid, width: Int, options: RenderOptions) {
     let a = ab.a

@@ -19,7 +19,12 @@ public struct SplitState: Equatable, Sendable {
     /// The pane toggles and the layer/head selection go to (always .a in the single view).
     public var focus: Pane = .a
     /// The split view's status line (the single view shows `a.status`).
-    public var status: String = ""
+    public var statusLine = StatusLine()
+    /// The status text; setting it makes an info message.
+    public var status: String {
+        get { statusLine.text }
+        set { statusLine = StatusLine(newValue) }
+    }
     public var snapshotsSaved = 0
 
     public init(a: ExplorerState, b: ExplorerState? = nil, focus: Pane = .a) {
@@ -65,7 +70,7 @@ public struct LayerDifference: Equatable, Sendable {
 public func layerDifferences(_ ab: SplitState) -> [LayerDifference] {
     guard let b = ab.b else { return [] }
     // Both panes simulating: compare the trajectories point by point (time instead of depth).
-    if ab.a.mode == .simulator, b.mode == .simulator, let sa = ab.a.simulation, let sb = b.simulation {
+    if let sa = ab.a.shownSimulator?.simulation, let sb = b.shownSimulator?.simulation {
         // Pair the points at equal times (the panes may use different dt or steps).
         return sa.points.compactMap { pa -> LayerDifference? in
             guard let pb = sb.points.first(where: { abs($0.time - pa.time) <= 1e-4 * max(1, abs(pa.time)) }) else { return nil }
@@ -83,18 +88,9 @@ public func layerDifferences(_ ab: SplitState) -> [LayerDifference] {
 }
 
 /// The toggles in which B differs from A, as "residual off (A on)"; empty when they are the same.
-public func configDifferences(_ a: ModelConfig, _ b: ModelConfig) -> [String] {
-    var out: [String] = []
-    func add(_ name: String, _ va: String, _ vb: String) {
-        if va != vb { out.append("\(name) \(vb) (A \(va))") }
+public func configDifferences(_ a: ModelConfig, _ b: ModelConfig, fields: ConfigFieldTable = .standard) -> [String] {
+    fields.screenRows.compactMap { field in
+        let va = fieldText(field.shown(a)), vb = fieldText(field.shown(b))
+        return va == vb ? nil : "\(field.screen!.name) \(vb) (A \(va))"
     }
-    add("residual", a.residual ? "on" : "off", b.residual ? "on" : "off")
-    add("norm", a.norm.rawValue, b.norm.rawValue)
-    add("pde", a.pde.rawValue, b.pde.rawValue)
-    add("scales", scalesText(a.pdeScales), scalesText(b.pdeScales))
-    add("alpha", formatCompact(Double(a.pdeAlpha)), formatCompact(Double(b.pdeAlpha)))
-    add("clamp", a.pdeClamp ? "on" : "off", b.pdeClamp ? "on" : "off")
-    add("pos", a.pos.rawValue, b.pos.rawValue)
-    add("causal", a.causal ? "on" : "off", b.causal ? "on" : "off")
-    return out
 }

@@ -4,17 +4,8 @@ import ArgumentParser
 
 /// The model flags that were given (by their flag names), in the order `--help` lists them.
 func givenModelFlags(_ m: ModelOptions) -> [String] {
-    var out: [String] = []
-    func add(_ name: String, _ given: Bool) { if given { out.append("--" + name) } }
-    add("task", m.task != nil); add("seed", m.seed != nil); add("layers", m.layers != nil)
-    add("d-model", m.dModel != nil); add("heads", m.heads != nil); add("d-ff", m.dFF != nil)
-    add("seq-len", m.seqLen != nil); add("batch", m.batch != nil); add("lr", m.lr != nil)
-    add("warmup", m.warmup != nil); add("clip", m.clip != nil); add("residual", m.residual != nil)
-    add("norm", m.norm != nil); add("pos", m.pos != nil); add("pde", m.pde != nil)
-    add("pde-scales", m.pdeScales != nil); add("pde-alpha", m.pdeAlpha != nil); add("pde-steps", m.pdeSteps != nil)
-    add("pde-clamp", m.pdeClamp != nil); add("init-gain", m.initGain != nil); add("causal", m.causal != nil)
-    add("config", m.configFile != nil); add("checkpoint", m.checkpoint != nil)
-    return out
+    m.fieldValues.filter { $0.value != nil }.map { "--" + $0.field.flag }
+        + (m.configFile != nil ? ["--config"] : []) + (m.checkpoint != nil ? ["--checkpoint"] : [])
 }
 
 /// The model flags a pretrained MiniLM (`--model DIR`) reads: its ablations. Everything else

@@ -5,77 +5,72 @@ import Foundation
 import PDETCore
 import PDETRender
 
+/// The flags' names and help come from the config field table (PDETCore's ConfigFields.swift);
+/// argument-parser still needs one declaration per flag, for its type.
+private typealias F = ConfigField
+
 struct ModelOptions: ParsableArguments {
-    @Option(help: "The task to train on.")
+    @Option(name: .customLong(F.task.flag), help: ArgumentHelp(F.task.help))
     var task: TaskKind?
-    @Option(help: "Random seed for weights and data (runs are reproducible).")
+    @Option(name: .customLong(F.seed.flag), help: ArgumentHelp(F.seed.help))
     var seed: UInt64?
-    @Option(help: "Transformer blocks L (1...64).")
+    @Option(name: .customLong(F.layers.flag), help: ArgumentHelp(F.layers.help))
     var layers: Int?
-    @Option(name: .customLong("d-model"), help: "Model width C (2...4096, divisible by --heads).")
+    @Option(name: .customLong(F.dModel.flag), help: ArgumentHelp(F.dModel.help))
     var dModel: Int?
-    @Option(help: "Attention heads NH (head size C / NH).")
+    @Option(name: .customLong(F.heads.flag), help: ArgumentHelp(F.heads.help))
     var heads: Int?
-    @Option(name: .customLong("d-ff"), help: "FFN hidden width F (1...16384).")
+    @Option(name: .customLong(F.dFF.flag), help: ArgumentHelp(F.dFF.help))
     var dFF: Int?
-    @Option(name: .customLong("seq-len"), help: "Sequence length T (2...4096).")
+    @Option(name: .customLong(F.seqLen.flag), help: ArgumentHelp(F.seqLen.help))
     var seqLen: Int?
-    @Option(help: "Sequences per training step B (1...4096).")
+    @Option(name: .customLong(F.batch.flag), help: ArgumentHelp(F.batch.help))
     var batch: Int?
-    @Option(help: "AdamW learning rate after warm-up (0...10).")
+    @Option(name: .customLong(F.lr.flag), help: ArgumentHelp(F.lr.help))
     var lr: Float?
-    @Option(help: "Linear warm-up steps (0 = none).")
+    @Option(name: .customLong(F.warmup.flag), help: ArgumentHelp(F.warmup.help))
     var warmup: Int?
-    @Option(help: "Global-norm gradient clipping (0 = off).")
+    @Option(name: .customLong(F.clip.flag), help: ArgumentHelp(F.clip.help))
     var clip: Float?
-    @Option(help: "Residual connections.")
+    @Option(name: .customLong(F.residual.flag), help: ArgumentHelp(F.residual.help))
     var residual: OnOff?
-    @Option(help: "LayerNorm placement.")
+    @Option(name: .customLong(F.norm.flag), help: ArgumentHelp(F.norm.help))
     var norm: NormMode?
-    @Option(help: "Positional encoding.")
+    @Option(name: .customLong(F.pos.flag), help: ArgumentHelp(F.pos.help))
     var pos: PositionalEncoding?
-    @Option(help: "Where the heat-diffusion layer sits (off = none).")
+    @Option(name: .customLong(F.pde.flag), help: ArgumentHelp(F.pde.help))
     var pde: DiffusionSite?
-    @Option(name: .customLong("pde-scales"), help: "Diffusion stencil scales, e.g. 1,2,4.", transform: parseScales)
+    @Option(name: .customLong(F.pdeScales.flag), help: ArgumentHelp(F.pdeScales.help), transform: parseScales)
     var pdeScales: [Int]?
-    @Option(name: .customLong("pde-alpha"), help: "Total initial diffusion alpha (0...10).")
+    @Option(name: .customLong(F.pdeAlpha.flag), help: ArgumentHelp(F.pdeAlpha.help))
     var pdeAlpha: Float?
-    @Option(name: .customLong("pde-steps"), help: "Explicit Euler steps per diffusion layer (1...64).")
+    @Option(name: .customLong(F.pdeSteps.flag), help: ArgumentHelp(F.pdeSteps.help))
     var pdeSteps: Int?
-    @Option(name: .customLong("pde-clamp"), help: "Keep the sum of alphas at most 1/2 (sufficient for stability).")
+    @Option(name: .customLong(F.pdeClamp.flag), help: ArgumentHelp(F.pdeClamp.help))
     var pdeClamp: OnOff?
-    @Option(name: .customLong("init-gain"), help: "Weight init scale: weights ~ Normal(0, 0.02 × gain).")
+    @Option(name: .customLong(F.initGain.flag), help: ArgumentHelp(F.initGain.help))
     var initGain: Float?
-    @Flag(inversion: .prefixedNo, help: "Causal attention mask.")
+    @Flag(name: .customLong(F.causal.flag), inversion: .prefixedNo, help: ArgumentHelp(F.causal.help))
     var causal: Bool?
     @Option(name: .customLong("config"), help: "A JSON model config; the flags given override it.")
     var configFile: String?
     @Option(help: "A checkpoint to load (weights and config).")
     var checkpoint: String?
 
-    /// Overlays the flags that were given on `config`.
+    /// Each field flag with its value (nil when not given), in the order `--help` lists them.
+    var fieldValues: [(field: ConfigField, value: Any?)] {
+        [(F.task, task), (F.seed, seed), (F.layers, layers), (F.dModel, dModel), (F.heads, heads), (F.dFF, dFF),
+         (F.seqLen, seqLen), (F.batch, batch), (F.lr, lr), (F.warmup, warmup), (F.clip, clip),
+         (F.residual, residual?.isOn), (F.norm, norm), (F.pos, pos), (F.pde, pde), (F.pdeScales, pdeScales),
+         (F.pdeAlpha, pdeAlpha), (F.pdeSteps, pdeSteps), (F.pdeClamp, pdeClamp?.isOn), (F.initGain, initGain),
+         (F.causal, causal)]
+    }
+
+    /// Overlays the flags that were given on `config`, through the table.
     func apply(to config: inout ModelConfig) {
-        if let task { config.task = task }
-        if let seed { config.seed = seed }
-        if let layers { config.layers = layers }
-        if let dModel { config.dModel = dModel }
-        if let heads { config.heads = heads }
-        if let dFF { config.dFF = dFF }
-        if let seqLen { config.seqLen = seqLen }
-        if let batch { config.batch = batch }
-        if let lr { config.lr = lr }
-        if let warmup { config.warmup = warmup }
-        if let clip { config.clip = clip }
-        if let residual { config.residual = residual.isOn }
-        if let norm { config.norm = norm }
-        if let pos { config.pos = pos }
-        if let pde { config.pde = pde }
-        if let pdeScales { config.pdeScales = pdeScales }
-        if let pdeAlpha { config.pdeAlpha = pdeAlpha }
-        if let pdeSteps { config.pdeSteps = pdeSteps }
-        if let pdeClamp { config.pdeClamp = pdeClamp.isOn }
-        if let initGain { config.initGain = initGain }
-        if let causal { config.causal = causal }
+        for (field, value) in fieldValues {
+            if let value { field.assign(value, to: &config) }
+        }
     }
 
     /// `base` (defaults, a --config file or a checkpoint's config) with the flags applied; throws

@@ -48,23 +48,23 @@ struct ReproduceRun: ParsableCommand {
     var steps: Int?
     @Option(name: .customLong("eval-size"), help: "Held-out examples per accuracy.")
     var evalSize: Int?
-    @Option(help: "Transformer blocks L (every task).")
+    @Option(name: .customLong(ConfigField.layers.flag), help: "Transformer blocks L (every task).")
     var layers: Int?
-    @Option(name: .customLong("d-model"), help: "Model width C.")
+    @Option(name: .customLong(ConfigField.dModel.flag), help: "Model width C.")
     var dModel: Int?
-    @Option(help: "Attention heads NH.")
+    @Option(name: .customLong(ConfigField.heads.flag), help: "Attention heads NH.")
     var heads: Int?
-    @Option(name: .customLong("d-ff"), help: "FFN hidden width F.")
+    @Option(name: .customLong(ConfigField.dFF.flag), help: "FFN hidden width F.")
     var dFF: Int?
-    @Option(name: .customLong("seq-len"), help: "Sequence length T.")
+    @Option(name: .customLong(ConfigField.seqLen.flag), help: "Sequence length T.")
     var seqLen: Int?
-    @Option(help: "Sequences per training step B.")
+    @Option(name: .customLong(ConfigField.batch.flag), help: "Sequences per training step B.")
     var batch: Int?
-    @Option(help: "AdamW learning rate.")
+    @Option(name: .customLong(ConfigField.lr.flag), help: "AdamW learning rate.")
     var lr: Float?
-    @Option(help: "Linear warm-up steps.")
+    @Option(name: .customLong(ConfigField.warmup.flag), help: "Linear warm-up steps.")
     var warmup: Int?
-    @Option(help: "Positional encoding (sinusoidal, learned, none).")
+    @Option(name: .customLong(ConfigField.pos.flag), help: "Positional encoding (sinusoidal, learned, none).")
     var pos: PositionalEncoding?
     @Option(help: "Run only cells i with i mod n = k − 1, e.g. 2/8; writes a part CSV for `reproduce merge`.")
     var shard: String?
@@ -92,19 +92,18 @@ struct ReproduceRun: ParsableCommand {
         if let evalSize { g.evalSize = evalSize }
         g.changeEveryTask { s in
             if let steps { s.steps = steps }
-            if let layers { s.model.layers = layers }
-            if let dModel { s.model.dModel = dModel }
-            if let heads { s.model.heads = heads }
-            if let dFF { s.model.dFF = dFF }
-            if let seqLen { s.model.seqLen = seqLen }
-            if let batch { s.model.batch = batch }
-            if let lr { s.model.lr = lr }
-            if let warmup { s.model.warmup = warmup }
-            if let pos { s.model.pos = pos }
+            for (field, value) in modelFieldValues { if let value { field.assign(value, to: &s.model) } }
         }
         let problems = g.problems()
         guard problems.isEmpty else { throw UserError(problems.joined(separator: "; ")) }
         return g
+    }
+
+    /// The model flags with their values (nil when not given). Their names are the config field
+    /// table's; their help speaks of the grid (one value for every task), so it is the grid's own.
+    var modelFieldValues: [(field: ConfigField, value: Any?)] {
+        [(.layers, layers), (.dModel, dModel), (.heads, heads), (.dFF, dFF), (.seqLen, seqLen), (.batch, batch),
+         (.lr, lr), (.warmup, warmup), (.pos, pos)]
     }
 
     func parsedShard() throws -> Shard {

@@ -8,7 +8,9 @@ import PDETRender
 import XCTest
 
 final class FuzzTests: XCTestCase {
-    static let keys: [Key] = Array("qQ ?n.rlpPmaAc[]hHtRs+-=_xz0").map { Key.char($0) }
+    /// The run keys, every toggle key of the field table (r l p P m a A c today), the selection and the rest.
+    static let keys: [Key] = (Array("qQ ?n.") + ConfigFieldTable.standard.screenRows.flatMap { $0.screen!.keys.map(\.key) }
+                              + Array("[]hHtRs+-=_xz0")).map { Key.char($0) }
         + [.escape, .enter, .tab, .backTab, .backspace, .up, .down, .left, .right, .pageUp, .pageDown, .home, .end,
            .ctrl("c"), .ctrl("z"), .unknown(-1), .unknown(999)]
 

@@ -57,7 +57,7 @@ final class SnapshotSVGTests: XCTestCase {
         s.svgWriter = { path, _ in throw FileWriteError("cannot save '\(path)': No space left on device") }
         s.handle(.char("s"))
         XCTAssertEqual(s.state.status, "snapshot saved: \(dir)/0001.txt; svg: cannot save '\(dir)/0001.svg': No space left on device")
-        XCTAssertTrue(statusIsError(s.state.status), "shown as an error")
+        XCTAssertEqual(s.state.statusLine.severity, .warning, "a partial failure: shown in the alarm colour")
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/0001.txt"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/0001.ansi"))
         XCTAssertTrue(s.handle(.char("n")), "the session goes on")
