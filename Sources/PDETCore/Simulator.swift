@@ -32,6 +32,32 @@ public enum SimulatorIntegrator: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// The largest dt·D at which this integrator keeps the diffusion term D·Δx alone stable. Δ's
+    /// eigenvalues lie in (−4, 0], so z = dt·λ ∈ (−4·dt·D, 0], and a one-step method is stable
+    /// where its amplification |R(z)| ≤ 1: Euler R = 1 + z and Heun R = 1 + z + z²/2 are stable
+    /// for z ≥ −2 (dt·D ≤ 1/2, the diffusion layer's Σα ≤ 1/2 again); classic RK4 R = Σ zᵏ/k!
+    /// (k ≤ 4) for z ≥ −2.785 29 (dt·D ≤ 0.696 32).
+    public var diffusionStabilityLimit: Float {
+        switch self {
+        case .euler, .heun: return 0.5
+        case .rk4: return 0.696_32
+        }
+    }
+
+    /// The limit as the screens print it: "1/2" or "0.696".
+    public var diffusionStabilityLimitText: String {
+        self == .rk4 ? "0.696" : "1/2"
+    }
+
+    /// How the screens name the method: "explicit Euler", "Heun", "RK4".
+    public var displayName: String {
+        switch self {
+        case .euler: return "explicit Euler"
+        case .heun: return "Heun"
+        case .rk4: return "RK4"
+        }
+    }
+
     public var next: SimulatorIntegrator {
         let all = SimulatorIntegrator.allCases
         return all[(all.firstIndex(of: self)! + 1) % all.count]

@@ -209,7 +209,9 @@ func reduceSimulatorKey(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEf
         c.diffusion = min(simulatorDiffusionLimit, max(0, grid * simulatorDiffusionStep))
         let courant = c.dt * c.diffusion
         message = "D \(formatCompact(Double(c.diffusion)))  dt·D \(formatCompact(Double(courant)))"
-            + (courant > 0.5 ? " > 1/2: explicit Euler is unstable" : " ≤ 1/2")
+            + (courant > c.integrator.diffusionStabilityLimit
+                ? " > \(c.integrator.diffusionStabilityLimitText): \(c.integrator.displayName) is unstable"
+                : " ≤ \(c.integrator.diffusionStabilityLimitText)")
     case .char("v"):
         state.status = "convergence as dt shrinks: \(convergenceCost(c)) evaluations per row"
         return [.convergence]
@@ -237,7 +239,7 @@ func simulatorHeaderItems(_ state: ExplorerState, _ sim: SimulatorState) -> [Hea
         HeaderItem(text: c.weightTied ? "weight-tied" : "per-layer" + (c.stepsPerBlock > 1 ? " ×\(c.stepsPerBlock)" : "")),
         HeaderItem(text: "Residual \(c.residual ? "ON" : "OFF")", style: c.residual ? .plain : Style(bold: true)),
         HeaderItem(text: "LN \(c.layerNorm ? "on" : "OFF")", style: c.layerNorm ? .plain : Style(bold: true)),
-        HeaderItem(text: "D \(formatCompact(Double(c.diffusion)))", style: courant > 0.5 ? alarm : .plain),
+        HeaderItem(text: "D \(formatCompact(Double(c.diffusion)))", style: courant > c.integrator.diffusionStabilityLimit ? alarm : .plain),
     ]
     if let simulation = sim.simulation, simulation.modelStep != state.step {
         items.append(HeaderItem(text: "simulated @ step \(simulation.modelStep)", style: Style(dim: true)))

@@ -225,8 +225,11 @@ func drawConvergencePanel(_ state: ExplorerState, _ sim: SimulatorState, into gr
     }
     let courant = c.dt * c.diffusion
     if c.diffusion > 0 {
-        line("dt·D \(formatCompact(Double(courant))) " + (courant > 0.5 ? "> 1/2: Euler on D·Δx unstable" : "≤ 1/2: diffusion stable"),
-             courant > 0.5 ? alarm : Style(dim: true))
+        let unstable = courant > c.integrator.diffusionStabilityLimit, limit = c.integrator.diffusionStabilityLimitText
+        let method = c.integrator == .euler ? "Euler" : c.integrator.displayName
+        line("dt·D \(formatCompact(Double(courant))) "
+                + (unstable ? "> \(limit): \(method) on D·Δx unstable" : "≤ \(limit): diffusion stable"),
+             unstable ? alarm : Style(dim: true))
     } else if row < inner.height {
         line("D 0: no diffusion term (k / K)", Style(dim: true))
     }

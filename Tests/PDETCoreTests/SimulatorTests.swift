@@ -255,4 +255,50 @@ final class SimulatorTests: XCTestCase {
             XCTAssertLessThan(d[0].difference / d[1].difference, high)
         }
     }
+
+    /// The stability limit of each integrator on D·Δx, checked on the method itself: pure diffusion of
+    /// the highest-frequency pattern along T = 64 (Neumann Laplacian, as the simulator's) stays bounded
+    /// just below dt·D = limit and grows just above it.
+    func testDiffusionStabilityLimitIsWhereEachIntegratorStartsToGrow() {
+        func laplacian(_ x: [Double]) -> [Double] {
+            let T = x.count
+            var out = [Double](repeating: 0, count: T)
+            for t in 0..<T {
+                let left: Double = x[max(t - 1, 0)], right: Double = x[min(t + 1, T - 1)]
+                out[t] = left - 2 * x[t] + right
+            }
+            return out
+        }
+        func axpy(_ x: [Double], _ a: Double, _ y: [Double]) -> [Double] { zip(x, y).map { $0 + a * $1 } }
+        func growth(_ integrator: SimulatorIntegrator, courant: Double) -> Double {
+            var x = (0..<64).map { $0 % 2 == 0 ? 1.0 : -1.0 }
+            let start = x.map { $0 * $0 }.reduce(0, +).squareRoot()
+            for _ in 0..<4000 {
+                let k1 = laplacian(x)
+                switch integrator {
+                case .euler:
+                    x = axpy(x, courant, k1)
+                case .heun:
+                    let k2 = laplacian(axpy(x, courant, k1))
+                    for t in 0..<x.count { x[t] += courant / 2 * (k1[t] + k2[t]) }
+                case .rk4:
+                    let k2 = laplacian(axpy(x, courant / 2, k1)), k3 = laplacian(axpy(x, courant / 2, k2))
+                    let k4 = laplacian(axpy(x, courant, k3))
+                    for t in 0..<x.count {
+                        let sum: Double = k1[t] + 2 * k2[t] + 2 * k3[t] + k4[t]
+                        x[t] += courant / 6 * sum
+                    }
+                }
+            }
+            return x.map { $0 * $0 }.reduce(0, +).squareRoot() / start
+        }
+        for integrator in SimulatorIntegrator.allCases {
+            let limit = Double(integrator.diffusionStabilityLimit)
+            XCTAssertLessThanOrEqual(growth(integrator, courant: 0.99 * limit), 1, "\(integrator) below its limit")
+            XCTAssertGreaterThan(growth(integrator, courant: 1.02 * limit), 10, "\(integrator) above its limit")
+        }
+        XCTAssertEqual(SimulatorIntegrator.euler.diffusionStabilityLimit, 0.5)
+        XCTAssertGreaterThan(SimulatorIntegrator.rk4.diffusionStabilityLimit, 0.69)
+    }
+
 }
