@@ -8,7 +8,7 @@
 //   PDETRender     ← PDETText                            state-free widgets: a grid of cells
 //   PDETScript     ← PDETCore, PDETRender, PDETIO, PDETText        scripts, lessons, asciicast
 //   PDETReproduce  ← PDETCore, PDETTasks, PDETIO, PDETText         the experiment grid
-//   PDETExplorer   ← PDETCore, PDETTasks, PDETIO, PDETRender, PDETBert, PDETScript   screens
+//   PDETExplorer   ← PDETCore, PDETTasks, PDETIO, PDETRender, PDETBert, PDETScript, PDETText   screens
 //   PDETTerminal   ← CNcurses, PDETRender                the only code that knows ncurses
 //   pdet-tui       ← all of them                          the CLI
 import PackageDescription
@@ -84,7 +84,7 @@ let package = Package(
         .target(name: "PDETRender", dependencies: ["PDETText"]),
         .target(name: "PDETScript", dependencies: ["PDETCore", "PDETRender", "PDETIO", "PDETText"]),
         .target(name: "PDETReproduce", dependencies: ["PDETCore", "PDETTasks", "PDETIO", "PDETText"]),
-        .target(name: "PDETExplorer", dependencies: ["PDETCore", "PDETTasks", "PDETIO", "PDETRender", "PDETBert", "PDETScript"]),
+        .target(name: "PDETExplorer", dependencies: ["PDETCore", "PDETTasks", "PDETIO", "PDETRender", "PDETBert", "PDETScript", "PDETText"]),
 
         // MARK: terminal backend (the only code that knows ncurses)
         .systemLibrary(name: "CNcurses"),
@@ -92,7 +92,7 @@ let package = Package(
 
         // MARK: command line
         .executableTarget(name: "pdet-tui", dependencies: [
-            "PDETCore", "PDETTasks", "PDETIO", "PDETRender", "PDETExplorer", "PDETTerminal", "PDETBert", "PDETReproduce", "CPosix",
+            "PDETCore", "PDETTasks", "PDETIO", "PDETRender", "PDETExplorer", "PDETTerminal", "PDETBert", "PDETReproduce", "PDETText", "CPosix",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

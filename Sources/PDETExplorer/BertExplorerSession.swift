@@ -5,6 +5,7 @@ import Foundation
 import PDETBert
 import PDETCore
 import PDETRender
+import PDETText
 
 /// The two forward passes a frame shows: the model as trained and the ablated one.
 public struct BertFrame: Sendable {

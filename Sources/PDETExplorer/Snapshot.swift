@@ -15,6 +15,7 @@ import Foundation
 import PDETCore
 import PDETIO
 import PDETRender
+import PDETText
 
 public enum SnapshotFormat: String, CaseIterable, Sendable {
     case txt, ansi, svg
@@ -96,9 +97,7 @@ public func reproduceCommand(_ state: ExplorerState) -> String {
     return line
 }
 
-/// `s` as one shell word: as is when it is plainly safe, else in single quotes (the reproduce lines of every screen).
-func shellQuoted(_ s: String) -> String {
-    let safe = s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+,:=".contains($0) }
+
     return safe && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
 

@@ -1,6 +1,6 @@
 // One of each text escaper, for every module that writes a format by hand: JSON string literals
-// (checkpoint headers, metrics JSON, asciicast events), XML text (SVG frames and report figures) and
-// one-line messages. No dependencies, so the numeric, IO and render modules can all use it.
+// (checkpoint headers, metrics JSON, asciicast events), XML text (SVG frames and report figures),
+// shell words (the reproduce lines of snapshots and reports) and one-line messages. No dependencies, so the numeric, IO and render modules can all use it.
 
 /// `s` as a JSON string literal (RFC 8259): quote, backslash and the C0 controls escaped (the short
 /// forms \n \r \t \b \f where JSON has them, else \u00XX), DEL as \u007f; other Unicode kept as UTF-8.
@@ -69,4 +69,12 @@ public func xmlEscaped(_ text: String) -> String {
         }
     }
     return out
+}
+
+/// `s` as one POSIX shell word: unchanged when it is only letters, digits and `/._-+,:=`, else in
+/// single quotes (a `'` inside becomes `'\''`). The reproduce lines of snapshots and reports use it,
+/// so a path with a space, a quote or a `$` pastes back as the same argument.
+public func shellQuoted(_ s: String) -> String {
+    let safe = s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+,:=".contains($0) }
+    return safe && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

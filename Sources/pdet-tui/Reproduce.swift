@@ -7,6 +7,7 @@ import Foundation
 import PDETCore
 import PDETIO
 import PDETReproduce
+import PDETText
 
 struct Reproduce: ParsableCommand {
     static var configuration: CommandConfiguration {
@@ -289,7 +290,7 @@ private enum Cache {
 }
 
 func commandLine() -> String {
-    "pdet-tui " + CommandLine.arguments.dropFirst().map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+    "pdet-tui " + CommandLine.arguments.dropFirst().map(shellQuoted).joined(separator: " ")
 }
 
 func utcNow() -> String {

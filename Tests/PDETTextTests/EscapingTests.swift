@@ -37,4 +37,22 @@ final class EscapingTests: XCTestCase {
         let parsed = try XMLDocument(xmlString: doc)
         XCTAssertEqual(parsed.rootElement()?.stringValue, "a<b>&\"c\"    \nz")
     }
+
+    /// A quoted word reads back through /bin/sh as the same single argument.
+    func testShellQuotedWordsReadBackThroughTheShell() throws {
+        let words = ["plain/path-1.txt", "", "with space", "it's", "$HOME", "a\"b", "*", "1,2,4", "x;rm -rf y", "é ü"]
+        XCTAssertEqual(shellQuoted("plain/path-1.txt"), "plain/path-1.txt")
+        XCTAssertEqual(shellQuoted("it's"), "'it'\\''s'")
+        let script = "for a in " + words.map(shellQuoted).joined(separator: " ") + "; do printf '%s\\n' \"[$a]\"; done"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(out, words.map { "[\($0)]\n" }.joined())
+    }
+
 }
