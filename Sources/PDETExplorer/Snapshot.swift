@@ -98,9 +98,6 @@ public func reproduceCommand(_ state: ExplorerState) -> String {
 }
 
 
-    return safe && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
-}
-
 /// The config as one line of JSON with sorted keys (the same bytes for the same config).
 func oneLineConfigJSON(_ c: ModelConfig) -> String {
     let encoder = JSONEncoder()

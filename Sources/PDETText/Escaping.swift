@@ -76,5 +76,8 @@ public func xmlEscaped(_ text: String) -> String {
 /// so a path with a space, a quote or a `$` pastes back as the same argument.
 public func shellQuoted(_ s: String) -> String {
     let safe = s.allSatisfy { $0.isLetter || $0.isNumber || "/._-+,:=".contains($0) }
-    return safe && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    if safe && !s.isEmpty { return s }
+    var out = "'"
+    for ch in s { out += ch == "'" ? "'\\''" : String(ch) }
+    return out + "'"
 }
