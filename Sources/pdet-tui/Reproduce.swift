@@ -49,23 +49,23 @@ struct ReproduceRun: ParsableCommand {
     var steps: Int?
     @Option(name: .customLong("eval-size"), help: "Held-out examples per accuracy.")
     var evalSize: Int?
-    @Option(name: .customLong(ConfigField.layers.flag), help: "Transformer blocks L (every task).")
+    @Option(name: .customLong(ConfigField.layers.flag), help: ArgumentHelp(gridFlagHelp(ConfigField.layers)))
     var layers: Int?
-    @Option(name: .customLong(ConfigField.dModel.flag), help: "Model width C.")
+    @Option(name: .customLong(ConfigField.dModel.flag), help: ArgumentHelp(gridFlagHelp(ConfigField.dModel)))
     var dModel: Int?
-    @Option(name: .customLong(ConfigField.heads.flag), help: "Attention heads NH.")
+    @Option(name: .customLong(ConfigField.heads.flag), help: ArgumentHelp(gridFlagHelp(ConfigField.heads)))
     var heads: Int?
-    @Option(name: .customLong(ConfigField.dFF.flag), help: "FFN hidden width F.")
+    @Option(name: .customLong(ConfigField.dFF.flag), help: ArgumentHelp(gridFlagHelp(ConfigField.dFF)))
     var dFF: Int?
-    @Option(name: .customLong(ConfigField.seqLen.flag), help: "Sequence length T.")
+    @Option(name: .customLong(ConfigField.seqLen.flag), help: ArgumentHelp(gridFlagHelp(ConfigField.seqLen)))
     var seqLen: Int?
-    @Option(name: .customLong(ConfigField.batch.flag), help: "Sequences per training step B.")
+    @Option(name: .customLong(ConfigField.batch.flag), help: ArgumentHelp(gridFlagHelp(ConfigField.batch)))
     var batch: Int?
-    @Option(name: .customLong(ConfigField.lr.flag), help: "AdamW learning rate.")
+    @Option(name: .customLong(ConfigField.lr.flag), help: ArgumentHelp(gridFlagHelp(ConfigField.lr)))
     var lr: Float?
-    @Option(name: .customLong(ConfigField.warmup.flag), help: "Linear warm-up steps.")
+    @Option(name: .customLong(ConfigField.warmup.flag), help: ArgumentHelp(gridFlagHelp(ConfigField.warmup)))
     var warmup: Int?
-    @Option(name: .customLong(ConfigField.pos.flag), help: "Positional encoding (sinusoidal, learned, none).")
+    @Option(name: .customLong(ConfigField.pos.flag), help: ArgumentHelp(gridFlagHelp(ConfigField.pos)))
     var pos: PositionalEncoding?
     @Option(help: "Run only cells i with i mod n = k − 1, e.g. 2/8; writes a part CSV for `reproduce merge`.")
     var shard: String?
@@ -287,6 +287,12 @@ private enum Cache {
         let hex = String(h, radix: 16)
         return "pdet-tui \(version), executable fnv1a64 " + String(repeating: "0", count: 16 - hex.count) + hex
     }()
+}
+
+/// A model flag's help in `reproduce`: the table's line (so it cannot drift from explore/train), plus
+/// that it sets the value for every task of the grid ("; every task").
+func gridFlagHelp(_ field: ConfigField) -> String {
+    (field.help.hasSuffix(".") ? String(field.help.dropLast()) : field.help) + "; every task."
 }
 
 func commandLine() -> String {
