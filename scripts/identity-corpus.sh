@@ -13,7 +13,7 @@ set -euo pipefail
 BIN=$(readlink -f "${1:?usage: identity-corpus.sh BIN OUTDIR}")
 OUT=${2:?usage: identity-corpus.sh BIN OUTDIR}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-export PDET_ASSETS="$REPO/assets" NO_COLOR= PDET_THEME= COLORFGBG= PDET_THREADS=1
+export PDET_ASSETS="$REPO/assets" PDET_THREADS=1
 unset NO_COLOR PDET_THEME COLORFGBG
 rm -rf "$OUT" && mkdir -p "$OUT"/{snap,lesson,script,sim,split,minilm,help}
 OUT=$(cd "$OUT" && pwd)
