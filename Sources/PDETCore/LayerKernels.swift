@@ -150,33 +150,62 @@ package enum GeluVariant: Sendable {
 private let geluScale: Float = (2.0 / Float.pi).squareRoot()
 private let invSqrt2: Float = 0.70710678118654752
 
-/// Lane-wise clamp with the stdlib's `clamped` semantics (NaN maps to the lower bound), written
-/// as selects: the generic SIMD `clamped`, `rounded(.down)` and Int32 conversion compile to
-/// per-lane calls, which made the exponential about 17× slower (half of a one-sequence forward).
-/// Generic over the lane count (SIMD8, and SIMD16 on AVX-512): every lane runs the same
-/// operations, so an element's bits do not depend on the vector it went through.
-@inline(__always)
-func clampLanes<V: SIMD>(_ x: V, _ lo: Float, _ hi: Float) -> V where V.Scalar == Float {
-    var r = x
-    for i in 0..<V.scalarCount {
-        let v = r[i]
-        let m = v > lo ? v : lo           // NaN → lo
-        r[i] = m < hi ? m : hi
+/// The lane-wise selects the vector kernels need, written per concrete vector type. Generic code
+/// over `SIMD` reaches the stdlib's protocol-extension comparisons and a loop over
+/// `V.scalarCount` that stays a per-lane loop with branches even after specialization (tanh ran
+/// about 4× slower and GELU was a third of a training step); over a concrete SIMD8/SIMD16 the same
+/// loops unroll into vector selects. Every lane runs the same operations at either width, so an
+/// element's bits do not depend on the vector it went through.
+protocol FloatLanes: SIMD where Scalar == Float {
+    /// Each lane clamped to lo…hi with the stdlib's `clamped` semantics (NaN maps to lo).
+    func clampedLanes(_ lo: Float, _ hi: Float) -> Self
+    /// self − 1 where self > y, else self (the floor step of expLanes).
+    func stepDown(where y: Self) -> Self
+}
+
+extension SIMD8: FloatLanes where Scalar == Float {
+    @inline(__always)
+    func clampedLanes(_ lo: Float, _ hi: Float) -> Self {
+        var r = self
+        for i in 0..<8 {
+            let v = r[i]
+            let m = v > lo ? v : lo           // NaN → lo
+            r[i] = m < hi ? m : hi
+        }
+        return r
     }
-    return r
+
+    @inline(__always)
+    func stepDown(where y: Self) -> Self { self - Self(repeating: 1).replacing(with: 0, where: self .<= y) }
+}
+
+extension SIMD16: FloatLanes where Scalar == Float {
+    @inline(__always)
+    func clampedLanes(_ lo: Float, _ hi: Float) -> Self {
+        var r = self
+        for i in 0..<16 {
+            let v = r[i]
+            let m = v > lo ? v : lo           // NaN → lo
+            r[i] = m < hi ? m : hi
+        }
+        return r
+    }
+
+    @inline(__always)
+    func stepDown(where y: Self) -> Self { self - Self(repeating: 1).replacing(with: 0, where: self .<= y) }
 }
 
 /// e^x per lane (Cephes expf: range reduction by ln 2, degree-5 polynomial; ≤ 2 ulp on
 /// [−87, 88]). GELU's tanh dominated the profile as a scalar libm call per element.
 @inline(__always)
-func expLanes<V: SIMD>(_ xIn: V) -> V where V.Scalar == Float {
-    let x = clampLanes(xIn, -87.3, 88.3)
+func expLanes<V: FloatLanes>(_ xIn: V) -> V {
+    let x = xIn.clampedLanes(-87.3, 88.3)
     let y = x * 1.442_695_04 + 0.5
     // n = floor(y), exactly, for |y| < 2^22: round to nearest with the 1.5·2^23 magic number,
     // then step down where that rounded up.
     let magic = V(repeating: 12_582_912)
     let t = (y + magic) - magic
-    let n = t - V(repeating: 1).replacing(with: 0, where: t .<= y)
+    let n = t.stepDown(where: y)
     var r = x - n * 0.693_359_375
     r = r + n * 2.121_944_4e-4
     var p = V(repeating: 1.987_569_15e-4)
@@ -194,8 +223,8 @@ func expLanes<V: SIMD>(_ xIn: V) -> V where V.Scalar == Float {
 
 /// tanh per lane: 1 − 2/(e^{2u} + 1), exact at the saturated ends, absolute error ~1e-7.
 @inline(__always)
-func tanhLanes<V: SIMD>(_ u: V) -> V where V.Scalar == Float {
-    let e = expLanes(2 * clampLanes(u, -10, 10))
+func tanhLanes<V: FloatLanes>(_ u: V) -> V {
+    let e = expLanes(2 * u.clampedLanes(-10, 10))
     return 1 - 2 / (e + 1)
 }
 
@@ -229,13 +258,13 @@ func geluBackward(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int,
 
 /// GELU (tanh approximation) per lane.
 @inline(__always)
-func geluLanes<V: SIMD>(_ x: V) -> V where V.Scalar == Float {
+func geluLanes<V: FloatLanes>(_ x: V) -> V {
     0.5 * x * (1 + tanhLanes(geluScale * (x + 0.044715 * x * x * x)))
 }
 
 /// The derivative of geluLanes per lane.
 @inline(__always)
-func geluDerivativeLanes<V: SIMD>(_ x: V) -> V where V.Scalar == Float {
+func geluDerivativeLanes<V: FloatLanes>(_ x: V) -> V {
     let t = tanhLanes(geluScale * (x + 0.044715 * x * x * x))
     let du = geluScale * (1 + 3 * 0.044715 * x * x)
     return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du

@@ -212,9 +212,17 @@ extension Transformer {
     @discardableResult
     public func trainStep(_ batch: Batch) -> StepMetrics {
         zeroGrad()
-        let fm = forward(batch)
+        // No explorer metrics here (they cost more than AdamW). The activations are scanned for the
+        // first non-finite value only when the loss or the gradients are not finite: a NaN or Inf
+        // anywhere in the forward reaches one of the two (a masked position's still multiplies a
+        // gradient, and 0 · Inf is NaN), so the step reports what a scan of every step would.
+        var fm = forwardLoss(batch)
         backward()
         let norms = gradientNorms()
+        if fm.nonFinite == nil && !norms.global.isFinite, let a = acts {
+            fm.nonFinite = firstNonFiniteActivation(a)
+            if let nf = fm.nonFinite, lastNonFinite == nil { lastNonFinite = nf }
+        }
         var nonFinite = fm.nonFinite
         if nonFinite == nil && !norms.global.isFinite { nonFinite = firstNonFiniteGradient() }
         let lr = currentLR

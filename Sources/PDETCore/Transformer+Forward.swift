@@ -178,6 +178,24 @@ extension Transformer {
                                      probeChannel: probeChannel, probeInstance: probeInstance)
     }
 
+    /// The forward pass as training and evaluation need it: loss and accuracy, and where the first
+    /// non-finite activation is when the loss is not finite (or `scanAlways`); no layer metrics,
+    /// attention maps or diffusion probe (the explorer reads those from its own display forward).
+    /// The same arithmetic as `forward`, so the same loss, accuracy and saved activations.
+    public func forwardLoss(_ batch: Batch, scanAlways: Bool = false) -> ForwardMetrics {
+        guard batch.seqLen == config.seqLen, batch.batchSize >= 1,
+              batch.tokens.count == batch.batchSize * batch.seqLen else { return forward(batch) }
+        let r = forwardPass(batch)
+        let accuracy: Float = r.counted > 0 ? Float(r.correct) / Float(r.counted) : .nan
+        var nf: NonFinite?
+        if let a = acts, scanAlways || !r.loss.isFinite {
+            nf = firstNonFiniteActivation(a)
+            if let nf, lastNonFinite == nil { lastNonFinite = nf }
+        }
+        return ForwardMetrics(loss: Float(r.loss), accuracy: accuracy, layers: [], attention: [], attentionEntropy: [],
+                              diffusion: nil, nonFinite: nf)
+    }
+
     /// Predictions of the last forward: (B, T) argmax per token, or (B) argmax class.
     public var lastPredictions: [Int32] {
         guard let a = acts, let f = lastForward else { return [] }

@@ -57,7 +57,7 @@ public final class TrainingRun {
         var seen = 0
         while seen < n {
             let b = task.testBatch(index: index, batchSize: min(batchSize, n - seen))
-            let m = model.forward(b)
+            let m = model.forwardLoss(b)
             let rows = task.head == .perToken ? b.targets.filter { $0 != Batch.ignore }.count : b.batchSize
             if m.accuracy.isFinite {
                 correct += Double(m.accuracy) * Double(rows)

@@ -53,6 +53,33 @@ final class DynamicsTests: XCTestCase {
         XCTAssertTrue(m.loss.isNaN || m.loss.isInfinite)
     }
 
+    /// Training and evaluation skip the explorer's metrics (forwardLoss): the loss, accuracy and
+    /// first non-finite activation must be exactly the full forward's, finite or not.
+    func testLightForwardAndTrainStepReportWhatTheFullForwardReports() throws {
+        let configs: [(inout ModelConfig) -> Void] = [
+            { _ in },
+            { $0.pde = .afterEmbedding; $0.pdeAlpha = 10; $0.pdeClamp = false; $0.pdeSteps = 64 },   // NaN at the embedding
+            { $0.norm = .none; $0.initGain = 400 },                                                 // blows up in a block
+        ]
+        var sawNonFinite = 0
+        for change in configs {
+            var c = ModelConfig()
+            c.batch = 4
+            change(&c)
+            let batch = randomBatch(B: c.batch, T: c.seqLen, V: 16, K: 16, head: .perToken, seed: 1)
+            let full = try Transformer(config: c, vocabSize: 16, outputs: 16, head: .perToken).forward(batch)
+            let light = try Transformer(config: c, vocabSize: 16, outputs: 16, head: .perToken).forwardLoss(batch)
+            XCTAssertEqual(light.loss.bitPattern, full.loss.bitPattern)
+            XCTAssertEqual(light.accuracy.bitPattern, full.accuracy.bitPattern)
+            XCTAssertEqual(light.nonFinite, full.nonFinite)
+            XCTAssertTrue(light.layers.isEmpty && light.attention.isEmpty && light.diffusion == nil)
+            let step = try Transformer(config: c, vocabSize: 16, outputs: 16, head: .perToken).trainStep(batch)
+            XCTAssertEqual(step.loss.bitPattern, full.loss.bitPattern)
+            if let nf = full.nonFinite { XCTAssertEqual(step.nonFinite, nf); sawNonFinite += 1 }
+        }
+        XCTAssertEqual(sawNonFinite, 2, "both blow-up configurations must go non-finite for this test to mean anything")
+    }
+
     func testAttentionRowsAreDistributionsAndCausalMaskHolds() throws {
         let m = try metrics { $0.causal = true }
         XCTAssertEqual(m.attention.count, 6)
