@@ -197,7 +197,7 @@ extension SIMD16: FloatLanes where Scalar == Float {
 
 /// e^x per lane (Cephes expf: range reduction by ln 2, degree-5 polynomial; ≤ 2 ulp on
 /// [−87, 88]). GELU's tanh dominated the profile as a scalar libm call per element.
-@inline(__always)
+@_transparent   // inlined before specialization: @inline(__always) left the generic calls out of line
 func expLanes<V: FloatLanes>(_ xIn: V) -> V {
     let x = xIn.clampedLanes(-87.3, 88.3)
     let y = x * 1.442_695_04 + 0.5
@@ -222,7 +222,7 @@ func expLanes<V: FloatLanes>(_ xIn: V) -> V {
 }
 
 /// tanh per lane: 1 − 2/(e^{2u} + 1), exact at the saturated ends, absolute error ~1e-7.
-@inline(__always)
+@_transparent   // inlined before specialization: @inline(__always) left the generic calls out of line
 func tanhLanes<V: FloatLanes>(_ u: V) -> V {
     let e = expLanes(2 * u.clampedLanes(-10, 10))
     return 1 - 2 / (e + 1)
@@ -257,13 +257,13 @@ func geluBackward(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int,
 }
 
 /// GELU (tanh approximation) per lane.
-@inline(__always)
+@_transparent   // inlined before specialization: @inline(__always) left the generic calls out of line
 func geluLanes<V: FloatLanes>(_ x: V) -> V {
     0.5 * x * (1 + tanhLanes(geluScale * (x + 0.044715 * x * x * x)))
 }
 
 /// The derivative of geluLanes per lane.
-@inline(__always)
+@_transparent   // inlined before specialization: @inline(__always) left the generic calls out of line
 func geluDerivativeLanes<V: FloatLanes>(_ x: V) -> V {
     let t = tanhLanes(geluScale * (x + 0.044715 * x * x * x))
     let du = geluScale * (1 + 3 * 0.044715 * x * x)
