@@ -48,12 +48,19 @@ final class Activations {
     let B: Int, T: Int, C: Int, NH: Int, F: Int, K: Int, steps: Int
     let storage: FloatBuffer
     let gradStorage: FloatBuffer
+    /// Each block's own buffers (the allocation).
+    private(set) var slots: [BlockSlots] = []
+    /// Each block's tensors as the last forward pass left them: `slots`, except that a diffusion
+    /// site that was an identity points at its input instead of holding a copy of it (x0, ain, aD,
+    /// fD, out). Everything that reads activations (backward, metrics) reads these.
     var blocks: [BlockSlots] = []
     let grad: BlockSlots           // scratch gradients for the block being back-propagated
     let emb: FloatPtr              // (B,T,C) token + position embedding
-    let x0: FloatPtr               // (B,T,C) layer-0 state: after the after-embedding site
+    var x0: FloatPtr               // (B,T,C) layer-0 state: after the after-embedding site (= emb when it is off)
+    let x0Buffer: FloatPtr         // (B,T,C) where the after-embedding site writes
     let embInter: FloatPtr         // ((steps−1),B,T,C)
-    let h: FloatPtr                // (B,T,C) after the before-head site
+    var h: FloatPtr                // (B,T,C) after the before-head site (= x_L when it is off)
+    let hBuffer: FloatPtr          // (B,T,C) where the before-head site writes
     let headInter: FloatPtr        // ((steps−1),B,T,C)
     let lnf: FloatPtr              // (B,T,C) final norm output (a copy when norm is none)
     let meanf: FloatPtr, rstdf: FloatPtr   // (B,T)
@@ -79,8 +86,10 @@ final class Activations {
         storage = FloatBuffer(count: L * perBlock + outer)
         var p = storage.ptr
         func take(_ n: Int) -> FloatPtr { defer { p += n }; return p }
-        for _ in 0..<L { blocks.append(BlockSlots(take(perBlock), B: B, T: T, C: C, NH: NH, F: F, steps: steps)) }
-        emb = take(BTC); x0 = take(BTC); embInter = take(inter); h = take(BTC); headInter = take(inter)
+        for _ in 0..<L { slots.append(BlockSlots(take(perBlock), B: B, T: T, C: C, NH: NH, F: F, steps: steps)) }
+        blocks = slots
+        emb = take(BTC); x0Buffer = take(BTC); embInter = take(inter); hBuffer = take(BTC); headInter = take(inter)
+        x0 = x0Buffer; h = hBuffer
         lnf = take(BTC); meanf = take(BT); rstdf = take(BT); pooled = take(B * C)
         logits = take(BT * K); probs = take(BT * K)
 

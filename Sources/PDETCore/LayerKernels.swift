@@ -164,7 +164,7 @@ protocol FloatLanes: SIMD where Scalar == Float {
 }
 
 extension SIMD8: FloatLanes where Scalar == Float {
-    @inline(__always)
+    @_transparent
     func clampedLanes(_ lo: Float, _ hi: Float) -> Self {
         var r = self
         for i in 0..<8 {
@@ -175,12 +175,12 @@ extension SIMD8: FloatLanes where Scalar == Float {
         return r
     }
 
-    @inline(__always)
+    @_transparent
     func stepDown(where y: Self) -> Self { self - Self(repeating: 1).replacing(with: 0, where: self .<= y) }
 }
 
 extension SIMD16: FloatLanes where Scalar == Float {
-    @inline(__always)
+    @_transparent
     func clampedLanes(_ lo: Float, _ hi: Float) -> Self {
         var r = self
         for i in 0..<16 {
@@ -191,7 +191,7 @@ extension SIMD16: FloatLanes where Scalar == Float {
         return r
     }
 
-    @inline(__always)
+    @_transparent
     func stepDown(where y: Self) -> Self { self - Self(repeating: 1).replacing(with: 0, where: self .<= y) }
 }
 

@@ -52,7 +52,7 @@ extension Transformer {
     func simulatorField(_ out: FloatPtr, _ x: FloatPtr, block l: Int, layerNorm: Bool, diffusion D: Float,
                         _ w: SimulatorWorkspace) {
         let a = w.acts, o = layout.blocks[l], P = paramBuf.ptr, BT = w.B * w.T, C = w.C
-        var s = a.blocks[0]
+        var s = a.slots[0]
         let ffnInput: FloatPtr
         if layerNorm {
             layernormForward(s.n1, s.mean1, s.rstd1, x, P + o.ln1w, P + o.ln1b, BT, C)

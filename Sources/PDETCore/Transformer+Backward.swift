@@ -6,6 +6,17 @@ import Glibc
 #endif
 
 extension Transformer {
+    /// The gradient of a site's input, given `dto`, when that input's gradient slot `dfrom` is
+    /// freshly zeroed and gets nothing else: an identity site returns `dto` itself (its forward was
+    /// an alias, so is its backward: the slot would have held +0 + dto, the same numbers), a
+    /// diffusion site writes dfrom (siteBackward) and returns it.
+    func siteGradient(_ site: DiffusionSite, block l: Int, fresh dfrom: FloatPtr, dto: FloatPtr,
+                      from: FloatPtr, inter: FloatPtr, _ a: Activations) -> FloatPtr {
+        guard diffusionInstance(site, block: l) != nil else { return dto }
+        siteBackward(site, block: l, dfrom: dfrom, dto: dto, from: from, inter: inter, a)
+        return dfrom
+    }
+
     /// dfrom (B,T,C) += (∂to/∂from)ᵀ · dto for the site's diffusion steps (or the identity copy);
     /// alpha gradients accumulate. `from` and `inter` are the forward's saved states.
     func siteBackward(_ site: DiffusionSite, block l: Int, dfrom: FloatPtr, dto: FloatPtr,
@@ -64,9 +75,11 @@ extension Transformer {
                        accumulateInput: true, scratch: sc)
     }
 
-    /// dx (B,T,C) += ∂L/∂x for block l's input x, given dout = ∂L/∂(block output).
+    /// dx (B,T,C) += ∂L/∂x for block l's input x, given dout = ∂L/∂(block output); dx arrives zeroed.
+    /// An identity site's gradient is an alias of the gradient it passes on (siteGradient).
     func blockBackward(_ l: Int, input x: FloatPtr, dx: FloatPtr, dout: FloatPtr, _ a: Activations) {
-        let s = a.blocks[l], g = a.grad, o = layout.blocks[l], BTC = a.B * a.T * a.C
+        let s = a.blocks[l], o = layout.blocks[l], BTC = a.B * a.T * a.C
+        var g = a.grad
         let res = config.residual
         // Zero the scratch slots that gradients accumulate into. Skipped: ain, qkv, atty, fg, fh
         // (each written once as +0 + value, the same bits as accumulating into zeros), att, out and
@@ -75,29 +88,35 @@ extension Transformer {
         zero(g.aout, g.fh - g.aout)
         zero(g.fout, g.out - g.fout)
         if config.norm == .post {
-            siteBackward(.betweenLayers, block: l, dfrom: g.n2, dto: dout, from: s.n2, inter: s.inter, a)
+            g.n2 = siteGradient(.betweenLayers, block: l, fresh: g.n2, dto: dout, from: s.n2, inter: s.inter, a)
             normBackward(g.res2, g.n2, s.res2, s.mean2, s.rstd2, weight: o.ln2w, bias: o.ln2b, a)
             residualBackward(res ? g.n1 : nil, g.fD, g.res2, BTC)
-            siteBackward(.afterFFN, block: l, dfrom: g.fout, dto: g.fD, from: s.fout, inter: s.inter, a)
+            g.fout = siteGradient(.afterFFN, block: l, fresh: g.fout, dto: g.fD, from: s.fout, inter: s.inter, a)
             ffnSublayerBackward(s, g, o, input: s.n1, dinput: g.n1, a)
             normBackward(g.x0, g.n1, s.x0, s.mean1, s.rstd1, weight: o.ln1w, bias: o.ln1b, a)
-            siteBackward(.beforeNorm, block: l, dfrom: g.res1, dto: g.x0, from: s.res1, inter: s.inter, a)
+            g.res1 = siteGradient(.beforeNorm, block: l, fresh: g.res1, dto: g.x0, from: s.res1, inter: s.inter, a)
             residualBackward(res ? dx : nil, g.aD, g.res1, BTC)
-            siteBackward(.afterAttention, block: l, dfrom: g.aout, dto: g.aD, from: s.aout, inter: s.inter, a)
+            g.aout = siteGradient(.afterAttention, block: l, fresh: g.aout, dto: g.aD, from: s.aout, inter: s.inter, a)
             attentionSublayerBackward(s, g, o, a)
+            // dx already holds the residual's share: the site adds to it (no alias).
             siteBackward(.beforeAttention, block: l, dfrom: dx, dto: g.ain, from: x, inter: s.inter, a)
         } else {
-            siteBackward(.betweenLayers, block: l, dfrom: g.res2, dto: dout, from: s.res2, inter: s.inter, a)
+            // With an identity before-norm site, x0's gradient accumulates in dx directly.
+            let beforeNormIdentity = diffusionInstance(.beforeNorm, block: l) == nil
+            if beforeNormIdentity { g.x0 = dx }
+            g.res2 = siteGradient(.betweenLayers, block: l, fresh: g.res2, dto: dout, from: s.res2, inter: s.inter, a)
             residualBackward(res ? g.res1 : nil, g.fD, g.res2, BTC)
-            siteBackward(.afterFFN, block: l, dfrom: g.fout, dto: g.fD, from: s.fout, inter: s.inter, a)
+            g.fout = siteGradient(.afterFFN, block: l, fresh: g.fout, dto: g.fD, from: s.fout, inter: s.inter, a)
             ffnSublayerBackward(s, g, o, input: s.n2, dinput: g.n2, a)
             normBackward(g.res1, g.n2, s.res1, s.mean2, s.rstd2, weight: o.ln2w, bias: o.ln2b, a)
             residualBackward(res ? g.x0 : nil, g.aD, g.res1, BTC)
-            siteBackward(.afterAttention, block: l, dfrom: g.aout, dto: g.aD, from: s.aout, inter: s.inter, a)
+            g.aout = siteGradient(.afterAttention, block: l, fresh: g.aout, dto: g.aD, from: s.aout, inter: s.inter, a)
             attentionSublayerBackward(s, g, o, a)
-            siteBackward(.beforeAttention, block: l, dfrom: g.n1, dto: g.ain, from: s.n1, inter: s.inter, a)
+            g.n1 = siteGradient(.beforeAttention, block: l, fresh: g.n1, dto: g.ain, from: s.n1, inter: s.inter, a)
             normBackward(g.x0, g.n1, s.x0, s.mean1, s.rstd1, weight: o.ln1w, bias: o.ln1b, a)
-            siteBackward(.beforeNorm, block: l, dfrom: dx, dto: g.x0, from: x, inter: s.inter, a)
+            if !beforeNormIdentity {
+                siteBackward(.beforeNorm, block: l, dfrom: dx, dto: g.x0, from: x, inter: s.inter, a)
+            }
         }
     }
 
@@ -122,21 +141,21 @@ extension Transformer {
         }
         zero(a.dH, BTC)
         normBackward(a.dH, a.dLnf, a.h, a.meanf, a.rstdf, weight: layout.lnfw, bias: layout.lnfb, a)
-        var dOut = a.dStreamA, dIn = a.dStreamB
-        zero(dOut, BTC)
         let last = config.layers > 0 ? a.blocks[config.layers - 1].out : a.x0
-        siteBackward(.beforeHead, block: 0, dfrom: dOut, dto: a.dH, from: last, inter: a.headInter, a)
+        if diffusionInstance(.beforeHead, block: 0) != nil { zero(a.dStreamA, BTC) }
+        var dOut = siteGradient(.beforeHead, block: 0, fresh: a.dStreamA, dto: a.dH, from: last, inter: a.headInter, a)
         for l in stride(from: config.layers - 1, through: 0, by: -1) {
+            let dIn = dOut == a.dStreamA ? a.dStreamB : a.dStreamA
             zero(dIn, BTC)
             let x = l == 0 ? a.x0 : a.blocks[l - 1].out
             blockBackward(l, input: x, dx: dIn, dout: dOut, a)
-            swap(&dOut, &dIn)
+            dOut = dIn
         }
-        zero(a.dEmb, BTC)
-        siteBackward(.afterEmbedding, block: 0, dfrom: a.dEmb, dto: dOut, from: a.emb, inter: a.embInter, a)
+        if diffusionInstance(.afterEmbedding, block: 0) != nil { zero(a.dEmb, BTC) }
+        let dEmb = siteGradient(.afterEmbedding, block: 0, fresh: a.dEmb, dto: dOut, from: a.emb, inter: a.embInter, a)
         let dpos: FloatPtr? = config.pos == .learned ? G + layout.posEmb : nil
         a.tokens.withUnsafeBufferPointer {
-            embeddingBackward(G + layout.tokEmb, dpos, a.dEmb, $0.baseAddress!, B, T, C, vocabSize)
+            embeddingBackward(G + layout.tokEmb, dpos, dEmb, $0.baseAddress!, B, T, C, vocabSize)
         }
     }
 

@@ -30,15 +30,14 @@ extension Transformer {
         return site.isPerBlock ? l : 0
     }
 
-    /// to (B,T,C) = D(from) when the diffusion layer sits at `site`, else a copy of `from`.
+    /// D(from) (B,T,C) written to `to` when the diffusion layer sits at `site`, returning `to`;
+    /// else `from` itself: an identity site is an alias, not a copy (the backward pass reads the
+    /// same values either way, and the default model skips ~15 MB of copying per forward).
     /// Intermediate Euler states (steps − 1 of them) go to `inter`.
     func siteForward(_ site: DiffusionSite, block l: Int, _ to: FloatPtr, _ from: FloatPtr,
-                     _ inter: FloatPtr, _ a: Activations) {
+                     _ inter: FloatPtr, _ a: Activations) -> FloatPtr {
         let BTC = a.B * a.T * a.C
-        guard let inst = diffusionInstance(site, block: l) else {
-            copyElements(to, from, BTC)
-            return
-        }
+        guard let inst = diffusionInstance(site, block: l) else { return from }
         let alpha = paramBuf.ptr + layout.alphas[inst]
         var src = from
         for j in 0..<config.pdeSteps {
@@ -46,6 +45,7 @@ extension Transformer {
             diffusionForward(dst, src, alpha, config.pdeScales, a.B, a.T, a.C)
             src = dst
         }
+        return to
     }
 
     func normForward(_ out: FloatPtr, _ mean: FloatPtr, _ rstd: FloatPtr, _ inp: FloatPtr,
@@ -93,33 +93,35 @@ extension Transformer {
     }
 
     func blockForward(_ l: Int, input x: FloatPtr, _ a: Activations) {
-        let s = a.blocks[l], o = layout.blocks[l], BTC = a.B * a.T * a.C
+        var s = a.slots[l]
+        let o = layout.blocks[l], BTC = a.B * a.T * a.C
         let res = config.residual
         if config.norm == .post {
-            siteForward(.beforeAttention, block: l, s.ain, x, s.inter, a)
+            s.ain = siteForward(.beforeAttention, block: l, s.ain, x, s.inter, a)
             attentionSublayer(s, o, a)
-            siteForward(.afterAttention, block: l, s.aD, s.aout, s.inter, a)
+            s.aD = siteForward(.afterAttention, block: l, s.aD, s.aout, s.inter, a)
             residualForward(s.res1, res ? x : nil, s.aD, BTC)
-            siteForward(.beforeNorm, block: l, s.x0, s.res1, s.inter, a)
+            s.x0 = siteForward(.beforeNorm, block: l, s.x0, s.res1, s.inter, a)
             normForward(s.n1, s.mean1, s.rstd1, s.x0, weight: o.ln1w, bias: o.ln1b, a)
             ffnSublayer(s, o, input: s.n1, a)
-            siteForward(.afterFFN, block: l, s.fD, s.fout, s.inter, a)
+            s.fD = siteForward(.afterFFN, block: l, s.fD, s.fout, s.inter, a)
             residualForward(s.res2, res ? s.n1 : nil, s.fD, BTC)
             normForward(s.n2, s.mean2, s.rstd2, s.res2, weight: o.ln2w, bias: o.ln2b, a)
-            siteForward(.betweenLayers, block: l, s.out, s.n2, s.inter, a)
+            s.out = siteForward(.betweenLayers, block: l, s.out, s.n2, s.inter, a)
         } else {
-            siteForward(.beforeNorm, block: l, s.x0, x, s.inter, a)
+            s.x0 = siteForward(.beforeNorm, block: l, s.x0, x, s.inter, a)
             normForward(s.n1, s.mean1, s.rstd1, s.x0, weight: o.ln1w, bias: o.ln1b, a)
-            siteForward(.beforeAttention, block: l, s.ain, s.n1, s.inter, a)
+            s.ain = siteForward(.beforeAttention, block: l, s.ain, s.n1, s.inter, a)
             attentionSublayer(s, o, a)
-            siteForward(.afterAttention, block: l, s.aD, s.aout, s.inter, a)
+            s.aD = siteForward(.afterAttention, block: l, s.aD, s.aout, s.inter, a)
             residualForward(s.res1, res ? s.x0 : nil, s.aD, BTC)
             normForward(s.n2, s.mean2, s.rstd2, s.res1, weight: o.ln2w, bias: o.ln2b, a)
             ffnSublayer(s, o, input: s.n2, a)
-            siteForward(.afterFFN, block: l, s.fD, s.fout, s.inter, a)
+            s.fD = siteForward(.afterFFN, block: l, s.fD, s.fout, s.inter, a)
             residualForward(s.res2, res ? s.res1 : nil, s.fD, BTC)
-            siteForward(.betweenLayers, block: l, s.out, s.res2, s.inter, a)
+            s.out = siteForward(.betweenLayers, block: l, s.out, s.res2, s.inter, a)
         }
+        a.blocks[l] = s
     }
 
     /// Runs embedding, blocks and head; returns the loss pieces. Targets may be empty.
@@ -136,13 +138,13 @@ extension Transformer {
         batch.tokens.withUnsafeBufferPointer { tok in
             embeddingForward(a.emb, tok.baseAddress!, P + layout.tokEmb, pos, B, T, C, vocabSize)
         }
-        siteForward(.afterEmbedding, block: 0, a.x0, a.emb, a.embInter, a)
+        a.x0 = siteForward(.afterEmbedding, block: 0, a.x0Buffer, a.emb, a.embInter, a)
         var x = a.x0
         for l in 0..<config.layers {
             blockForward(l, input: x, a)
             x = a.blocks[l].out
         }
-        siteForward(.beforeHead, block: 0, a.h, x, a.headInter, a)
+        a.h = siteForward(.beforeHead, block: 0, a.hBuffer, x, a.headInter, a)
         normForward(a.lnf, a.meanf, a.rstdf, a.h, weight: layout.lnfw, bias: layout.lnfb, a)
         let rows: Int
         switch head {
