@@ -81,13 +81,22 @@ extension Transformer {
         let s = a.blocks[l], o = layout.blocks[l], BTC = a.B * a.T * a.C
         var g = a.grad
         let res = config.residual
-        // Zero the scratch slots that gradients accumulate into. Skipped: ain, qkv, atty, fg, fh
-        // (each written once as +0 + value, the same bits as accumulating into zeros), att, out and
-        // inter (not used by the backward pass).
-        zero(g.x0, g.ain - g.x0)
-        zero(g.aout, g.fh - g.aout)
-        zero(g.fout, g.out - g.fout)
-        if config.norm == .post {
+        // Zero only the scratch slots gradients accumulate into. Never zeroed: ain, qkv, atty, fg,
+        // fh (each written once as +0 + value, the same bits as accumulating into zeros); an
+        // identity site's input slot (an alias of the gradient it passes on, never written); the
+        // means, att, out and inter (not used by the backward pass).
+        let post = config.norm == .post
+        func zeroSlot(_ p: FloatPtr, unlessIdentity site: DiffusionSite? = nil) {
+            if let site, diffusionInstance(site, block: l) == nil { return }
+            zero(p, BTC)
+        }
+        for p in post ? [g.res2, g.n1, g.fD, g.x0, g.aD] : [g.res1, g.fD, g.n2, g.aD] { zeroSlot(p) }
+        zeroSlot(post ? g.n2 : g.res2, unlessIdentity: .betweenLayers)
+        zeroSlot(g.fout, unlessIdentity: .afterFFN)
+        zeroSlot(g.aout, unlessIdentity: .afterAttention)
+        zeroSlot(post ? g.res1 : g.x0, unlessIdentity: .beforeNorm)
+        if !post { zeroSlot(g.n1, unlessIdentity: .beforeAttention) }
+        if post {
             g.n2 = siteGradient(.betweenLayers, block: l, fresh: g.n2, dto: dout, from: s.n2, inter: s.inter, a)
             normBackward(g.res2, g.n2, s.res2, s.mean2, s.rstd2, weight: o.ln2w, bias: o.ln2b, a)
             residualBackward(res ? g.n1 : nil, g.fD, g.res2, BTC)
