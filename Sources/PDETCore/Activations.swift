@@ -20,6 +20,7 @@ struct BlockSlots {
     var rstd2: FloatPtr   // (B,T)
     var fh: FloatPtr      // (B,T,F) fc1 output
     var fg: FloatPtr      // (B,T,F) GELU output
+    var ft: FloatPtr      // (B,T,F) GELU's tanh, kept by a training forward for the backward pass
     var fout: FloatPtr    // (B,T,C) FFN output
     var fD: FloatPtr      // (B,T,C) after the after-ffn site
     var res2: FloatPtr    // (B,T,C) second residual sum
@@ -28,7 +29,7 @@ struct BlockSlots {
 
     static func floats(B: Int, T: Int, C: Int, NH: Int, F: Int, steps: Int) -> Int {
         let BTC = B * T * C, BT = B * T
-        return 15 * BTC + 4 * BT + B * NH * T * T + 2 * B * T * F + max(steps - 1, 0) * BTC
+        return 15 * BTC + 4 * BT + B * NH * T * T + 3 * B * T * F + max(steps - 1, 0) * BTC
     }
 
     init(_ base: FloatPtr, B: Int, T: Int, C: Int, NH: Int, F: Int, steps: Int) {
@@ -38,7 +39,7 @@ struct BlockSlots {
         x0 = take(BTC); n1 = take(BTC); mean1 = take(BT); rstd1 = take(BT)
         ain = take(BTC); qkv = take(3 * BTC); att = take(B * NH * T * T); atty = take(BTC)
         aout = take(BTC); aD = take(BTC); res1 = take(BTC); n2 = take(BTC); mean2 = take(BT); rstd2 = take(BT)
-        fh = take(B * T * F); fg = take(B * T * F); fout = take(BTC); fD = take(BTC); res2 = take(BTC)
+        fh = take(B * T * F); fg = take(B * T * F); ft = take(B * T * F); fout = take(BTC); fD = take(BTC); res2 = take(BTC)
         out = take(BTC); inter = take(max(steps - 1, 0) * BTC)
     }
 }
@@ -72,6 +73,8 @@ final class Activations {
     let dPooled: FloatPtr          // (B,C)
     let dLogits: FloatPtr          // like logits
     let dSiteA: FloatPtr, dSiteB: FloatPtr   // (B,T,C) ping-pong for multi-step diffusion backward
+    /// Whether the last forward kept GELU's tanh in each block's `ft` (a training forward).
+    var geluTanhKept = false
     var tokens: [Int32] = []
     var targets: [Int32] = []
     /// Packed GEMM operands of the backward pass (matmulBackward), allocated once.
@@ -110,7 +113,7 @@ final class Activations {
     static func floats(B: Int, T: Int, C: Int, NH: Int, F: Int, K: Int, L: Int, steps: Int) -> Double {
         let b = Double(B), t = Double(T), c = Double(C), nh = Double(NH), f = Double(F), k = Double(K)
         let btc = b * t * c, bt = b * t, inter = Double(max(steps - 1, 0)) * btc
-        let perBlock = 15 * btc + 4 * bt + b * nh * t * t + 2 * b * t * f + inter
+        let perBlock = 15 * btc + 4 * bt + b * nh * t * t + 3 * b * t * f + inter
         let outer = 4 * btc + 2 * inter + 2 * bt + b * c + 2 * bt * k
         let linear = [(C, 3 * C), (C, C), (C, F), (F, C), (C, K)]
         let pack = Double(linear.map { matmulBackwardScratch(B * T, $0.0, $0.1) }.max()!)   // packScratch

@@ -239,16 +239,23 @@ func parallelGroupsOf8(_ N: Int, _ body: @escaping (Int, Int) -> Void) {
 
 /// out (N) = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), or 0.5·x·(1 + erf(x/√2)) for `.erf`.
 /// `out` may be `inp`.
-package func geluForward(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int, variant: GeluVariant = .tanh) {
-    parallelGroupsOf8(N) { lo, hi in geluForwardSerial(out + lo, inp + lo, hi - lo, variant: variant) }
+/// With `tanhOut` (N, tanh form only) the tanh of every element is kept there for geluBackward.
+package func geluForward(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int, variant: GeluVariant = .tanh,
+                         tanhOut: FloatPtr? = nil) {
+    parallelGroupsOf8(N) { lo, hi in
+        geluForwardSerial(out + lo, inp + lo, hi - lo, variant: variant, tanhOut: tanhOut.map { $0 + lo })
+    }
 }
 
 /// dinp (N) += gelu'(inp) · dout, or dinp = +0 + gelu'(inp) · dout when `accumulate` is false
 /// (what zero-filling dinp and adding gave, without the fill).
+/// `tanh` (N), when given, holds what geluForward kept in `tanhOut` for this `inp`: the same values
+/// the backward would compute again (same partition, same path per element), read instead.
 func geluBackward(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int, accumulate: Bool = true,
-                  variant: GeluVariant = .tanh) {
+                  variant: GeluVariant = .tanh, tanh: FloatPtr? = nil) {
     parallelGroupsOf8(N) { lo, hi in
-        geluBackwardSerial(dinp + lo, inp + lo, dout + lo, hi - lo, accumulate: accumulate, variant: variant)
+        geluBackwardSerial(dinp + lo, inp + lo, dout + lo, hi - lo, accumulate: accumulate, variant: variant,
+                           tanh: tanh.map { $0 + lo })
     }
 }
 
@@ -258,23 +265,66 @@ func geluLanes<V: FloatLanes>(_ x: V) -> V {
     0.5 * x * (1 + tanhLanes(geluScale * (x + 0.044715 * x * x * x)))
 }
 
-/// The derivative of geluLanes per lane.
+/// The tanh inside geluLanes per lane.
 @_transparent   // inlined before specialization: @inline(__always) left the generic calls out of line
-func geluDerivativeLanes<V: FloatLanes>(_ x: V) -> V {
-    let t = tanhLanes(geluScale * (x + 0.044715 * x * x * x))
+func geluTanhLanes<V: FloatLanes>(_ x: V) -> V {
+    tanhLanes(geluScale * (x + 0.044715 * x * x * x))
+}
+
+/// geluLanes from its tanh t = geluTanhLanes(x): the same operations as geluLanes.
+@_transparent
+func geluLanes<V: FloatLanes>(_ x: V, tanh t: V) -> V {
+    0.5 * x * (1 + t)
+}
+
+/// The derivative of geluLanes per lane, given t = geluTanhLanes(x).
+@_transparent
+func geluDerivativeLanes<V: FloatLanes>(_ x: V, tanh t: V) -> V {
     let du = geluScale * (1 + 3 * 0.044715 * x * x)
     return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du
+}
+
+/// The derivative of geluLanes per lane.
+@_transparent
+func geluDerivativeLanes<V: FloatLanes>(_ x: V) -> V {
+    geluDerivativeLanes(x, tanh: geluTanhLanes(x))
 }
 
 /// geluForward on the calling thread. The tanh form runs in vectors (sixteen lanes on AVX-512, then
 /// eight: the same operations per lane), the rest one by one with libm's tanhf; the erf form one by
 /// one with libm's erff.
-func geluForwardSerial(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int, variant: GeluVariant = .tanh) {
+func geluForwardSerial(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int, variant: GeluVariant = .tanh,
+                       tanhOut: FloatPtr? = nil) {
     if variant == .erf {
         for i in 0..<N { let x = inp[i]; out[i] = 0.5 * x * (1 + erff(x * invSqrt2)) }
         return
     }
     var i = 0
+    if let tk = tanhOut {
+        // The same operations, with each tanh also kept for the backward pass.
+        #if PDET_AVX512
+        while i + 16 <= N {
+            let x: SIMD16<Float> = loadLanes(inp + i), t = geluTanhLanes(x)
+            storeLanes(tk + i, t)
+            storeLanes(out + i, geluLanes(x, tanh: t))
+            i += 16
+        }
+        #endif
+        while i + 8 <= N {
+            let x = load8(inp + i), t = geluTanhLanes(x)
+            store8(tk + i, t)
+            store8(out + i, geluLanes(x, tanh: t))
+            i += 8
+        }
+        while i < N {
+            let x = inp[i]
+            let t = tanhf(geluScale * (x + 0.044715 * x * x * x))
+            tk[i] = t
+            out[i] = 0.5 * x * (1 + t)
+            i += 1
+        }
+        return
+    }
     #if PDET_AVX512
     while i + 16 <= N { storeLanes(out + i, geluLanes(loadLanes(inp + i) as SIMD16<Float>)); i += 16 }
     #endif
@@ -288,7 +338,7 @@ func geluForwardSerial(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int, variant: Gelu
 
 /// geluBackward on the calling thread (vectors and scalars as in geluForwardSerial).
 func geluBackwardSerial(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N: Int, accumulate: Bool = true,
-                        variant: GeluVariant = .tanh) {
+                        variant: GeluVariant = .tanh, tanh: FloatPtr? = nil) {
     if variant == .erf {
         // d/dx 0.5·x·(1 + erf(x/√2)) = Φ(x) + x·φ(x)
         let invSqrt2Pi: Float = 0.39894228040143268
@@ -300,6 +350,28 @@ func geluBackwardSerial(_ dinp: FloatPtr, _ inp: FloatPtr, _ dout: FloatPtr, _ N
         return
     }
     var i = 0
+    if let tk = tanh {
+        #if PDET_AVX512
+        while i + 16 <= N {
+            let prev: SIMD16<Float> = accumulate ? loadLanes(dinp + i) : SIMD16<Float>()
+            let d = geluDerivativeLanes(loadLanes(inp + i) as SIMD16<Float>, tanh: loadLanes(tk + i))
+            storeLanes(dinp + i, prev + d * loadLanes(dout + i))
+            i += 16
+        }
+        #endif
+        while i + 8 <= N {
+            let d = geluDerivativeLanes(load8(inp + i), tanh: load8(tk + i))
+            store8(dinp + i, (accumulate ? load8(dinp + i) : SIMD8<Float>()) + d * load8(dout + i))
+            i += 8
+        }
+        while i < N {
+            let x = inp[i], t = tk[i]
+            let du = geluScale * (1 + 3 * 0.044715 * x * x)
+            dinp[i] = (accumulate ? dinp[i] : 0) + (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du) * dout[i]
+            i += 1
+        }
+        return
+    }
     #if PDET_AVX512
     while i + 16 <= N {
         let prev: SIMD16<Float> = accumulate ? loadLanes(dinp + i) : SIMD16<Float>()

@@ -70,7 +70,7 @@ extension Transformer {
         // g.fg and g.fh are not zero-filled (blockBackward): each is written once, as +0 + value.
         matmulBackward(g.fg, G + o.fc2w, G + o.fc2b, g.fout, s.fg, P + o.fc2w, BT, F, C,
                        accumulateInput: false, scratch: sc)
-        geluBackward(g.fh, s.fh, g.fg, BT * F, accumulate: false)
+        geluBackward(g.fh, s.fh, g.fg, BT * F, accumulate: false, tanh: a.geluTanhKept ? s.ft : nil)
         matmulBackward(dinput, G + o.fc1w, G + o.fc1b, g.fh, input, P + o.fc1w, BT, C, F,
                        accumulateInput: true, scratch: sc)
     }
@@ -244,7 +244,7 @@ extension Transformer {
         // first non-finite value only when the loss or the gradients are not finite: a NaN or Inf
         // anywhere in the forward reaches one of the two (a masked position's still multiplies a
         // gradient, and 0 · Inf is NaN), so the step reports what a scan of every step would.
-        var fm = forwardLoss(batch)
+        var fm = forwardLoss(batch, scanAlways: false, training: true)
         backward()
         let norms = gradientNorms()
         if fm.nonFinite == nil && !norms.global.isFinite, let a = acts {

@@ -88,7 +88,7 @@ extension Transformer {
     func ffnSublayer(_ s: BlockSlots, _ o: BlockOffsets, input: FloatPtr, _ a: Activations) {
         let BT = a.B * a.T, C = a.C, F = a.F
         linearForward(s.fh, input, weight: o.fc1w, bias: o.fc1b, BT, C, F)
-        geluForward(s.fg, s.fh, BT * F)
+        geluForward(s.fg, s.fh, BT * F, tanhOut: a.geluTanhKept ? s.ft : nil)
         linearForward(s.fout, s.fg, weight: o.fc2w, bias: o.fc2b, BT, F, C)
     }
 
@@ -125,8 +125,10 @@ extension Transformer {
     }
 
     /// Runs embedding, blocks and head; returns the loss pieces. Targets may be empty.
-    func forwardPass(_ batch: Batch) -> (loss: Double, correct: Int, counted: Int, rows: Int) {
+    /// `training`: keep what only the backward pass reads (GELU's tanh), to save recomputing it.
+    func forwardPass(_ batch: Batch, training: Bool = false) -> (loss: Double, correct: Int, counted: Int, rows: Int) {
         let a = activations(B: batch.batchSize)
+        a.geluTanhKept = training
         let B = a.B, T = a.T, C = a.C, K = a.K, P = paramBuf.ptr
         a.tokens = batch.tokens
         a.targets = batch.targets
@@ -185,9 +187,14 @@ extension Transformer {
     /// attention maps or diffusion probe (the explorer reads those from its own display forward).
     /// The same arithmetic as `forward`, so the same loss, accuracy and saved activations.
     public func forwardLoss(_ batch: Batch, scanAlways: Bool = false) -> ForwardMetrics {
+        forwardLoss(batch, scanAlways: scanAlways, training: false)
+    }
+
+    /// forwardLoss; `training` keeps what the backward pass reads (forwardPass).
+    func forwardLoss(_ batch: Batch, scanAlways: Bool, training: Bool) -> ForwardMetrics {
         guard batch.seqLen == config.seqLen, batch.batchSize >= 1,
               batch.tokens.count == batch.batchSize * batch.seqLen else { return forward(batch) }
-        let r = forwardPass(batch)
+        let r = forwardPass(batch, training: training)
         let accuracy: Float = r.counted > 0 ? Float(r.correct) / Float(r.counted) : .nan
         var nf: NonFinite?
         if let a = acts, scanAlways || !r.loss.isFinite {
