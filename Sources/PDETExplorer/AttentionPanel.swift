@@ -21,7 +21,7 @@ func drawAttentionPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rec
     let maxEntropy = Float(log(Double(T)))
     let title = "L\(layer + 1) H\(head + 1)  entropy \(formatCompact(Double(entropy)))"
         + " of \(formatCompact(Double(maxEntropy))) nats (uniform)"
-    grid.put(displayed(title, options), in: inner, row: 0, style: Style(bold: true))
+    grid.put(displayText(title, options), in: inner, row: 0, style: Style(bold: true))
     let layerLabel = "L\(layer + 1) ", headLabel = "H\(head + 1)"
     grid.addRegion(ClickRegion(rect: Rect(x: inner.x + layerLabel.count, y: inner.y, width: headLabel.count, height: 1)
         .intersection(inner), click: [.char("h")]))
@@ -38,7 +38,7 @@ func drawAttentionPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rec
         } else {
             fitText = "heat κ …"
         }
-        grid.put(displayed(fitText, options), in: inner, row: 1, style: Style(dim: true))
+        grid.put(displayText(fitText, options), in: inner, row: 1, style: Style(dim: true))
     }
     let heatRect = Rect(x: inner.x, y: inner.y + top, width: inner.width, height: inner.height - top - 1)
     let labels = (0..<T).map { $0 < state.tokenLabels.count ? state.tokenLabels[$0] : "" }

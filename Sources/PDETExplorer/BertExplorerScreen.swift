@@ -29,7 +29,7 @@ public func renderBertScreen(_ state: BertExplorerState, frame: BertFrame?, widt
     for (y, row) in rows.enumerated() {
         var x = 1
         for item in row {
-            x += grid.put(displayed(item.text, options), x: x, y: y, style: item.style.downgraded(to: options.colorMode),
+            x += grid.put(displayText(item.text, options), x: x, y: y, style: item.style.downgraded(to: options.colorMode),
                           clip: grid.bounds) + 2
         }
     }
@@ -104,7 +104,7 @@ func drawBertAttention(_ state: BertExplorerState, _ frame: BertFrame?, into gri
     for p in probs where p > 0 { entropy -= Double(p) * log(Double(p)) }
     entropy /= Double(T)
     let title = "L\(layer + 1) H\(head + 1)  entropy \(formatCompact(entropy)) of \(formatCompact(log(Double(T)))) nats"
-    grid.put(displayed(title, options), in: inner, row: 0, style: Style(bold: true))
+    grid.put(displayText(title, options), in: inner, row: 0, style: Style(bold: true))
     // The heat-kernel fit of this head (docs/attention-fit.md; the corpus study: docs/results/attention-fit-minilm.md).
     var top = 1
     if inner.height >= 16 {
@@ -114,10 +114,10 @@ func drawBertAttention(_ state: BertExplorerState, _ frame: BertFrame?, into gri
             ? "heat κ \(formatCompact(Double(fit.kappa)))  cos \(formatCompact(Double(fit.cosine)))"
               + "  uniform cos \(formatCompact(Double(fit.uniformCosine)))"
             : "heat κ: no fit"
-        grid.put(displayed(fitText, options), in: inner, row: 1, style: Style(dim: true))
+        grid.put(displayText(fitText, options), in: inner, row: 1, style: Style(dim: true))
     }
     let heatRect = Rect(x: inner.x, y: inner.y + top, width: inner.width, height: inner.height - top - 1)
-    let labels = state.tokens.map { displayed($0, options) }
+    let labels = state.tokens.map { displayText($0, options) }
     let map = Heatmap(rows: T, cols: T, values: probs, lo: 0, scale: .sequential, reduce: .max,
                       rowLabels: labels, colLabels: labels, maxColumnLabelRows: 6)
     map.render(into: &grid, rect: heatRect, options: options)
@@ -145,7 +145,7 @@ func drawBertNorms(_ state: BertExplorerState, _ frame: BertFrame?, into grid: i
         .render(into: &grid, rect: Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - legend),
                 options: options)
     if legend > 0 {
-        grid.put(displayed("rms, log · • /x = intact", options), in: inner, row: inner.height - 1,
+        grid.put(displayText("rms, log · • /x = intact", options), in: inner, row: inner.height - 1,
                  style: Style(dim: true))
     }
 }
@@ -164,12 +164,12 @@ func drawBertDrift(_ state: BertExplorerState, _ frame: BertFrame?, into grid: i
     let legend = inner.height >= rows.count + 3 ? 1 : 0
     let columns = [TableColumn("", width: 4), TableColumn("drift", align: .right), TableColumn(digits == 2 ? "int" : "intact", align: .right),
                    TableColumn("Δ", align: .right)]
-    Table(columns: columns.map { var c = $0; c.title = displayed(c.title, options); return c }, rows: rows,
+    Table(columns: columns.map { var c = $0; c.title = displayText(c.title, options); return c }, rows: rows,
           highlightRow: state.layer + 1)
         .render(into: &grid, rect: Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - legend),
                 options: options)
     if legend > 0 {
-        grid.put(displayed("drift = 1−cos(x_l, x_0) per token", options), in: inner, row: inner.height - 1,
+        grid.put(displayText("drift = 1−cos(x_l, x_0) per token", options), in: inner, row: inner.height - 1,
                  style: Style(dim: true))
     }
 }
@@ -180,7 +180,7 @@ func drawBertDamage(_ state: BertExplorerState, _ frame: BertFrame?, into grid: 
     let inner = drawPanel(into: &grid, rect: rect, title: PanelTitle.damage, options: options)
     guard inner.height >= 1, inner.width >= 8, let f = frame else { return }
     if let error = f.error {
-        grid.put(displayed("error: \(error)", options), in: inner, row: 0,
+        grid.put(displayText("error: \(error)", options), in: inner, row: 0,
                  style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode))
         return
     }
@@ -189,18 +189,18 @@ func drawBertDamage(_ state: BertExplorerState, _ frame: BertFrame?, into grid: 
         : cos > 0.6 ? "damaged" : "destroyed"
     let big = "cos(ablated, intact) = \(tableNumber(cos, digits: 4))"
     let alarm = cos.isFinite && cos <= 0.9
-    grid.put(displayed(big, options), in: inner, row: 0,
+    grid.put(displayText(big, options), in: inner, row: 0,
              style: Style(fg: alarm ? Palette.alarm : .default, bold: true, reverse: true).downgraded(to: options.colorMode))
     grid.put(" " + verdict, x: inner.x + big.count, y: inner.y, style: Style(bold: true), clip: inner)
     guard inner.height >= 3 else { return }
     BarChart(rows: [BarRow("cos", cos.isFinite ? Swift.max(cos, 0) : cos)], maxValue: 1, showValues: true)
         .render(into: &grid, rect: Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: 1), options: options)
-    grid.put(displayed("sentence embedding (mean-pooled, L2); 1 = unchanged, 0 = unrelated", options), in: inner, row: 2,
+    grid.put(displayText("sentence embedding (mean-pooled, L2); 1 = unchanged, 0 = unrelated", options), in: inner, row: 2,
              style: Style(dim: true))
     // Where the damage enters: |Δ drift| per state, largest first stands out.
     let top = 4
     guard inner.height > top else { return }
-    grid.put(displayed("|Δ drift| from the intact model, per layer", options), in: inner, row: top - 1, style: Style(bold: true))
+    grid.put(displayText("|Δ drift| from the intact model, per layer", options), in: inner, row: top - 1, style: Style(bold: true))
     let labels = stateLabels(f.ablated.layers.count - 1)
     let rows = f.ablated.layers.enumerated().map { i, l in
         BarRow(labels[i], abs(l.drift - (i < f.intact.layers.count ? f.intact.layers[i].drift : .nan)))
@@ -241,7 +241,7 @@ private func drawBertStatus(_ state: BertExplorerState, into grid: inout Grid, y
         // Keep the end of a long sentence visible (that is where the typing happens).
         let room = Swift.max(1, grid.width - prompt.count - 2)
         let shown = buffer.count > room ? String(buffer.suffix(room)) : buffer
-        grid.put(displayed(prompt + shown, options) + "_", in: line, style: Style(bold: true))
+        grid.put(displayText(prompt + shown, options) + "_", in: line, style: Style(bold: true))
         return
     }
     drawStatusLine(state.statusLine, into: &grid, y: y, options: options)

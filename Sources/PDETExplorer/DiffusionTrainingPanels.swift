@@ -29,12 +29,12 @@ func drawDiffusionPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rec
     }
     let gainText = "gain \(formatCompact(Double(probe.amplification)))" + (unstable ? " ch \(probe.worstChannel)" : "")
     let clampText = c.pdeClamp || unstable ? "" : " clamp off"
-    grid.put(displayed("\(gainText)\(clampText)  Σα \(formatCompact(Double(probe.alphaSum)))  \(instance) ch \(probe.channel)"
+    grid.put(displayText("\(gainText)\(clampText)  Σα \(formatCompact(Double(probe.alphaSum)))  \(instance) ch \(probe.channel)"
                        + " (mean Σα \(formatCompact(Double(probe.meanAlphaSum))))", options),
              x: x, y: inner.y, style: Style(bold: true), clip: inner)
     let alphaLine = "α " + zip(c.pdeScales, probe.alphas).map { "s\($0)=\(formatCompact(Double($1)))" }
         .joined(separator: " ") + "  steps \(c.pdeSteps)"
-    grid.put(displayed(alphaLine, options), in: inner, row: inner.height - 1, style: Style(dim: true))
+    grid.put(displayText(alphaLine, options), in: inner, row: inner.height - 1, style: Style(dim: true))
     var charts = Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 2)
     let magnitude = probe.response.map { abs($0) }
     let limit = [Float](repeating: 1, count: magnitude.count)

@@ -172,7 +172,7 @@ public func renderLessonScreen(_ state: ExplorerState, caption: LessonCaption, w
         if width >= ScreenSize.minimum.width, height >= ScreenSize.minimum.height {
             // No room for a bar: the beat line replaces the status line.
             grid.fill(Rect(x: 0, y: height - 2, width: width, height: 1), with: Cell())
-            grid.put(displayed(" " + lines[0], options), x: 0, y: height - 2, style: Style(bold: true))
+            grid.put(displayText(" " + lines[0], options), x: 0, y: height - 2, style: Style(bold: true))
         }
         return grid
     }
@@ -184,9 +184,9 @@ public func renderLessonScreen(_ state: ExplorerState, caption: LessonCaption, w
     let top = base.height - 1
     let titleStyle = Style(bold: true, reverse: true).downgraded(to: options.colorMode)
     grid.fill(Rect(x: 0, y: top, width: width, height: 1), with: Cell(" ", titleStyle))
-    grid.put(displayed(" " + lines[0], options), x: 0, y: top, style: titleStyle)
+    grid.put(displayText(" " + lines[0], options), x: 0, y: top, style: titleStyle)
     for (i, line) in lines.dropFirst().prefix(rows - 1).enumerated() {
-        grid.put(displayed(line, options), x: 1, y: top + 1 + i)
+        grid.put(displayText(line, options), x: 1, y: top + 1 + i)
     }
     for x in 0..<width { grid[x, height - 1] = base[x, base.height - 1] }
     return grid

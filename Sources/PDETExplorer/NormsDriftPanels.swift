@@ -33,7 +33,7 @@ func drawNormsPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, o
     let line = Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: 1)
     if let nf = state.firstNonFinite {
         let where_ = nf.layer < 0 ? "embedding" : (nf.layer >= state.config.layers ? "head" : "layer \(nf.layer + 1)")
-        grid.put(displayed("! NaN/Inf step \(nf.step) \(where_) \(nf.tensor)", options), in: line,
+        grid.put(displayText("! NaN/Inf step \(nf.step) \(where_) \(nf.tensor)", options), in: line,
                  style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode))
     } else {
         grid.put("all values finite", in: line, style: Style(dim: true))
@@ -80,7 +80,7 @@ func drawDriftPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, o
     addLayerRowRegions(state, rows: table.visibleRows(in: tableRect), x: tableRect.x, width: tableRect.width, into: &grid)
     if legendRows > 0 {
         let long = "drift = 1−cos(x_l, x_0)   rank → 0: tokens collapse"
-        grid.put(displayed(long.count <= inner.width ? long : "rank → 0: collapse", options), in: inner,
+        grid.put(displayText(long.count <= inner.width ? long : "rank → 0: collapse", options), in: inner,
                  row: inner.height - 1, style: Style(dim: true))
     }
 }

@@ -174,7 +174,7 @@ private func wrapItems(_ items: [HeaderItem], width: Int) -> [[HeaderItem]] {
 private func drawHeaderLine(_ items: [HeaderItem], into grid: inout Grid, y: Int, options: RenderOptions) {
     var x = 1
     for item in items {
-        let text = displayed(item.text, options)
+        let text = displayText(item.text, options)
         if item.click != nil || item.wheelUp != nil || item.wheelDown != nil {
             grid.addRegion(ClickRegion(rect: Rect(x: x, y: y, width: text.count, height: 1), click: item.click,
                                        wheelUp: item.wheelUp, wheelDown: item.wheelDown))
@@ -282,7 +282,7 @@ private func drawStatus(_ state: ExplorerState, into grid: inout Grid, y: Int, o
 func drawStatusLine(_ status: StatusLine, into grid: inout Grid, y: Int, options: RenderOptions) {
     let text = status.text.isEmpty ? "ready" : status.text
     let style = status.severity == .info ? Style.plain : Style(fg: Palette.alarm, bold: true)
-    grid.put(displayed(" " + text, options), in: Rect(x: 0, y: y, width: grid.width, height: 1),
+    grid.put(displayText(" " + text, options), in: Rect(x: 0, y: y, width: grid.width, height: 1),
              style: style.downgraded(to: options.colorMode))
 }
 
@@ -293,9 +293,9 @@ func drawHelp(_ lines: [(key: String, text: String)], into grid: inout Grid, opt
     let box = Layout.centered(grid.bounds, width: keyWidth + textWidth + 7, height: lines.count + 4)
     let inner = drawPanel(into: &grid, rect: box, title: PanelTitle.help, focused: true, options: options)
     for (i, line) in lines.enumerated() {
-        grid.put(displayed(line.key, options), in: Rect(x: inner.x + 1, y: inner.y + i, width: keyWidth, height: 1),
+        grid.put(displayText(line.key, options), in: Rect(x: inner.x + 1, y: inner.y + i, width: keyWidth, height: 1),
                  style: Style(bold: true))
-        grid.put(displayed(line.text, options),
+        grid.put(displayText(line.text, options),
                  in: Rect(x: inner.x + keyWidth + 3, y: inner.y + i, width: inner.width - keyWidth - 3, height: 1))
     }
     grid.put("Esc closes", in: inner, row: inner.height - 1, align: .center, style: Style(dim: true))
@@ -314,31 +314,3 @@ func drawTooSmall(into grid: inout Grid, options: RenderOptions) {
     }
 }
 
-/// Our own text as the options allow: ASCII-safe replacements for the few non-ASCII glyphs we print.
-func displayed(_ text: String, _ options: RenderOptions) -> String {
-    guard options.ascii else { return text }
-    var out = ""
-    for ch in text {
-        switch ch {
-        case "→": out += "->"
-        case "←": out += "<-"
-        case "↑": out += "^"
-        case "↓": out += "v"
-        case "Σ": out += "sum "
-        case "≤": out += "<="
-        case "×": out += "x"
-        case "κ": out += "k"
-        case "²": out += "^2"
-        case "…": out += "..."
-        case "α": out += "a"
-        case "·": out += "-"
-        case "‖": out += "|"
-        case "≈": out += "~"
-        case "−": out += "-"
-        case "–", "—": out += "-"
-        case "|": out += "|"
-        default: out.append(ch.isASCII ? ch : "?")
-        }
-    }
-    return out
-}

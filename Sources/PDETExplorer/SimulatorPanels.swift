@@ -50,10 +50,10 @@ func drawTrajectoryPanel(_ state: ExplorerState, _ sim: SimulatorState, into gri
         noSimulation(state, into: &grid, inner: inner)
         return
     }
-    grid.put(displayed("row 1, rms of each token: time ↓  tokens →", options), in: inner, row: 0, style: Style(bold: true))
+    grid.put(displayText("row 1, rms of each token: time ↓  tokens →", options), in: inner, row: 0, style: Style(bold: true))
     var top = 1
     if let bad = nonFiniteText(sim) {
-        grid.put(displayed(bad, options), in: inner, row: 1, style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode))
+        grid.put(displayText(bad, options), in: inner, row: 1, style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode))
         top = 2
     }
     let map = trajectoryHeatmap(sim, tokenLabels: state.tokenLabels)
@@ -90,7 +90,7 @@ func drawPaneSimulation(_ s: ExplorerState, _ shown: SimulatorState, into grid: 
         return
     }
     let title = nonFiniteText(sim) ?? "trajectory: time ↓ tokens →, log10 rms"
-    grid.put(displayed(title, options), in: heat, row: 0,
+    grid.put(displayText(title, options), in: heat, row: 0,
              style: sim.nonFiniteStep == nil ? Style(bold: true) : Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode))
     trajectoryHeatmap(sim, tokenLabels: s.tokenLabels, columnLabelRows: 1)
         .render(into: &grid, rect: Rect(x: heat.x, y: heat.y + 1, width: heat.width, height: heat.height - 1), options: options)
@@ -135,14 +135,14 @@ func drawSimulatorNormsPanel(_ state: ExplorerState, _ sim: SimulatorState, into
     let growth = last.metrics.rms / first.metrics.rms
     let head = "rms \(formatCompact(Double(first.metrics.rms))) → \(formatCompact(Double(last.metrics.rms)))"
         + " (×\(formatCompact(Double(growth)))) by t \(timeLabel(last.time))"
-    grid.put(displayed(head, options), in: inner, row: 0, style: Style(bold: true))
+    grid.put(displayText(head, options), in: inner, row: 0, style: Style(bold: true))
     let footer = Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: 1)
     if let bad = nonFiniteText(sim) {
-        grid.put(displayed(bad, options), in: footer, style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode))
+        grid.put(displayText(bad, options), in: footer, style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode))
     } else {
         let long = "x: step n (t = n·dt)  \(sim.evaluations) evals of F, \(sim.rows) rows"
         let cost = long.count <= inner.width ? long : "x: step n (t = n·dt)"
-        grid.put(displayed(cost, options), in: footer, style: Style(dim: true))
+        grid.put(displayText(cost, options), in: footer, style: Style(dim: true))
     }
     guard inner.height >= 5 else { return }
     let chart = LineChart(series: [Series("rms", sim.points.map(\.metrics.rms), style: Style(fg: SeriesColor.orange), glyph: "*")],
@@ -179,7 +179,7 @@ func drawSimulatorDriftPanel(_ state: ExplorerState, _ sim: SimulatorState, into
         .render(into: &grid, rect: Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - legendRows), options: options)
     if legendRows > 0 {
         let long = "drift = 1−cos(x(t), x(0))  update per step"
-        grid.put(displayed(long.count <= inner.width ? long : "drift vs x(0)", options), in: inner, row: inner.height - 1,
+        grid.put(displayText(long.count <= inner.width ? long : "drift vs x(0)", options), in: inner, row: inner.height - 1,
                  style: Style(dim: true))
     }
 }
@@ -192,7 +192,7 @@ func drawConvergencePanel(_ state: ExplorerState, _ sim: SimulatorState, into gr
     var row = 0
     func line(_ text: String, _ style: Style = .plain) {
         guard row < inner.height else { return }
-        grid.put(displayed(text, options), in: inner, row: row, style: style)
+        grid.put(displayText(text, options), in: inner, row: row, style: style)
         row += 1
     }
     let title = "‖x(dt) − x(dt/2)‖ rel. at t \(timeLabel(c.finalTime))"

@@ -41,7 +41,7 @@ func wrapSplitItems(_ items: [HeaderItem], width: Int, options: RenderOptions) -
     var rows: [[HeaderItem]] = [[]]
     var used = 0
     for item in items {
-        let w = displayed(item.text, options).count
+        let w = displayText(item.text, options).count
         let need = w + (rows[rows.count - 1].isEmpty ? 0 : 2)
         if used + need > width && !rows[rows.count - 1].isEmpty {
             rows.append([])
@@ -69,7 +69,7 @@ func drawPane(_ s: ExplorerState, other: ExplorerState, pane: Pane, focused: Boo
     for (i, row) in toggleRows.enumerated() {
         var x = inner.x
         for item in row {
-            x += grid.put(displayed(item.text, options), x: x, y: inner.y + i, style: item.style.downgraded(to: options.colorMode),
+            x += grid.put(displayText(item.text, options), x: x, y: inner.y + i, style: item.style.downgraded(to: options.colorMode),
                           clip: inner) + 2
         }
     }
@@ -108,7 +108,7 @@ private func drawPaneAttention(_ s: ExplorerState, into grid: inout Grid, rect: 
     let entropyText = "\(formatCompact(Double(entropy)))/\(formatCompact(log(Double(T))))"
     let long = "attn L\(s.layer + 1) H\(s.head + 1) entropy " + entropyText
     let title = long.count <= rect.width ? long : "L\(s.layer + 1) H\(s.head + 1) ent " + entropyText
-    grid.put(displayed(title, options), in: rect, row: 0, style: Style(bold: true))
+    grid.put(displayText(title, options), in: rect, row: 0, style: Style(bold: true))
     let labels = (0..<T).map { $0 < s.tokenLabels.count ? s.tokenLabels[$0] : "" }
     let map = Heatmap(rows: T, cols: T, values: m.attention[s.layer][s.head], lo: 0, scale: .sequential, reduce: .max,
                       rowLabels: labels, colLabels: labels, maxColumnLabelRows: 1)
@@ -135,7 +135,7 @@ private func drawPaneLayers(_ s: ExplorerState, into grid: inout Grid, rect: Rec
 func drawDifferencesPanel(_ ab: SplitState, _ b: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
     let diffs = configDifferences(ab.a.config, b.config, fields: ab.a.fields) + simulatorDifferences(ab.a, b)
     let title = SplitTitle.differences + " · B: " + (diffs.isEmpty ? "same toggles as A" : diffs.joined(separator: ", "))
-    let inner = drawPanel(into: &grid, rect: rect, title: displayed(title, options), options: options)
+    let inner = drawPanel(into: &grid, rect: rect, title: displayText(title, options), options: options)
     guard inner.height >= 3, inner.width >= 20 else { return }
     let wide = inner.width >= 100
     let tableWidth = wide ? 64 : inner.width * 60 / 100
@@ -192,7 +192,7 @@ private func drawDifferenceTable(_ ab: SplitState, wide: Bool, into grid: inout 
         "NaN/Inf     A \(bad(a))  B \(bad(b))",
     ]
     for (i, line) in extra.enumerated() where tableHeight + 1 + i < rect.height {
-        grid.put(displayed(line, options), in: rect, row: tableHeight + 1 + i,
+        grid.put(displayText(line, options), in: rect, row: tableHeight + 1 + i,
                  style: line.hasPrefix("NaN") && (a.firstNonFinite != nil || b.firstNonFinite != nil)
                      ? Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode) : .plain)
     }

@@ -77,7 +77,7 @@ private func drawSplitHeader(_ ab: SplitState, _ b: ExplorerState, into grid: in
     }
     var x = 1
     for item in items {
-        let text = displayed(item.text, options)
+        let text = displayText(item.text, options)
         if x + text.count > width { break }
         x += grid.put(text, x: x, y: 0, style: item.style.downgraded(to: options.colorMode), clip: grid.bounds) + 2
     }

@@ -5,13 +5,26 @@ public enum TextAlign: Equatable, Hashable, Sendable {
     case left, center, right
 }
 
-/// `text` with every non-ASCII character replaced by "?" (for `--ascii` output of caller-given labels).
+/// How `--ascii` output shows text: the non-ASCII glyphs the program's own text uses are spelled in
+/// ASCII (→ "->", κ "k", ≤ "<=", …), any other non-ASCII character (a user's label) becomes "?".
+/// The one ASCII fallback: widgets, panels, lessons and exports all go through it.
 public func asciiSafe(_ text: String) -> String {
-    String(text.map { $0.isASCII ? $0 : "?" })
+    if text.allSatisfy(\.isASCII) { return text }
+    var out = ""
+    for ch in text {
+        if ch.isASCII { out.append(ch) } else { out += asciiSpelling[ch] ?? "?" }
+    }
+    return out
 }
 
-/// Caller-given text as a widget shows it: ASCII-safe under `options.ascii`.
-func displayText(_ text: String, _ options: RenderOptions) -> String {
+/// ASCII spellings of the non-ASCII glyphs in the program's own text.
+private let asciiSpelling: [Character: String] = [
+    "→": "->", "←": "<-", "↑": "^", "↓": "v", "Σ": "sum ", "≤": "<=", "×": "x", "κ": "k", "²": "^2",
+    "…": "...", "α": "a", "·": "-", "‖": "|", "≈": "~", "−": "-", "–": "-", "—": "-",
+]
+
+/// Text as a widget or panel shows it: ASCII-safe (asciiSafe) under `options.ascii`.
+public func displayText(_ text: String, _ options: RenderOptions) -> String {
     options.ascii ? asciiSafe(text) : text
 }
 

@@ -183,7 +183,7 @@ final class SimulatorModeTests: XCTestCase {
         s.handle(.char("?"))
         let help = s.render(width: 80, height: 24, options: .plain).text
         for line in simulatorHelpLines {
-            let text = displayed(line.text, .plain)
+            let text = displayText(line.text, .plain)
             XCTAssertTrue(help.contains(text), "help lacks '\(text)'\n\(help)")
         }
     }

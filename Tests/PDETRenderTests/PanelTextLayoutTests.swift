@@ -35,6 +35,18 @@ final class PanelTests: XCTestCase {
         assertOnlyInside(g, r)
     }
 
+    /// The one ASCII fallback: the program's own glyphs spelled in ASCII, anything else "?".
+    func testAsciiSafeSpellsOwnGlyphsAndMarksTheRest() {
+        XCTAssertEqual(asciiSafe("κ ≈ 2.5 · Σα ≤ 1/2 → ok… −3×4² ‖x‖ – é 日"),
+                       "k ~ 2.5 - sum a <= 1/2 -> ok... -3x4^2 |x| - ? ?")
+        XCTAssertEqual(asciiSafe("plain ascii"), "plain ascii")
+        XCTAssertEqual(displayText("κ", .plain), "k")
+        XCTAssertEqual(displayText("κ", RenderOptions()), "κ")
+        var g = Grid(width: 14, height: 3)
+        drawPanel(into: &g, rect: g.bounds, title: "Fit κ ≤ 2", options: .plain)
+        XCTAssertEqual(g.lines[0], "+ Fit k <= 2 +")
+    }
+
     func testTinyPanels() {
         var g = sentinelGrid(width: 4, height: 4)
         XCTAssertTrue(drawPanel(into: &g, rect: Rect(x: 1, y: 1, width: 1, height: 3), title: "x").isEmpty)
