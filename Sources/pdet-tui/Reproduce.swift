@@ -133,15 +133,25 @@ struct ReproduceRun: ParsableCommand {
         let tty = isatty(STDERR_FILENO) != 0
         let kept = resumed.rows.isEmpty ? "" : ", \(resumed.rows.count) already in \(paths!.csv!)"
         printErr("reproduce: \(todo.count) of \(g.cells.count) cells to run (shard \(shard)\(kept)), grid \(g.id)")
+        if todo.isEmpty && !resumed.rows.isEmpty && shard.count > 1, let csv = paths?.csv {
+            // A finished part stays as it is: re-running the command must not add this binary or
+            // machine to the header of rows it did not compute.
+            printErr("reproduce: \(csv) is complete; left unchanged")
+            return
+        }
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let loadAtStart = loadAverage()
         var rows = resumed.rows
-        let binaries = joinDistinct([resumed.binary, binaryDescription()])
         func file() -> ResultsFile {
-            ResultsFile(gridID: g.id, gridSummary: g.summary, gridCells: g.cells.count, shard: shard.description,
-                        computeSeconds: resumed.computeSeconds + elapsed(), binary: binaries,
-                        machine: joinDistinct([resumed.machine, machineDescription(loadAverage: loadAtStart)]), rows: rows)
+            // This binary and machine join the header only once they computed a row.
+            let computed = rows.count > resumed.rows.count || resumed.rows.isEmpty
+            return ResultsFile(gridID: g.id, gridSummary: g.summary, gridCells: g.cells.count, shard: shard.description,
+                               computeSeconds: resumed.computeSeconds + elapsed(),
+                               binary: computed ? joinDistinct([resumed.binary, binaryDescription()]) : resumed.binary,
+                               machine: computed ? joinDistinct([resumed.machine, machineDescription(loadAverage: loadAtStart)])
+                                   : resumed.machine,
+                               rows: rows)
         }
         do {
             _ = try runGrid(g, shard: shard, skipping: resumed.cells) { (done, total, r) throws(ReproError) in

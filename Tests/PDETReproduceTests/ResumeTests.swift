@@ -110,6 +110,24 @@ final class ResumeTests: XCTestCase {
         XCTAssertTrue(other.stderr.contains("holds rows of grid") && !other.stderr.contains("cell 0"), other.stderr)
     }
 
+    /// Re-running the command of a finished part (every cell already in it) leaves the file
+    /// byte-identical: no binary, machine or seconds are added for rows this run did not compute.
+    func testAFinishedPartIsLeftUnchanged() throws {
+        let dir = try temporaryFolder()
+        let tiny = ["--tasks", "listops", "--variants", "baseline", "--seeds", "2", "--steps", "3", "--layers", "1",
+                    "--d-model", "8", "--heads", "2", "--d-ff", "8", "--seq-len", "25", "--batch", "4", "--eval-size", "16",
+                    "--shard", "1/2", "--out", dir.appendingPathComponent("r.md").path]
+        let first = try run(["reproduce"] + tiny)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let part = dir.appendingPathComponent("r.part-1-of-2.csv").path
+        let before = try String(contentsOfFile: part, encoding: .utf8)
+        XCTAssertEqual(before.components(separatedBy: "\n# binary ").count, 2)
+        let again = try run(["reproduce"] + tiny)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stderr.contains("0 of 2 cells to run") && again.stderr.contains("left unchanged"), again.stderr)
+        XCTAssertEqual(try String(contentsOfFile: part, encoding: .utf8), before)
+    }
+
     func testFromCellPrintsTheRowAFreshRunWrites() throws {
         let dir = try temporaryFolder()
         let csv = dir.appendingPathComponent("a.csv").path
