@@ -17,7 +17,7 @@ extension Transformer {
         return dfrom
     }
 
-    /// dfrom (B,T,C) += (∂to/∂from)ᵀ · dto for the site's diffusion steps (or the identity copy);
+    /// dfrom (B,T,C) += (∂to/∂from)ᵀ · dto for the site's diffusion steps (or dto itself at an identity);
     /// alpha gradients accumulate. `from` and `inter` are the forward's saved states.
     func siteBackward(_ site: DiffusionSite, block l: Int, dfrom: FloatPtr, dto: FloatPtr,
                       from: FloatPtr, inter: FloatPtr, _ a: Activations) {

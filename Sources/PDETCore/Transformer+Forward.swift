@@ -1,5 +1,6 @@
 // The forward pass under the current toggles. Block wiring (D = the diffusion layer, applied only at
-// the chosen site; every other site is an identity copy, so backward mirrors forward one to one):
+// the chosen site; every other site is an identity, an alias of its input (siteForward), whose backward
+// passes the gradient on (siteGradient), so backward still mirrors forward one to one):
 //
 //   pre-LN / none:                        post-LN:
 //     x0   = D_before-norm(x)               ain  = D_before-attention(x)
