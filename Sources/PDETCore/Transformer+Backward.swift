@@ -241,9 +241,10 @@ extension Transformer {
     public func trainStep(_ batch: Batch) -> StepMetrics {
         zeroGrad()
         // No explorer metrics here (they cost more than AdamW). The activations are scanned for the
-        // first non-finite value only when the loss or the gradients are not finite: a NaN or Inf
-        // anywhere in the forward reaches one of the two (a masked position's still multiplies a
-        // gradient, and 0 · Inf is NaN), so the step reports what a scan of every step would.
+        // first non-finite value only when the loss, the logits or the gradients are not finite: a
+        // NaN or Inf anywhere before the logits reaches the loss or the gradients (a masked
+        // position's value still multiplies a gradient, and 0 · Inf is NaN), one in the logits of an
+        // ignored row is caught by their check, so the step reports what a scan of every step would.
         var fm = forwardLoss(batch, scanAlways: false, training: true)
         backward()
         let norms = gradientNorms()

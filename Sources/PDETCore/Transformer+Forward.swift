@@ -184,7 +184,7 @@ extension Transformer {
     }
 
     /// The forward pass as training and evaluation need it: loss and accuracy, and where the first
-    /// non-finite activation is when the loss is not finite (or `scanAlways`); no layer metrics,
+    /// non-finite activation is when the loss or the logits are not finite (or `scanAlways`); no layer metrics,
     /// attention maps or diffusion probe (the explorer reads those from its own display forward).
     /// The same arithmetic as `forward`, so the same loss, accuracy and saved activations.
     public func forwardLoss(_ batch: Batch, scanAlways: Bool = false) -> ForwardMetrics {
@@ -198,7 +198,8 @@ extension Transformer {
         let r = forwardPass(batch, training: training)
         let accuracy: Float = r.counted > 0 ? Float(r.correct) / Float(r.counted) : .nan
         var nf: NonFinite?
-        if let a = acts, scanAlways || !r.loss.isFinite {
+        // The logits are checked too: an ignored target's row can overflow without reaching the loss.
+        if let a = acts, scanAlways || !r.loss.isFinite || hasNonFinite(a.logits, r.rows * a.K) {
             nf = firstNonFiniteActivation(a)
             if let nf, lastNonFinite == nil { lastNonFinite = nf }
         }

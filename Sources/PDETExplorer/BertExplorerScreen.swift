@@ -240,8 +240,9 @@ private func drawBertStatus(_ state: BertExplorerState, into grid: inout Grid, y
         let prompt = " sentence> "
         // Keep the end of a long sentence visible (that is where the typing happens).
         let room = Swift.max(1, grid.width - prompt.count - 2)
-        let shown = buffer.count > room ? String(buffer.suffix(room)) : buffer
-        grid.put(displayText(prompt + shown, options) + "_", in: line, style: Style(bold: true))
+        let text = displayText(buffer, options)      // measured as drawn (--ascii may lengthen a glyph)
+        let shown = text.count > room ? String(text.suffix(room)) : text
+        grid.put(prompt + shown + "_", in: line, style: Style(bold: true))
         return
     }
     drawStatusLine(state.statusLine, into: &grid, y: y, options: options)

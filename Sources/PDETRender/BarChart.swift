@@ -92,7 +92,7 @@ public struct BarChart: Equatable, Sendable {
         let clip = rect.intersection(grid.bounds)
         guard !clip.isEmpty, !rows.isEmpty else { return }
         let mode = options.colorMode
-        let labelWidth = min(rows.map(\.label.count).max() ?? 0, clip.width / 3)
+        let labelWidth = min(rows.map { displayText($0.label, options).count }.max() ?? 0, clip.width / 3)
         var valueWidth = showValues ? min(rows.map { valueText($0).count }.max() ?? 0, clip.width / 3) : 0
         var barWidth = clip.width - 1 - labelWidth - 1 - (valueWidth > 0 ? valueWidth + 1 : 0)
         if barWidth < 1 {

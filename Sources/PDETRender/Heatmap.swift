@@ -73,6 +73,8 @@ public struct Heatmap: Equatable, Sendable {
         let mode = options.colorMode
 
         // Gutter (row labels + marker column) and header (column labels + marker row).
+        // Labels as they will be drawn (under --ascii a glyph may take more than one character).
+        let rowLabels = rowLabels.map { displayText($0, options) }, colLabels = colLabels.map { displayText($0, options) }
         let labelWidth = rowLabels.isEmpty ? 0 : min(rowLabels.map(\.count).max() ?? 0, clip.width / 3)
         let gutter = (labelWidth > 0 || highlightRow != nil) ? labelWidth + 1 : 0
         let plotAvailW = clip.width - gutter
@@ -160,7 +162,7 @@ public struct Heatmap: Equatable, Sendable {
                 lastRow = r
                 labelled.insert(y)
                 let style = r == highlightRow ? Style(reverse: true) : Style.plain
-                grid.put(String(displayText(rowLabels[r], options).prefix(labelWidth)), x: clip.x, y: plotY + y, style: style,
+                grid.put(String(rowLabels[r].prefix(labelWidth)), x: clip.x, y: plotY + y, style: style,
                          clip: Rect(x: clip.x, y: clip.y, width: labelWidth, height: clip.height).intersection(clip))
             }
         }
@@ -180,10 +182,10 @@ public struct Heatmap: Equatable, Sendable {
                 guard c < colLabels.count else { continue }
                 let style = c == highlightCol ? Style(reverse: true) : Style.plain
                 if horizontalLabels {
-                    grid.put(displayText(colLabels[c], options), x: plotX + j, y: clip.y, style: style,
+                    grid.put(colLabels[c], x: plotX + j, y: clip.y, style: style,
                              clip: Rect(x: plotX + j, y: clip.y, width: colBlock, height: 1).intersection(clip))
                 } else {
-                    for (k, ch) in displayText(colLabels[c], options).prefix(labelRows).enumerated() {
+                    for (k, ch) in colLabels[c].prefix(labelRows).enumerated() {
                         grid.set(plotX + j, clip.y + k, Cell(printable(ch), style), clip: clip)
                     }
                 }

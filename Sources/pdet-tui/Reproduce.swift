@@ -122,7 +122,9 @@ struct ReproduceRun: ParsableCommand {
         // A regular file (or none yet) is rewritten after every cell; a device or FIFO gets the CSV once, at the end.
         let incremental = paths?.csv.map { !isSpecialFile($0) } ?? false
         var resumed = ResumePoint()
+        var existed = false      // a part file of this grid was already there (maybe with no rows)
         if let csv = paths?.csv, let text = try readIfRegularFile(csv) {
+            existed = !text.isEmpty
             do { resumed = try resumePoint(from: text, path: csv, grid: g, shard: shard) } catch { throw UserError(error.message) }
             if resumed.droppedPartialLine { printErr("reproduce: \(csv) ended in a partial line; ignored it (its cell runs again)") }
             if !resumed.binary.isEmpty && resumed.binary != binaryDescription() && !resumed.rows.isEmpty {
@@ -133,7 +135,7 @@ struct ReproduceRun: ParsableCommand {
         let tty = isatty(STDERR_FILENO) != 0
         let kept = resumed.rows.isEmpty ? "" : ", \(resumed.rows.count) already in \(paths!.csv!)"
         printErr("reproduce: \(todo.count) of \(g.cells.count) cells to run (shard \(shard)\(kept)), grid \(g.id)")
-        if todo.isEmpty && !resumed.rows.isEmpty && shard.count > 1, let csv = paths?.csv {
+        if todo.isEmpty && existed && shard.count > 1, let csv = paths?.csv {
             // A finished part stays as it is: re-running the command must not add this binary or
             // machine to the header of rows it did not compute.
             printErr("reproduce: \(csv) is complete; left unchanged")
@@ -145,7 +147,7 @@ struct ReproduceRun: ParsableCommand {
         var rows = resumed.rows
         func file() -> ResultsFile {
             // This binary and machine join the header only once they computed a row.
-            let computed = rows.count > resumed.rows.count || resumed.rows.isEmpty
+            let computed = rows.count > resumed.rows.count || !existed
             return ResultsFile(gridID: g.id, gridSummary: g.summary, gridCells: g.cells.count, shard: shard.description,
                                computeSeconds: resumed.computeSeconds + elapsed(),
                                binary: computed ? joinDistinct([resumed.binary, binaryDescription()]) : resumed.binary,

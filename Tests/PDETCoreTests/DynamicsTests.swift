@@ -80,6 +80,35 @@ final class DynamicsTests: XCTestCase {
         XCTAssertEqual(sawNonFinite, 2, "both blow-up configurations must go non-finite for this test to mean anything")
     }
 
+    /// A value that overflows only in the logits of a row whose target is ignored reaches neither
+    /// the loss nor the gradients (0 · 1e20 is 0): the light forward and the training step must still
+    /// report it, as the full forward's scan does.
+    func testAnOverflowOnlyInAnIgnoredRowsLogitsIsStillReported() throws {
+        var c = ModelConfig()
+        c.layers = 1; c.dModel = 8; c.heads = 2; c.dFF = 8; c.seqLen = 4; c.batch = 1; c.norm = .none
+        func model() throws -> Transformer {
+            let m = try Transformer(config: c, vocabSize: 4, outputs: 4, head: .perToken)
+            for t in m.tensors {
+                for i in t.offset..<(t.offset + t.count) {
+                    if t.name.hasPrefix("blocks.") { m.setParameter(i, 0) }          // blocks pass the stream through
+                    if t.name == "head.weight" { m.setParameter(i, 1e20) }
+                }
+                if t.name == "tok_emb.weight" {                                     // token 3: 1e20 in every channel
+                    for i in 0..<c.dModel { m.setParameter(t.offset + 3 * c.dModel + i, 1e20) }
+                }
+            }
+            return m
+        }
+        let batch = Batch(tokens: [0, 1, 2, 3], targets: [1, 2, 0, Batch.ignore], batchSize: 1, seqLen: 4)
+        let full = try model().forward(batch)
+        XCTAssertTrue(full.loss.isFinite, "the overflow must stay out of the loss for this test to mean anything")
+        XCTAssertEqual(full.nonFinite?.tensor, "logits")
+        XCTAssertEqual(try model().forwardLoss(batch).nonFinite, full.nonFinite)
+        let step = try model().trainStep(batch)
+        XCTAssertTrue(step.gradNorm.isFinite, "the overflow must stay out of the gradients for this test to mean anything")
+        XCTAssertEqual(step.nonFinite, full.nonFinite)
+    }
+
     func testAttentionRowsAreDistributionsAndCausalMaskHolds() throws {
         let m = try metrics { $0.causal = true }
         XCTAssertEqual(m.attention.count, 6)

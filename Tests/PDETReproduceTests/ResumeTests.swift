@@ -126,6 +126,19 @@ final class ResumeTests: XCTestCase {
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stderr.contains("0 of 2 cells to run") && again.stderr.contains("left unchanged"), again.stderr)
         XCTAssertEqual(try String(contentsOfFile: part, encoding: .utf8), before)
+
+        // A shard with no cells at all (more shards than cells): its part file is written once, then left.
+        let empty = tiny.map { $0 == "1/2" ? "3/3" : $0 }.map { $0.hasSuffix("r.md") ? dir.appendingPathComponent("e.md").path : $0 }
+        let seeds = empty.firstIndex(of: "--seeds")!
+        var oneCell = empty
+        oneCell[seeds + 1] = "1"   // 1 cell, shard 3/3 has none
+        XCTAssertEqual(try run(["reproduce"] + oneCell).status, 0)
+        let emptyPart = dir.appendingPathComponent("e.part-3-of-3.csv").path
+        let written = try String(contentsOfFile: emptyPart, encoding: .utf8)
+        let rerun = try run(["reproduce"] + oneCell)
+        XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        XCTAssertTrue(rerun.stderr.contains("left unchanged"), rerun.stderr)
+        XCTAssertEqual(try String(contentsOfFile: emptyPart, encoding: .utf8), written)
     }
 
     func testFromCellPrintsTheRowAFreshRunWrites() throws {
