@@ -92,12 +92,18 @@ extension Transformer {
             entropy.append(ents)
         }
         let accuracy: Float = counted > 0 ? Float(correct) / Float(counted) : .nan
-        let nf = firstNonFiniteActivation(a)
-        if let nf, lastNonFinite == nil { lastNonFinite = nf }
+        let nf = recordFirstNonFiniteActivation(a)
         return ForwardMetrics(loss: Float(loss), accuracy: accuracy, layers: layers, attention: attention,
                               attentionEntropy: entropy,
                               diffusion: diffusionProbe(a, channel: probeChannel, instance: probeInstance),
                               nonFinite: nf)
+    }
+
+    /// firstNonFiniteActivation, also kept in `lastNonFinite` when it is the model's first.
+    func recordFirstNonFiniteActivation(_ a: Activations) -> NonFinite? {
+        let nf = firstNonFiniteActivation(a)
+        if let nf, lastNonFinite == nil { lastNonFinite = nf }
+        return nf
     }
 
     /// The first tensor, in forward order, that holds a NaN or Inf.

@@ -6,13 +6,14 @@ import Glibc
 #endif
 
 extension Transformer {
-    /// The gradient of a site's input, given `dto`, when that input's gradient slot `dfrom` is
-    /// freshly zeroed and gets nothing else: an identity site returns `dto` itself (its forward was
-    /// an alias, so is its backward: the slot would have held +0 + dto, the same numbers), a
-    /// diffusion site writes dfrom (siteBackward) and returns it.
+    /// The gradient of a site's input, given `dto`, when that input's gradient slot `dfrom` gets
+    /// nothing else: an identity site returns `dto` itself (its forward was an alias, so is its
+    /// backward: the slot would have held +0 + dto, the same numbers, and is never touched); a
+    /// diffusion site zeroes dfrom, writes it (siteBackward) and returns it.
     func siteGradient(_ site: DiffusionSite, block l: Int, fresh dfrom: FloatPtr, dto: FloatPtr,
                       from: FloatPtr, inter: FloatPtr, _ a: Activations) -> FloatPtr {
         guard diffusionInstance(site, block: l) != nil else { return dto }
+        zero(dfrom, a.B * a.T * a.C)
         siteBackward(site, block: l, dfrom: dfrom, dto: dto, from: from, inter: inter, a)
         return dfrom
     }
@@ -81,21 +82,12 @@ extension Transformer {
         let s = a.blocks[l], o = layout.blocks[l], BTC = a.B * a.T * a.C
         var g = a.grad
         let res = config.residual
-        // Zero only the scratch slots gradients accumulate into. Never zeroed: ain, qkv, atty, fg,
-        // fh (each written once as +0 + value, the same bits as accumulating into zeros); an
-        // identity site's input slot (an alias of the gradient it passes on, never written); the
-        // means, att, out and inter (not used by the backward pass).
+        // Zero the scratch slots that several gradients add into. A site's input slot is zeroed by
+        // siteGradient when the site is active (an identity's is an alias, never written). Never
+        // zeroed: ain, qkv, atty, fg, fh (each written once as +0 + value, the same bits as
+        // accumulating into zeros); the means, att, out and inter (not used by the backward pass).
         let post = config.norm == .post
-        func zeroSlot(_ p: FloatPtr, unlessIdentity site: DiffusionSite? = nil) {
-            if let site, diffusionInstance(site, block: l) == nil { return }
-            zero(p, BTC)
-        }
-        for p in post ? [g.res2, g.n1, g.fD, g.x0, g.aD] : [g.res1, g.fD, g.n2, g.aD] { zeroSlot(p) }
-        zeroSlot(post ? g.n2 : g.res2, unlessIdentity: .betweenLayers)
-        zeroSlot(g.fout, unlessIdentity: .afterFFN)
-        zeroSlot(g.aout, unlessIdentity: .afterAttention)
-        zeroSlot(post ? g.res1 : g.x0, unlessIdentity: .beforeNorm)
-        if !post { zeroSlot(g.n1, unlessIdentity: .beforeAttention) }
+        for p in post ? [g.res2, g.n1, g.fD, g.x0, g.aD] : [g.res1, g.fD, g.n2, g.aD] { zero(p, BTC) }
         if post {
             g.n2 = siteGradient(.betweenLayers, block: l, fresh: g.n2, dto: dout, from: s.n2, inter: s.inter, a)
             normBackward(g.res2, g.n2, s.res2, s.mean2, s.rstd2, weight: o.ln2w, bias: o.ln2b, a)
@@ -112,7 +104,7 @@ extension Transformer {
         } else {
             // With an identity before-norm site, x0's gradient accumulates in dx directly.
             let beforeNormIdentity = diffusionInstance(.beforeNorm, block: l) == nil
-            if beforeNormIdentity { g.x0 = dx }
+            if beforeNormIdentity { g.x0 = dx } else { zero(g.x0, BTC) }
             g.res2 = siteGradient(.betweenLayers, block: l, fresh: g.res2, dto: dout, from: s.res2, inter: s.inter, a)
             residualBackward(res ? g.res1 : nil, g.fD, g.res2, BTC)
             g.fout = siteGradient(.afterFFN, block: l, fresh: g.fout, dto: g.fD, from: s.fout, inter: s.inter, a)
@@ -151,7 +143,6 @@ extension Transformer {
         zero(a.dH, BTC)
         normBackward(a.dH, a.dLnf, a.h, a.meanf, a.rstdf, weight: layout.lnfw, bias: layout.lnfb, a)
         let last = config.layers > 0 ? a.blocks[config.layers - 1].out : a.x0
-        if diffusionInstance(.beforeHead, block: 0) != nil { zero(a.dStreamA, BTC) }
         var dOut = siteGradient(.beforeHead, block: 0, fresh: a.dStreamA, dto: a.dH, from: last, inter: a.headInter, a)
         for l in stride(from: config.layers - 1, through: 0, by: -1) {
             let dIn = dOut == a.dStreamA ? a.dStreamB : a.dStreamA
@@ -160,7 +151,6 @@ extension Transformer {
             blockBackward(l, input: x, dx: dIn, dout: dOut, a)
             dOut = dIn
         }
-        if diffusionInstance(.afterEmbedding, block: 0) != nil { zero(a.dEmb, BTC) }
         let dEmb = siteGradient(.afterEmbedding, block: 0, fresh: a.dEmb, dto: dOut, from: a.emb, inter: a.embInter, a)
         let dpos: FloatPtr? = config.pos == .learned ? G + layout.posEmb : nil
         a.tokens.withUnsafeBufferPointer {
@@ -248,10 +238,7 @@ extension Transformer {
         var fm = forwardLoss(batch, scanAlways: false, training: true)
         backward()
         let norms = gradientNorms()
-        if fm.nonFinite == nil && !norms.global.isFinite, let a = acts {
-            fm.nonFinite = firstNonFiniteActivation(a)
-            if let nf = fm.nonFinite, lastNonFinite == nil { lastNonFinite = nf }
-        }
+        if fm.nonFinite == nil && !norms.global.isFinite, let a = acts { fm.nonFinite = recordFirstNonFiniteActivation(a) }
         var nonFinite = fm.nonFinite
         if nonFinite == nil && !norms.global.isFinite { nonFinite = firstNonFiniteGradient() }
         let lr = currentLR

@@ -200,8 +200,7 @@ extension Transformer {
         var nf: NonFinite?
         // The logits are checked too: an ignored target's row can overflow without reaching the loss.
         if let a = acts, scanAlways || !r.loss.isFinite || hasNonFinite(a.logits, r.rows * a.K) {
-            nf = firstNonFiniteActivation(a)
-            if let nf, lastNonFinite == nil { lastNonFinite = nf }
+            nf = recordFirstNonFiniteActivation(a)
         }
         return ForwardMetrics(loss: Float(r.loss), accuracy: accuracy, layers: [], attention: [], attentionEntropy: [],
                               diffusion: nil, nonFinite: nf)
