@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // pdet-tui: a terminal explorer that takes a small Transformer apart while it runs.
 // Dependencies point one way (each module imports only modules above it in this list):
-//   PDETCore, PDETText, CPosix, CZlib, CNcurses         no project dependencies
+//   CLanes, PDETText, CPosix, CZlib, CNcurses           no project dependencies
+//   PDETCore       ← CLanes                             the numeric core (CLanes: register transposes)
 //   PDETTasks      ← PDETCore, CZlib                    task generators, the digits data
 //   PDETIO         ← PDETCore, PDETText, CPosix          safetensors, checkpoints, the one output writer
 //   PDETBert       ← PDETCore, PDETIO                    MiniLM on PDETCore's kernels
@@ -72,7 +73,8 @@ let package = Package(
     ],
     targets: [
         // MARK: numeric core (no UI, no Foundation)
-        .target(name: "PDETCore", swiftSettings: numericSettings),
+        .target(name: "CLanes"),
+        .target(name: "PDETCore", dependencies: ["CLanes"], swiftSettings: numericSettings),
         .target(name: "PDETText"),
         .systemLibrary(name: "CZlib"),
         .target(name: "PDETTasks", dependencies: ["PDETCore", "CZlib"], swiftSettings: numericSettings),

@@ -6,7 +6,9 @@
 # softmax and GELU loops
 #   - call none of the lane helpers (expLanes, tanhLanes, geluLanes, geluTanhLanes,
 #     geluDerivativeLanes, clampedLanes, stepDown) out of line, and
-#   - have no scalar float compare (ucomiss: a lane loop left as branches).
+#   - have no scalar float compare (ucomiss: a lane loop left as branches), and
+#   - call no swift_once (a computed global read in the loop: its lazy-init check ran per vector,
+#     with a vzeroupper and a spill each time; GELU's √(2/π) did, ~1 ms of a 27 ms forward).
 #
 #   scripts/codegen-check.sh [BIN]      (default: the release build)
 set -euo pipefail
@@ -28,6 +30,11 @@ for fn in softmaxRows8 geluForwardSerial geluBackwardSerial; do
         body=$(awk -v s="<$sym>:" '$2 == s {on = 1; next} on && /^$/ {exit} on' "$dis")
         calls=$(echo "$body" | grep -E "call.*$helpers" || true)
         compares=$(echo "$body" | grep -c 'ucomiss' || true)
+        onces=$(echo "$body" | grep -c 'call.*swift_once' || true)
+        if [ "$onces" != 0 ]; then
+            echo "codegen-check: $fn calls swift_once $onces times (a lazily initialised global read in the loop): $sym"
+            failed=1
+        fi
         if [ -n "$calls" ]; then
             echo "codegen-check: $fn calls a lane helper out of line (vectors pass through memory): $sym"
             echo "$calls" | head -3 | sed 's/^/  /'
@@ -43,5 +50,5 @@ if [ "$checked" -lt 3 ]; then
     echo "codegen-check: found only $checked of the softmax/GELU functions to inspect (renamed? update this script)"
     failed=1
 fi
-[ "$failed" = 0 ] && echo "codegen-check: $path build: $checked softmax/GELU loops inline their lane helpers and have no scalar compares"
+[ "$failed" = 0 ] && echo "codegen-check: $path build: $checked softmax/GELU loops inline their lane helpers, have no scalar compares and no swift_once"
 exit "$failed"

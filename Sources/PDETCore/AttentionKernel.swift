@@ -9,29 +9,31 @@
 import Glibc
 #endif
 
-/// Row softmax in place over row[0...last] (T entries; the masked tail is set to 0).
-/// A NaN or ±Inf score propagates as NaN probabilities: shown, never trapped.
+/// Row softmax in place over row[0...last] of raw scores, each scaled by `scale` first (T entries;
+/// the masked tail is set to 0). A NaN or ±Inf score propagates as NaN probabilities: shown, never
+/// trapped.
 @inline(__always)
 func softmaxRow(_ row: FloatPtr, last: Int, T: Int, scale: Float) {
-    guard let maxv = softmaxScaleAndMax(row, last: last, T: T, scale: scale) else { return }
+    guard let maxv = softmaxScaledMax(row, last: last, T: T, scale: scale) else { return }
     let n = last + 1
     var sum: Float = 0
     var i = 0
-    let mv = SIMD8<Float>(repeating: maxv)
+    let mv = SIMD8<Float>(repeating: maxv), sv = SIMD8<Float>(repeating: scale)
     while i + 8 <= n {
-        let e = expLanes(load8(row + i) - mv)
+        let e = expLanes(load8(row + i) * sv - mv)
         store8(row + i, e)
         sum += e.sum()
         i += 8
     }
-    while i < n { let e = expf(row[i] - maxv); row[i] = e; sum += e; i += 1 }
+    while i < n { let e = expf(row[i] * scale - maxv); row[i] = e; sum += e; i += 1 }
     softmaxNormalise(row, n: n, T: T, sum: sum)
 }
 
-/// The first part of softmaxRow: scales row[0...last] in place and returns its maximum, or nil
-/// after filling the row with NaN when a score is NaN or ±Inf.
+/// The first part of softmaxRow: the maximum of the scaled scores row[0...last]·scale, or nil after
+/// filling the row with NaN when a score is NaN or ±Inf. It only reads: the exponentials scale each
+/// score again, in a register, to the same float (one rounded product either way).
 @inline(__always)
-func softmaxScaleAndMax(_ row: FloatPtr, last: Int, T: Int, scale: Float) -> Float? {
+func softmaxScaledMax(_ row: FloatPtr, last: Int, T: Int, scale: Float) -> Float? {
     let n = last + 1
     var maxv = -Float.infinity
     var poison: Float = 0                     // x·0 is NaN exactly when some score is NaN or ±Inf
@@ -42,14 +44,13 @@ func softmaxScaleAndMax(_ row: FloatPtr, last: Int, T: Int, scale: Float) -> Flo
         var m8 = SIMD8<Float>(repeating: -.infinity), p8 = SIMD8<Float>()
         while i + 8 <= n {
             let v = load8(row + i) * sv
-            store8(row + i, v)
             p8 += v * 0
             m8 = m8.replacing(with: v, where: v .> m8)
             i += 8
         }
         for l in 0..<8 { if m8[l] > maxv { maxv = m8[l] }; poison += p8[l] }
     }
-    while i < n { row[i] *= scale; poison += row[i] * 0; if row[i] > maxv { maxv = row[i] }; i += 1 }
+    while i < n { let v = row[i] * scale; poison += v * 0; if v > maxv { maxv = v }; i += 1 }
     if !poison.isFinite {
         for i in 0..<T { row[i] = .nan }
         return nil
@@ -82,29 +83,33 @@ func softmaxRows8(_ p: FloatPtr, t0: Int, T: Int, causal: Bool, scale: Float) {
         let n = last + 1
         groups[r] = Int32(n / 8 * 8)
         ends[r] = Int32(n)
-        guard let maxv = softmaxScaleAndMax(row, last: last, T: T, scale: scale) else { continue }
+        guard let maxv = softmaxScaledMax(row, last: last, T: T, scale: scale) else { continue }
         live[r] = 1
         var i = 0
         #if PDET_AVX512
-        let mv16 = SIMD16<Float>(repeating: maxv)
+        let mv16 = SIMD16<Float>(repeating: maxv), sv16 = SIMD16<Float>(repeating: scale)
         while i + 16 <= n {     // sixteen lanes, the same operations per lane: the same bits
-            storeLanes(row + i, expLanes(loadLanes(row + i) - mv16))
+            storeLanes(row + i, expLanes(loadLanes(row + i) * sv16 - mv16))
             i += 16
         }
         #endif
-        let mv = SIMD8<Float>(repeating: maxv)
-        while i + 8 <= n { store8(row + i, expLanes(load8(row + i) - mv)); i += 8 }
-        while i < n { row[i] = expf(row[i] - maxv); i += 1 }
+        let mv = SIMD8<Float>(repeating: maxv), sv = SIMD8<Float>(repeating: scale)
+        while i + 8 <= n { store8(row + i, expLanes(load8(row + i) * sv - mv)); i += 8 }
+        while i < n { row[i] = expf(row[i] * scale - maxv); i += 1 }
     }
     let base = p + t0 * T
     var sum = SIMD8<Float>()
     let groupEnd = Int(groups.max()), end = Int(ends.max())
     var j = 0
-    while j < groupEnd {
-        var part = SIMD8<Float>(repeating: -0.0)
-        for l in 0..<8 { part += rows8(base, T, j + l) }
-        sum = sum.replacing(with: sum + part, where: SIMD8<Int32>(repeating: Int32(j)) .< groups)
-        j += 8
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 64) { buffer in
+        let cols = buffer.baseAddress!                  // (8, 8): column l holds the 8 rows' e_{j+l}
+        while j < groupEnd {
+            transpose8x8(base + j, T, into: cols)
+            var part = SIMD8<Float>(repeating: -0.0)
+            for l in 0..<8 { part += load8(cols + 8 * l) }
+            sum = sum.replacing(with: sum + part, where: SIMD8<Int32>(repeating: Int32(j)) .< groups)
+            j += 8
+        }
     }
     j = Int(groups.min())
     while j < end {
@@ -200,8 +205,8 @@ func softmaxBackwardRows(_ dp: FloatPtr, _ p: FloatPtr, _ T: Int, causal: Bool, 
         // which leaves its sum unchanged (a sum that starts at +0 is never −0).
         let n = causal ? SIMD8<Int32>(repeating: Int32(t0 + 1)) &+ lane : SIMD8<Int32>(repeating: Int32(T))
         let jEnd = causal ? t0 + 8 : T
-        for j in 0..<jEnd {
-            let prod = rows8(pr, T, j) * rows8(dr, T, j)
+        forEachColumn(pr, dr, stride: T, rows: 8, count: jEnd) { j, pj, dj in
+            let prod = pj * dj
             w += prod.replacing(with: 0, where: SIMD8<Int32>(repeating: Int32(j)) .>= n)
         }
         for r in 0..<8 {

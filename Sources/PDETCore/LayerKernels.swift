@@ -7,31 +7,6 @@ import Glibc
 
 // MARK: LayerNorm
 
-/// Eight rows' values at column i, one row per lane: the lanes of a SIMD8 are eight independent
-/// scalars, so a per-row sum kept in one lane runs exactly as the scalar loop (same order, same
-/// rounding) while eight rows' dependency chains overlap.
-@inline(__always)
-func rows8(_ p: FloatPtr, _ stride: Int, _ i: Int) -> SIMD8<Float> {
-    SIMD8(p[i], p[stride + i], p[2 * stride + i], p[3 * stride + i],
-          p[4 * stride + i], p[5 * stride + i], p[6 * stride + i], p[7 * stride + i])
-}
-
-/// rows8 for a group of 1…8 rows: the spare lanes of a short last group repeat its last row
-/// (their results are dropped), so every row, the last ones too, runs through the same lane code.
-struct RowLanes {
-    let o: (Int, Int, Int, Int, Int, Int, Int, Int)
-
-    init(stride: Int, rows: Int) {
-        func at(_ r: Int) -> Int { min(r, rows - 1) * stride }
-        o = (at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7))
-    }
-
-    @inline(__always)
-    func load(_ p: FloatPtr, _ i: Int) -> SIMD8<Float> {
-        SIMD8(p[o.0 + i], p[o.1 + i], p[o.2 + i], p[o.3 + i], p[o.4 + i], p[o.5 + i], p[o.6 + i], p[o.7 + i])
-    }
-}
-
 /// out (N, C) = (inp − mean) · rstd · weight + bias, per row; mean (N), rstd (N) saved for backward.
 /// Rows go eight at a time (one per lane) for the sums; each row's arithmetic is the scalar one.
 /// `out` may be `inp` (each row is read in full before it is written).
@@ -52,12 +27,12 @@ func layernormForwardRows(_ out: FloatPtr, _ mean: FloatPtr, _ rstd: FloatPtr,
     var n0 = 0
     while n0 < N {
         let rows = min(8, N - n0)
-        let x = inp + n0 * C, lanes = RowLanes(stride: C, rows: rows)
+        let x = inp + n0 * C
         var m = SIMD8<Float>()
-        for i in 0..<C { m += lanes.load(x, i) }
+        forEachColumn(x, nil, stride: C, rows: rows, count: C) { _, xi, _ in m += xi }
         m /= SIMD8(repeating: Float(C))
         var v = SIMD8<Float>()
-        for i in 0..<C { let d = lanes.load(x, i) - m; v += d * d }
+        forEachColumn(x, nil, stride: C, rows: rows, count: C) { _, xi, _ in let d = xi - m; v += d * d }
         v /= SIMD8(repeating: Float(C))
         let s = 1 / (v + SIMD8(repeating: eps)).squareRoot()
         for r in 0..<rows {
@@ -112,13 +87,13 @@ func layernormBackwardInput(_ dinp: FloatPtr, _ dout: FloatPtr, _ inp: FloatPtr,
     var n0 = 0
     while n0 < N {
         let rows = min(8, N - n0)
-        let x = inp + n0 * C, g = dout + n0 * C, lanes = RowLanes(stride: C, rows: rows)
+        let x = inp + n0 * C, g = dout + n0 * C
         let one = RowLanes(stride: 1, rows: rows)
         let m = one.load(mean + n0, 0), s = one.load(rstd + n0, 0)
         var dnormMean = SIMD8<Float>(), dnormNormMean = SIMD8<Float>()
-        for i in 0..<C {
-            let norm = (lanes.load(x, i) - m) * s
-            let dnorm = SIMD8(repeating: weight[i]) * lanes.load(g, i)
+        forEachColumn(x, g, stride: C, rows: rows, count: C) { i, xi, gi in
+            let norm = (xi - m) * s
+            let dnorm = SIMD8(repeating: weight[i]) * gi
             dnormMean += dnorm
             dnormNormMean += dnorm * norm
         }
@@ -147,7 +122,10 @@ package enum GeluVariant: Sendable {
     case erf
 }
 
-private let geluScale: Float = (2.0 / Float.pi).squareRoot()
+/// √(2/π) in Float: (2 / Float.pi).squareRoot() rounds to this literal (bit pattern 0x3F4C422A,
+/// checked by a test). A literal, not that expression: a computed global is initialised lazily,
+/// and its swift_once check sat inside GELU's loop (a call and a vzeroupper per 16 elements).
+let geluScale: Float = 0.7978846
 private let invSqrt2: Float = 0.70710678118654752
 
 /// The lane-wise selects the vector kernels need, written per concrete vector type. Generic code

@@ -46,6 +46,10 @@ struct Bench: ParsableCommand {
     var threads: String?
     @Flag(help: "Skip the per-shape GEMM figures.")
     var noGemm = false
+    @Option(help: "Only the model measurements named here, comma-separated (train_step_b32, forward_b32, forward_1seq, forward_1seq_with_metrics): for a profiler. Implies --no-gemm.")
+    var only: String?
+
+    static let modelMeasurements = ["train_step_b32", "forward_b32", "forward_1seq", "forward_1seq_with_metrics"]
 
     func validate() throws {
         guard iterations >= 1 && iterations <= 100_000 else { throw ValidationError("--iterations must be in 1...100000") }
@@ -55,6 +59,11 @@ struct Bench: ParsableCommand {
                 throw ValidationError("--threads takes thread counts 1...64, e.g. 1,2")
             }
             _ = list
+        }
+        if let only {
+            for name in only.split(separator: ",") where !Self.modelMeasurements.contains(String(name)) {
+                throw ValidationError("--only takes \(Self.modelMeasurements.joined(separator: ", ")); got '\(name)'")
+            }
         }
     }
 
@@ -105,6 +114,10 @@ struct Bench: ParsableCommand {
             // The machine's own thread count keeps the plain names (bench/run.sh compares those with
             // PyTorch on as many threads); other counts get an @Nt suffix.
             let suffix = t == threadCounts.last ? "" : "@\(t)t"
+            let wanted = only.map { Set($0.split(separator: ",").map(String.init)) }
+            func model(_ name: String, _ body: () -> Void, gflop: Double) {
+                if wanted?.contains(name) ?? true { add(name, median(body), gflop: gflop) }
+            }
             func add(_ name: String, _ timing: KernelBench.Timing, gflop: Double?, iterations n: Int = iterations) {
                 let ms = timing.medianMs
                 var r = BenchResult(name: name + suffix, medianMs: ms, iterations: n, threads: t, gflop: gflop, cpuMs: timing.cpuMs)
@@ -115,11 +128,11 @@ struct Bench: ParsableCommand {
                 }
                 results.append(r)
             }
-            add("train_step_b32", median { run.model.trainStep(batch) }, gflop: stepGF)
-            add("forward_b32", median { _ = run.model.loss(batch) }, gflop: fwd32GF)
-            add("forward_1seq", median { _ = run.model.loss(one) }, gflop: fwd1GF)
-            add("forward_1seq_with_metrics", median { run.model.forward(one) }, gflop: fwd1GF)
-            if !noGemm {
+            model("train_step_b32", { run.model.trainStep(batch) }, gflop: stepGF)
+            model("forward_b32", { _ = run.model.loss(batch) }, gflop: fwd32GF)
+            model("forward_1seq", { _ = run.model.loss(one) }, gflop: fwd1GF)
+            model("forward_1seq_with_metrics", { run.model.forward(one) }, gflop: fwd1GF)
+            if !noGemm && only == nil {
                 for shape in KernelBench.linearShapes(config: config, outputs: K, B: 32) {
                     let (f, b) = KernelBench.timeLinear(shape, iterations: max(iterations, 10), warmup: warmup)
                     let dims = "\(shape.rows)x\(shape.IC)x\(shape.OC)"

@@ -161,6 +161,37 @@ final class ReferenceKernelTests: XCTestCase {
         }
     }
 
+    func testGeluScaleLiteralIsTheComputedConstant() {
+        // The kernels use a literal (a computed global put a lazy-init check in GELU's loop).
+        XCTAssertEqual(geluScale.bitPattern, (2.0 / Float.pi).squareRoot().bitPattern)
+    }
+
+    func testColumnWalkDeliversEachRowsElementsInOrder() {
+        // forEachColumn: eight rows go through register transposes (whole 8×8 blocks, then single
+        // columns for the tail), fewer rows through gathers; lane r of column i must be row r's
+        // element i either way, b's alongside a's, and the columns must come in order.
+        for (rows, n, stride) in [(8, 8, 8), (8, 21, 23), (8, 64, 64), (5, 19, 19), (1, 9, 12), (8, 3, 7)] {
+            let a = FloatPtr.allocate(capacity: 8 * stride), b = FloatPtr.allocate(capacity: 8 * stride)
+            defer { a.deallocate(); b.deallocate() }
+            for k in 0..<(8 * stride) { a[k] = Float(k); b[k] = -Float(k) - 0.5 }
+            var next = 0
+            forEachColumn(a, b, stride: stride, rows: rows, count: n) { i, ai, bi in
+                XCTAssertEqual(i, next, "columns in order (\(rows) rows, n \(n))")
+                next += 1
+                for r in 0..<8 {
+                    let row = min(r, rows - 1)        // spare lanes repeat the last row
+                    XCTAssertEqual(ai[r], a[row * stride + i], "a row \(r) column \(i) (\(rows) rows, n \(n))")
+                    XCTAssertEqual(bi[r], b[row * stride + i], "b row \(r) column \(i) (\(rows) rows, n \(n))")
+                }
+            }
+            XCTAssertEqual(next, n)
+            forEachColumn(a, nil, stride: stride, rows: rows, count: n) { i, ai, bi in
+                XCTAssertEqual(bi, SIMD8<Float>(), "no b: zeros")
+                XCTAssertEqual(ai[0], a[i])
+            }
+        }
+    }
+
     func testGeluAgainstTheReference() {
         var rng = SplitMix64(seed: 5)
         let N = 77     // vectors of 16 and 8, then a scalar tail
