@@ -86,9 +86,17 @@ func softmaxRows8(_ p: FloatPtr, t0: Int, T: Int, causal: Bool, scale: Float) {
         guard let maxv = softmaxScaledMax(row, last: last, T: T, scale: scale) else { continue }
         live[r] = 1
         var i = 0
+        // Sixteen lanes (the same operations per lane: the same bits), two vectors at a time: two
+        // independent exp chains side by side (as in geluForwardSerial).
         #if PDET_AVX512
         let mv16 = SIMD16<Float>(repeating: maxv), sv16 = SIMD16<Float>(repeating: scale)
-        while i + 16 <= n {     // sixteen lanes, the same operations per lane: the same bits
+        while i + 32 <= n {
+            let e0 = expLanes(loadLanes(row + i) * sv16 - mv16), e1 = expLanes(loadLanes(row + i + 16) * sv16 - mv16)
+            storeLanes(row + i, e0)
+            storeLanes(row + i + 16, e1)
+            i += 32
+        }
+        while i + 16 <= n {
             storeLanes(row + i, expLanes(loadLanes(row + i) * sv16 - mv16))
             i += 16
         }
@@ -140,7 +148,7 @@ package func attentionForward(_ out: FloatPtr, _ att: FloatPtr, _ inp: FloatPtr,
             let b = bh / NH, h = bh % NH
             let q = inp + b * T * C3 + h * HS           // rows stride 3C
             let k = q + C, v = q + 2 * C
-            for t in 0..<T { for i in 0..<HS { kt[i * T + t] = k[t * C3 + i] } }
+            transpose(kt, k, rows: T, cols: HS, stride: C3)
             let p = att + (b * NH + h) * T * T          // (T, T)
             gemmRowsStore(p, T, q, C3, 1, kt, T, 0, T, T, HS)
             let mask = keyMask.map { $0 + b * T }

@@ -430,18 +430,24 @@ public func matmulForwardPacked(_ out: FloatPtr, _ inp: FloatPtr, _ packedW: Flo
     gemm(out, OC, inp, IC, 1, packedW, 0, packed: true, N, OC, IC, accumulate: false, bias: bias)
 }
 
-/// dst (cols, rows) = src (rows, cols)ᵀ, in 8×8 tiles so that both sides stay in cache lines
-/// (the per-call weight transpose was a tenth of a one-sequence forward done element by element).
-func transpose(_ dst: FloatPtr, _ src: FloatPtr, rows: Int, cols: Int) {
+/// dst (cols, rows) = src (rows, cols)ᵀ, src's rows `stride` apart (default: cols), in 8×8 tiles so
+/// that both sides stay in cache lines (the per-call weight transpose was a tenth of a one-sequence
+/// forward done element by element); whole tiles by a register transpose, edges one by one.
+func transpose(_ dst: FloatPtr, _ src: FloatPtr, rows: Int, cols: Int, stride: Int? = nil) {
+    let ld = stride ?? cols
     var r0 = 0
     while r0 < rows {
         let r1 = min(r0 + 8, rows)
         var c0 = 0
         while c0 < cols {
             let c1 = min(c0 + 8, cols)
-            for r in r0..<r1 {
-                let s = src + r * cols
-                for c in c0..<c1 { dst[c * rows + r] = s[c] }
+            if r1 - r0 == 8 && c1 - c0 == 8 {
+                transpose8x8(src + r0 * ld + c0, ld, into: dst + c0 * rows + r0, outStride: rows)
+            } else {
+                for r in r0..<r1 {
+                    let s = src + r * ld
+                    for c in c0..<c1 { dst[c * rows + r] = s[c] }
+                }
             }
             c0 = c1
         }

@@ -54,8 +54,9 @@ func forEachColumn(_ a: FloatPtr, _ b: FloatPtr?, stride: Int, rows: Int, count 
     while i < n { body(i, lanes.load(a, i), b.map { lanes.load($0, i) } ?? SIMD8()); i += 1 }
 }
 
-/// cols (8, 8) = the 8×8 block at p (rows stride apart) transposed: cols[8·j + r] = p[r·stride + j].
+/// The 8×8 block at p (rows `stride` apart) transposed into out (rows `outStride` apart):
+/// out[j·outStride + r] = p[r·stride + j]. Pure data movement, in registers.
 @inline(__always)
-func transpose8x8(_ p: FloatPtr, _ stride: Int, into cols: FloatPtr) {
-    pdet_transpose8x8(p, stride, cols)
+func transpose8x8(_ p: FloatPtr, _ stride: Int, into out: FloatPtr, outStride: Int = 8) {
+    pdet_transpose8x8(p, stride, out, outStride)
 }

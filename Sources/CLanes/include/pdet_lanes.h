@@ -11,10 +11,10 @@
 typedef float pdet_f8 __attribute__((vector_size(32), aligned(4)));
 
 /// The 8×8 block at p (rows p, p + stride, …, p + 7·stride; 8 floats each, no alignment needed)
-/// transposed: cols[8·j + r] = p[r·stride + j] for r, j in 0..<8. Swift reads cols as eight
-/// SIMD8<Float>, column j holding row r in lane r.
+/// transposed: out[j·outStride + r] = p[r·stride + j] for r, j in 0..<8 (with outStride 8, eight
+/// SIMD8<Float> in a row, column j holding row r in lane r).
 static inline __attribute__((always_inline))
-void pdet_transpose8x8(const float *p, long stride, float *cols) {
+void pdet_transpose8x8(const float *p, long stride, float *out, long outStride) {
     pdet_f8 a, b, c, d, e, f, g, h;    // memcpy: unaligned, and no aliasing assumptions
     __builtin_memcpy(&a, p, 32); __builtin_memcpy(&b, p + stride, 32);
     __builtin_memcpy(&c, p + 2 * stride, 32); __builtin_memcpy(&d, p + 3 * stride, 32);
@@ -39,7 +39,7 @@ void pdet_transpose8x8(const float *p, long stride, float *cols) {
     pdet_f8 r2 = __builtin_shufflevector(ef2, gh2, 0, 1, 8, 9, 4, 5, 12, 13);
     pdet_f8 r3 = __builtin_shufflevector(ef2, gh2, 2, 3, 10, 11, 6, 7, 14, 15);
     // Halves joined: column j = rows a…d of q, then rows e…h of r.
-    pdet_f8 out[8] = {
+    pdet_f8 cols[8] = {
         __builtin_shufflevector(q0, r0, 0, 1, 2, 3, 8, 9, 10, 11),
         __builtin_shufflevector(q1, r1, 0, 1, 2, 3, 8, 9, 10, 11),
         __builtin_shufflevector(q2, r2, 0, 1, 2, 3, 8, 9, 10, 11),
@@ -49,7 +49,7 @@ void pdet_transpose8x8(const float *p, long stride, float *cols) {
         __builtin_shufflevector(q2, r2, 4, 5, 6, 7, 12, 13, 14, 15),
         __builtin_shufflevector(q3, r3, 4, 5, 6, 7, 12, 13, 14, 15),
     };
-    __builtin_memcpy(cols, out, sizeof out);
+    for (int j = 0; j < 8; j++) __builtin_memcpy(out + j * outStride, &cols[j], 32);
 }
 
 #endif
