@@ -75,6 +75,9 @@ final class Activations {
     let dSiteA: FloatPtr, dSiteB: FloatPtr   // (B,T,C) ping-pong for multi-step diffusion backward
     /// Whether the last forward kept GELU's tanh in each block's `ft` (a training forward).
     var geluTanhKept = false
+    /// The last forward kept only what the loss needs (forwardPass): attention's probabilities
+    /// were dropped (the blocks' `att` is stale) and GELU ran in place (each block's `fg` is its `fh`).
+    var lossOnly = false
     var tokens: [Int32] = []
     var targets: [Int32] = []
     /// Packed GEMM operands of the backward pass (matmulBackward), allocated once.

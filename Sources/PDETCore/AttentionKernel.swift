@@ -131,25 +131,28 @@ func softmaxRows8(_ p: FloatPtr, t0: Int, T: Int, causal: Bool, scale: Float) {
 }
 
 /// out (B, T, C) = softmax(Q·Kᵀ/√HS)·V per head; att (B, NH, T, T) saves the probabilities
-/// (row = query, column = key; masked keys hold 0). inp = qkv (B, T, 3C) as [Q | K | V].
+/// (row = query, column = key; masked keys hold 0), or, when nil, each head's probabilities live in
+/// a (T, T) scratch in cache and are dropped (a forward that no backward or panel reads: the same
+/// arithmetic, without writing 2 MB per layer at batch 32). inp = qkv (B, T, 3C) as [Q | K | V].
 /// keyMask (B, T), when given, hides the keys marked false (BERT's padding) from every query, as
 /// Hugging Face's additive −max mask does: their scores become −max before the softmax (its exp is
 /// ~1e-38, lost in a sum that holds the row maximum's 1), their probabilities exactly 0 after it.
 /// Backward needs no mask: a probability of 0 passes no gradient.
-package func attentionForward(_ out: FloatPtr, _ att: FloatPtr, _ inp: FloatPtr,
+package func attentionForward(_ out: FloatPtr, _ att: FloatPtr?, _ inp: FloatPtr,
                               _ B: Int, _ T: Int, _ C: Int, _ NH: Int, causal: Bool,
                               keyMask: UnsafePointer<Bool>? = nil) {
     let C3 = 3 * C, HS = C / NH
     let scale = 1 / Float(HS).squareRoot()
     parallelFor(B * NH, minChunk: minChunk(workPerItem: 2 * T * T * HS)) { lo, hi in
-        let kt = FloatPtr.allocate(capacity: HS * T)    // (HS, T) Kᵀ of this head
+        let kt = FloatPtr.allocate(capacity: HS * T + (att == nil ? T * T : 0))    // (HS, T) Kᵀ of this head
         defer { kt.deallocate() }
+        let scratch = kt + HS * T                       // (T, T) probabilities when att is nil
         for bh in lo..<hi {
             let b = bh / NH, h = bh % NH
             let q = inp + b * T * C3 + h * HS           // rows stride 3C
             let k = q + C, v = q + 2 * C
             transpose(kt, k, rows: T, cols: HS, stride: C3)
-            let p = att + (b * NH + h) * T * T          // (T, T)
+            let p = att.map { $0 + (b * NH + h) * T * T } ?? scratch   // (T, T)
             gemmRowsStore(p, T, q, C3, 1, kt, T, 0, T, T, HS)
             let mask = keyMask.map { $0 + b * T }
             if let mask { maskKeys(p, mask, T, value: -.greatestFiniteMagnitude) }

@@ -123,6 +123,10 @@ extension Transformer {
 
     /// Backward pass of the last forward (which must have had targets): grads += dLoss/dParams.
     public func backward() {
+        guard let a0 = acts, let f0 = lastForward, f0.counted > 0 else { return }
+        if a0.lossOnly, let batch = lastBatch {
+            _ = forwardPass(batch, training: true)     // a loss-only forward dropped what backward reads
+        }
         guard let a = acts, let f = lastForward, f.counted > 0 else { return }
         let B = a.B, T = a.T, C = a.C, K = a.K, BTC = B * T * C
         let P = paramBuf.ptr, G = gradBuf.ptr

@@ -82,7 +82,7 @@ extension Transformer {
     func attentionSublayer(_ s: BlockSlots, _ o: BlockOffsets, _ a: Activations) {
         let BT = a.B * a.T, C = a.C
         linearForward(s.qkv, s.ain, weight: o.qkvw, bias: o.qkvb, BT, C, 3 * C)
-        attentionForward(s.atty, s.att, s.qkv, a.B, a.T, C, a.NH, causal: config.causal)
+        attentionForward(s.atty, a.lossOnly ? nil : s.att, s.qkv, a.B, a.T, C, a.NH, causal: config.causal)
         linearForward(s.aout, s.atty, weight: o.projw, bias: o.projb, BT, C, C)
     }
 
@@ -104,6 +104,7 @@ extension Transformer {
             residualForward(s.res1, res ? x : nil, s.aD, BTC)
             s.x0 = siteForward(.beforeNorm, block: l, s.x0, s.res1, s.inter, a)
             normForward(s.n1, s.mean1, s.rstd1, s.x0, weight: o.ln1w, bias: o.ln1b, a)
+            if a.lossOnly { s.fg = s.fh }        // GELU in place
             ffnSublayer(s, o, input: s.n1, a)
             s.fD = siteForward(.afterFFN, block: l, s.fD, s.fout, s.inter, a)
             residualForward(s.res2, res ? s.n1 : nil, s.fD, BTC)
@@ -117,6 +118,7 @@ extension Transformer {
             s.aD = siteForward(.afterAttention, block: l, s.aD, s.aout, s.inter, a)
             residualForward(s.res1, res ? s.x0 : nil, s.aD, BTC)
             normForward(s.n2, s.mean2, s.rstd2, s.res1, weight: o.ln2w, bias: o.ln2b, a)
+            if a.lossOnly { s.fg = s.fh }        // GELU in place
             ffnSublayer(s, o, input: s.n2, a)
             s.fD = siteForward(.afterFFN, block: l, s.fD, s.fout, s.inter, a)
             residualForward(s.res2, res ? s.res1 : nil, s.fD, BTC)
@@ -127,9 +129,16 @@ extension Transformer {
 
     /// Runs embedding, blocks and head; returns the loss pieces. Targets may be empty.
     /// `training`: keep what only the backward pass reads (GELU's tanh), to save recomputing it.
-    func forwardPass(_ batch: Batch, training: Bool = false) -> (loss: Double, correct: Int, counted: Int, rows: Int) {
+    /// `lossOnly`: drop what only the backward pass and the explorer's panels read: attention's
+    /// probabilities are not stored, and GELU writes over its input (fc1's output, 2 MB per layer at
+    /// batch 32, the first non-finite scan reads it: GELU(x) is finite exactly when x is). The same
+    /// arithmetic: the loss, logits and every kept tensor have the same bits. backward() runs the
+    /// forward again when it finds the last one loss-only.
+    func forwardPass(_ batch: Batch, training: Bool = false, lossOnly: Bool = false) -> (loss: Double, correct: Int, counted: Int, rows: Int) {
         let a = activations(B: batch.batchSize)
         a.geluTanhKept = training
+        a.lossOnly = lossOnly && !training
+        lastBatch = batch
         let B = a.B, T = a.T, C = a.C, K = a.K, P = paramBuf.ptr
         a.tokens = batch.tokens
         a.targets = batch.targets
@@ -195,7 +204,7 @@ extension Transformer {
     func forwardLoss(_ batch: Batch, scanAlways: Bool, training: Bool) -> ForwardMetrics {
         guard batch.seqLen == config.seqLen, batch.batchSize >= 1,
               batch.tokens.count == batch.batchSize * batch.seqLen else { return forward(batch) }
-        let r = forwardPass(batch, training: training)
+        let r = forwardPass(batch, training: training, lossOnly: !training)
         let accuracy: Float = r.counted > 0 ? Float(r.correct) / Float(r.counted) : .nan
         var nf: NonFinite?
         // The logits are checked too: an ignored target's row can overflow without reaching the loss.

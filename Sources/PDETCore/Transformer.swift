@@ -41,6 +41,8 @@ public final class Transformer {
     var acts: Activations?
     let sinusoid: FloatBuffer             // (T, C) fixed table
     var lastForward: (loss: Double, correct: Int, counted: Int, rows: Int)?
+    /// The batch of the last forward pass (backward() repeats a loss-only forward: forwardPass).
+    var lastBatch: Batch?
     var lastNonFinite: NonFinite?
     /// The last `layerStability` result (eigenvalues are O(T³): recomputed only when its inputs change).
     var stabilityCache: (key: StabilityKey, value: DiffusionStability)?
@@ -248,5 +250,5 @@ extension Transformer {
     public func gradient(_ i: Int) -> Float { gradBuf.ptr[i] }
 
     /// Loss of a forward pass in Double (no metrics gathered): what gradient checks difference.
-    public func loss(_ batch: Batch) -> Double { forwardPass(batch).loss }
+    public func loss(_ batch: Batch) -> Double { forwardPass(batch, lossOnly: true).loss }
 }

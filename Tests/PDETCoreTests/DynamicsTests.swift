@@ -80,6 +80,30 @@ final class DynamicsTests: XCTestCase {
         XCTAssertEqual(sawNonFinite, 2, "both blow-up configurations must go non-finite for this test to mean anything")
     }
 
+    /// loss() keeps only what the loss needs (attention's probabilities dropped, GELU in place);
+    /// a backward() right after it must still give the gradients of a full forward, bit for bit,
+    /// and the next full forward must find every tensor in place again.
+    func testBackwardAfterALossOnlyForwardIsTheBackwardOfAFullForward() throws {
+        var c = ModelConfig()
+        c.batch = 3; c.layers = 2; c.pde = .afterFFN; c.norm = .post
+        let batch = randomBatch(B: c.batch, T: c.seqLen, V: 16, K: 16, head: .perToken, seed: 2)
+        let full = try Transformer(config: c, vocabSize: 16, outputs: 16, head: .perToken)
+        let lean = try Transformer(config: c, vocabSize: 16, outputs: 16, head: .perToken)
+        full.zeroGrad(); lean.zeroGrad()
+        let reference = full.forward(batch)
+        let loss = lean.loss(batch)
+        XCTAssertEqual(Float(loss).bitPattern, reference.loss.bitPattern)
+        full.backward()
+        lean.backward()
+        let differing = zip(full.grads, lean.grads).filter { $0.0.bitPattern != $0.1.bitPattern }.count
+        XCTAssertEqual(differing, 0, "gradients after loss() + backward() that differ from a full forward's")
+        XCTAssertFalse(full.grads.allSatisfy { $0 == 0 }, "the gradients must not be trivially zero")
+        // After a loss-only forward, a full forward shows the same attention maps as a fresh model's.
+        _ = lean.loss(batch)
+        let again = lean.forward(batch)
+        XCTAssertEqual(again.attention, reference.attention)
+    }
+
     /// A value that overflows only in the logits of a row whose target is ignored reaches neither
     /// the loss nor the gradients (0 · 1e20 is 0): the light forward and the training step must still
     /// report it, as the full forward's scan does.

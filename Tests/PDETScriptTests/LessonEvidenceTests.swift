@@ -62,4 +62,56 @@ final class LessonEvidenceTests: XCTestCase {
         let word = verdict.replacingOccurrences(of: " here", with: "")
         XCTAssertTrue(caption.contains("is \(word) there"), "report verdict '\(verdict)'; caption: \(caption)")
     }
+
+    // MARK: the standard grid (docs/results/standard.md), quoted by lessons 3–5
+
+    /// A claim row of the report's claims tables: "| 1 | <claim or task> | paper | +0.2 pp [-0.3, +0.7] | ±0.5 pp | **verdict** |".
+    private struct ClaimRow { let mean: Double, lo: Double, hi: Double, verdict: String }
+
+    private func claimRow(_ report: String, claim: Int, task: String?) throws -> ClaimRow {
+        let rows = report.split(separator: "\n").filter { $0.hasPrefix("| \(claim) | ") }
+        let row = try XCTUnwrap(rows.first { line in
+            let second = line.split(separator: "|")[1].trimmingCharacters(in: .whitespaces)
+            if let task { return second == task || second.hasPrefix(task + " (") }
+            return !["listops", "digits", "pathfinder"].contains { second == $0 || second.hasPrefix($0 + " (") }
+        }, "claim \(claim) \(task ?? "pooled") in docs/results/standard.md")
+        let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        let v = numbers(Substring(cells[3]))
+        guard v.count >= 3 else { throw XCTSkip("unexpected claim row: \(row)") }
+        return ClaimRow(mean: v[0], lo: v[1], hi: v[2], verdict: cells[5].replacingOccurrences(of: "*", with: ""))
+    }
+
+    /// "+4.1 pp (95% CI +2.0 to +6.2)", as the lessons write a measured effect.
+    private func quoted(_ r: ClaimRow) -> String {
+        func s(_ v: Double) -> String { (v >= 0 ? "+" : "") + String(format: "%.1f", v) }
+        return "\(s(r.mean)) pp (95% CI \(s(r.lo)) to \(s(r.hi)))"
+    }
+
+    private func beat(_ file: String, _ title: String) throws -> String {
+        let lesson = try parseLesson(try read("assets/lessons/" + file), fileName: file)
+        return try XCTUnwrap(lesson.beats.first { $0.title == title }, "\(file): beat '\(title)'").caption
+    }
+
+    func testLessonsThreeToFiveQuoteTheStandardGrid() throws {
+        let report = try read("docs/results/standard.md")
+        // Lesson 3: one heat step after the embedding, per task (claim 1's per-task rows).
+        let three = try beat("03-diffusion-low-pass.lesson", "Measured")
+        for task in ["listops", "digits", "pathfinder"] {
+            let r = try claimRow(report, claim: 1, task: task)
+            XCTAssertTrue(three.contains("\(task) \(quoted(r))"), "lesson 3 should quote \(task) \(quoted(r)); caption: \(three)")
+        }
+        // Lesson 4: the two site claims, pooled, with their verdicts beside the paper's figures.
+        let four = try beat("04-diffusion-sites.lesson", "Measured")
+        for (claim, paper) in [(1, "+4.1"), (2, "-2.5")] {
+            let r = try claimRow(report, claim: claim, task: nil)
+            XCTAssertTrue(four.contains(quoted(r)), "lesson 4 should quote claim \(claim) as \(quoted(r)); caption: \(four)")
+            XCTAssertTrue(four.contains("paper \(paper) pp"), "lesson 4 should give the paper's \(paper); caption: \(four)")
+            XCTAssertTrue(four.contains(r.verdict), "lesson 4 should say claim \(claim) is '\(r.verdict)'; caption: \(four)")
+        }
+        // Lesson 5: multi-scale against single-scale, pooled.
+        let five = try beat("05-multiscale.lesson", "Measured")
+        let r = try claimRow(report, claim: 3, task: nil)
+        XCTAssertTrue(five.contains(quoted(r)), "lesson 5 should quote \(quoted(r)); caption: \(five)")
+        XCTAssertTrue(five.contains(r.verdict), "lesson 5 should say '\(r.verdict)'; caption: \(five)")
+    }
 }
