@@ -66,7 +66,13 @@ final class LessonEvidenceTests: XCTestCase {
     // MARK: the standard grid (docs/results/standard.md), quoted by lessons 3–5
 
     /// A claim row of the report's claims tables: "| 1 | <claim or task> | paper | +0.2 pp [-0.3, +0.7] | ±0.5 pp | **verdict** |".
-    private struct ClaimRow { let mean: Double, lo: Double, hi: Double, verdict: String }
+    /// `values`: the numbers of the "here" cell (an effect, then its CI, for claims 1–3).
+    private struct ClaimRow {
+        let values: [Double], verdict: String
+        var mean: Double { values.count >= 3 ? values[0] : .nan }
+        var lo: Double { values.count >= 3 ? values[1] : .nan }
+        var hi: Double { values.count >= 3 ? values[2] : .nan }
+    }
 
     private func claimRow(_ report: String, claim: Int, task: String?) throws -> ClaimRow {
         let rows = report.split(separator: "\n").filter { $0.hasPrefix("| \(claim) | ") }
@@ -76,13 +82,12 @@ final class LessonEvidenceTests: XCTestCase {
             return !["listops", "digits", "pathfinder"].contains { second == $0 || second.hasPrefix($0 + " (") }
         }, "claim \(claim) \(task ?? "pooled") in docs/results/standard.md")
         let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-        let v = numbers(Substring(cells[3]))
-        guard v.count >= 3 else { throw XCTSkip("unexpected claim row: \(row)") }
-        return ClaimRow(mean: v[0], lo: v[1], hi: v[2], verdict: cells[5].replacingOccurrences(of: "*", with: ""))
+        return ClaimRow(values: numbers(Substring(cells[3])), verdict: cells[5].replacingOccurrences(of: "*", with: ""))
     }
 
     /// "+4.1 pp (95% CI +2.0 to +6.2)", as the lessons write a measured effect.
     private func quoted(_ r: ClaimRow) -> String {
+        XCTAssertEqual(r.values.count, 3, "an effect and its CI: \(r.values)")
         func s(_ v: Double) -> String { (v >= 0 ? "+" : "") + String(format: "%.1f", v) }
         return "\(s(r.mean)) pp (95% CI \(s(r.lo)) to \(s(r.hi)))"
     }
@@ -113,5 +118,27 @@ final class LessonEvidenceTests: XCTestCase {
         let r = try claimRow(report, claim: 3, task: nil)
         XCTAssertTrue(five.contains(quoted(r)), "lesson 5 should quote \(quoted(r)); caption: \(five)")
         XCTAssertTrue(five.contains(r.verdict), "lesson 5 should say '\(r.verdict)'; caption: \(five)")
+    }
+
+    func testLessonSixQuotesTheStandardGridsAttentionFit() throws {
+        let report = try read("docs/results/standard.md")
+        // "6. **Attention is close …**: **verdict**. baseline model, …: heat-kernel cosine 0.2551, 95% CI
+        // [0.2200, 0.2903], uniform cosine 0.2528; fit − uniform 0.0023, 95% CI [0.0003, 0.0043] (n = 15 cells)."
+        let start = try XCTUnwrap(report.range(of: "heat-kernel cosine "), "claim 6's details in docs/results/standard.md")
+        let v = numbers(report[start.upperBound...].prefix(160))
+        // [cos, 95, lo, hi, uniform, diff, 95, lo, hi, …] ("95" from "95% CI")
+        guard v.count >= 9 else { return XCTFail("unexpected claim 6 details") }
+        let (cos, lo, hi, uniform, diff, dlo, dhi) = (v[0], v[2], v[3], v[4], v[5], v[7], v[8])
+        let verdict = try claimRow(report, claim: 6, task: nil).verdict
+        let caption = try beat("06-attention-as-diffusion.lesson", "The trained toy models")
+        func signed(_ x: Double) -> String { (x >= 0 ? "+" : "") + rounded(x) }
+        for quoted in [
+            "cosine \(rounded(cos)) (95% CI \(rounded(lo))-\(rounded(hi)))",
+            "uniform \(rounded(uniform))",
+            "fit minus uniform \(signed(diff)) (\(signed(dlo)) to \(signed(dhi)))",
+            verdict,
+        ] {
+            XCTAssertTrue(caption.contains(quoted), "lesson 6 should quote '\(quoted)' from the report; caption: \(caption)")
+        }
     }
 }
