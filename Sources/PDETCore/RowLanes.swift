@@ -1,7 +1,7 @@
 // Eight rows at once, one row per SIMD lane. The lanes of a SIMD8 are eight independent scalars,
 // so a per-row sum kept in one lane runs exactly as the scalar loop over that row (same order,
 // same rounding) while eight rows' dependency chains overlap. What this file provides is the
-// loading: a column of eight rows is eight floats 1 row apart, which Swift can only gather one by
+// loading: a column of eight rows is eight floats a row apart, which Swift can only gather one by
 // one; whole 8×8 blocks go through a register transpose instead (CLanes' pdet_transpose8x8). Both
 // deliver the same floats, so the sums' bits do not depend on which one ran.
 import CLanes
