@@ -108,21 +108,21 @@ func softmaxRows8(_ p: FloatPtr, t0: Int, T: Int, causal: Bool, scale: Float) {
     let base = p + t0 * T
     var sum = SIMD8<Float>()
     let groupEnd = Int(groups.max()), end = Int(ends.max())
-    var j = 0
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: 64) { buffer in
-        let cols = buffer.baseAddress!                  // (8, 8): column l holds the 8 rows' e_{j+l}
-        while j < groupEnd {
-            transpose8x8(base + j, T, into: cols)
-            var part = SIMD8<Float>(repeating: -0.0)
-            for l in 0..<8 { part += load8(cols + 8 * l) }
-            sum = sum.replacing(with: sum + part, where: SIMD8<Int32>(repeating: Int32(j)) .< groups)
-            j += 8
+    // Whole groups of 8 columns (a multiple of 8: forEachColumn transposes whole blocks), each
+    // group's part added to a lane's sum while the group lies inside that row's groups.
+    var part = SIMD8<Float>(repeating: -0.0)
+    forEachColumn(base, nil, stride: T, rows: 8, count: groupEnd) { j, ej, _ in
+        part += ej
+        if j & 7 == 7 {
+            sum = sum.replacing(with: sum + part, where: SIMD8<Int32>(repeating: Int32(j - 7)) .< groups)
+            part = SIMD8(repeating: -0.0)
         }
     }
-    j = Int(groups.min())
+    let lanes = RowLanes(stride: T, rows: 8)
+    var j = Int(groups.min())
     while j < end {
         let jv = SIMD8<Int32>(repeating: Int32(j))
-        sum = sum.replacing(with: sum + rows8(base, T, j), where: (jv .>= groups) .& (jv .< ends))
+        sum = sum.replacing(with: sum + lanes.load(base, j), where: (jv .>= groups) .& (jv .< ends))
         j += 1
     }
     for r in 0..<8 where live[r] == 1 {

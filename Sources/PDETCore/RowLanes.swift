@@ -6,17 +6,9 @@
 // deliver the same floats, so the sums' bits do not depend on which one ran.
 import CLanes
 
-/// Eight rows' values at column i, one row per lane: the lanes of a SIMD8 are eight independent
-/// scalars, so a per-row sum kept in one lane runs exactly as the scalar loop (same order, same
-/// rounding) while eight rows' dependency chains overlap.
-@inline(__always)
-func rows8(_ p: FloatPtr, _ stride: Int, _ i: Int) -> SIMD8<Float> {
-    SIMD8(p[i], p[stride + i], p[2 * stride + i], p[3 * stride + i],
-          p[4 * stride + i], p[5 * stride + i], p[6 * stride + i], p[7 * stride + i])
-}
-
-/// rows8 for a group of 1…8 rows: the spare lanes of a short last group repeat its last row
-/// (their results are dropped), so every row, the last ones too, runs through the same lane code.
+/// The values at column i of a group of 1…8 rows, one row per lane, loaded one by one: the spare
+/// lanes of a short last group repeat its last row (their results are dropped), so every row, the
+/// last ones too, runs through the same lane code.
 struct RowLanes {
     let o: (Int, Int, Int, Int, Int, Int, Int, Int)
 

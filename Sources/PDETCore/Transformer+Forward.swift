@@ -95,6 +95,7 @@ extension Transformer {
 
     func blockForward(_ l: Int, input x: FloatPtr, _ a: Activations) {
         var s = a.slots[l]
+        if a.lossOnly { s.fg = s.fh }        // GELU in place (forwardPass)
         let o = layout.blocks[l], BTC = a.B * a.T * a.C
         let res = config.residual
         if config.norm == .post {
@@ -104,7 +105,6 @@ extension Transformer {
             residualForward(s.res1, res ? x : nil, s.aD, BTC)
             s.x0 = siteForward(.beforeNorm, block: l, s.x0, s.res1, s.inter, a)
             normForward(s.n1, s.mean1, s.rstd1, s.x0, weight: o.ln1w, bias: o.ln1b, a)
-            if a.lossOnly { s.fg = s.fh }        // GELU in place
             ffnSublayer(s, o, input: s.n1, a)
             s.fD = siteForward(.afterFFN, block: l, s.fD, s.fout, s.inter, a)
             residualForward(s.res2, res ? s.n1 : nil, s.fD, BTC)
@@ -118,7 +118,6 @@ extension Transformer {
             s.aD = siteForward(.afterAttention, block: l, s.aD, s.aout, s.inter, a)
             residualForward(s.res1, res ? s.x0 : nil, s.aD, BTC)
             normForward(s.n2, s.mean2, s.rstd2, s.res1, weight: o.ln2w, bias: o.ln2b, a)
-            if a.lossOnly { s.fg = s.fh }        // GELU in place
             ffnSublayer(s, o, input: s.n2, a)
             s.fD = siteForward(.afterFFN, block: l, s.fD, s.fout, s.inter, a)
             residualForward(s.res2, res ? s.res1 : nil, s.fD, BTC)
