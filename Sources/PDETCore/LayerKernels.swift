@@ -4,6 +4,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLanes
 
 // MARK: LayerNorm
 
@@ -137,8 +138,34 @@ private let invSqrt2: Float = 0.70710678118654752
 protocol FloatLanes: SIMD where Scalar == Float {
     /// Each lane clamped to lo…hi with the stdlib's `clamped` semantics (NaN maps to lo).
     func clampedLanes(_ lo: Float, _ hi: Float) -> Self
-    /// self − 1 where self > y, else self (the floor step of expLanes).
-    func stepDown(where y: Self) -> Self
+    /// floor per lane, exact for |self| < 2^22 (expLanes' range). Vector builds: one rounding
+    /// instruction (CLanes); portable: round to nearest with the 1.5·2^23 magic number, then
+    /// step down where that rounded up. The same floats either way.
+    func floorLanes() -> Self
+    /// self − n·c, for n·c exact in every lane (expLanes: n an integer below 2^8, c with 9
+    /// significant bits): a fused negative multiply-add where the build has FMA, else a multiply and
+    /// a subtraction. One rounding of the same exact difference either way.
+    func minusExactProduct(_ n: Self, _ c: Float) -> Self
+    /// self·2^n per lane for integral n in −126…127. AVX-512: vscalefps; elsewhere the float 2^n
+    /// (n + 127 shifted into the exponent field) and a multiply. Both round the exact product once.
+    func timesPowerOfTwo(_ n: Self) -> Self
+}
+
+extension FloatLanes {
+    @_transparent
+    func floorByMagicNumber() -> Self {
+        let magic = Self(repeating: 12_582_912)
+        let t = (self + magic) - magic                       // round to nearest, exactly, for |self| < 2^22
+        return t - Self(repeating: 1).replacing(with: 0, where: t .<= self)   // step down where t > self
+    }
+
+    @_transparent
+    func timesPowerOfTwoByShift(_ n: Self) -> Self {
+        // n + 127 + 1.5·2^23 is exact and holds n + 127 (1…254) in its low mantissa bits;
+        // shifting them into the exponent field drops the rest.
+        let bits = unsafeBitCast(n + 12_583_039, to: MaskStorage.self) &<< 23
+        return self * unsafeBitCast(bits, to: Self.self)
+    }
 }
 
 extension SIMD8: FloatLanes where Scalar == Float {
@@ -152,35 +179,85 @@ extension SIMD8: FloatLanes where Scalar == Float {
     }
 
     @_transparent
-    func stepDown(where y: Self) -> Self { self - Self(repeating: 1).replacing(with: 0, where: self .<= y) }
+    func floorLanes() -> Self {
+        #if PDET_FMA
+        pdet_floor8(self)
+        #else
+        floorByMagicNumber()
+        #endif
+    }
+
+    @_transparent
+    func minusExactProduct(_ n: Self, _ c: Float) -> Self {
+        #if PDET_FMA
+        pdet_fnmadd8(n, Self(repeating: c), self)
+        #else
+        self - n * c
+        #endif
+    }
+
+    @_transparent
+    func timesPowerOfTwo(_ n: Self) -> Self {
+        #if PDET_AVX512
+        pdet_scale8(self, n)
+        #else
+        timesPowerOfTwoByShift(n)
+        #endif
+    }
 }
 
 extension SIMD16: FloatLanes where Scalar == Float {
     @_transparent
     func clampedLanes(_ lo: Float, _ hi: Float) -> Self {
-        // Whole-vector selects: a loop over the lanes stayed a branchy per-lane loop where this
-        // was inlined into the softmax (a third of its time).
         let l = Self(repeating: lo), h = Self(repeating: hi)
         let m = l.replacing(with: self, where: self .> l)   // v > lo ? v : lo (NaN → lo)
         return h.replacing(with: m, where: m .< h)          // m < hi ? m : hi
     }
 
     @_transparent
-    func stepDown(where y: Self) -> Self { self - Self(repeating: 1).replacing(with: 0, where: self .<= y) }
+    func floorLanes() -> Self {
+        #if PDET_AVX512
+        pdet_floor16(self)
+        #else
+        floorByMagicNumber()
+        #endif
+    }
+
+    @_transparent
+    func minusExactProduct(_ n: Self, _ c: Float) -> Self {
+        #if PDET_AVX512
+        pdet_fnmadd16(n, Self(repeating: c), self)
+        #else
+        self - n * c
+        #endif
+    }
+
+    @_transparent
+    func timesPowerOfTwo(_ n: Self) -> Self {
+        #if PDET_AVX512
+        pdet_scale16(self, n)
+        #else
+        timesPowerOfTwoByShift(n)
+        #endif
+    }
 }
 
 /// e^x per lane (Cephes expf: range reduction by ln 2, degree-5 polynomial; ≤ 2 ulp on
 /// [−87, 88]). GELU's tanh dominated the profile as a scalar libm call per element.
 @_transparent   // inlined before specialization: @inline(__always) left the generic calls out of line
-func expLanes<V: FloatLanes>(_ xIn: V) -> V {
-    let x = xIn.clampedLanes(-87.3, 88.3)
+func expLanes<V: FloatLanes>(_ x: V) -> V {
+    expInRangeLanes(x.clampedLanes(-87.3, 88.3))
+}
+
+/// expLanes for x already in [−87.3, 88.3] (so never NaN): the same floats, without the clamp.
+/// `portable` (tests only; kernels pass nothing and the branches fold away) takes the portable
+/// steps on every build: the sequence every build ran before floor, 2^n and n·c became single
+/// instructions where the CPU has them.
+@_transparent
+func expInRangeLanes<V: FloatLanes>(_ x: V, portable: Bool = false) -> V {
     let y = x * 1.442_695_04 + 0.5
-    // n = floor(y), exactly, for |y| < 2^22: round to nearest with the 1.5·2^23 magic number,
-    // then step down where that rounded up.
-    let magic = V(repeating: 12_582_912)
-    let t = (y + magic) - magic
-    let n = t.stepDown(where: y)
-    var r = x - n * 0.693_359_375
+    let n = portable ? y.floorByMagicNumber() : y.floorLanes()                  // −126…127
+    var r = portable ? x - n * 0.693_359_375 : x.minusExactProduct(n, 0.693_359_375)   // n·(355/512): exact
     r = r + n * 2.121_944_4e-4
     var p = V(repeating: 1.987_569_15e-4)
     p = p * r + 1.398_199_95e-3
@@ -189,16 +266,14 @@ func expLanes<V: FloatLanes>(_ xIn: V) -> V {
     p = p * r + 1.666_666_55e-1
     p = p * r + 5.000_000_12e-1
     p = p * r * r + r + 1
-    // 2^n: n + 127 + 1.5·2^23 is exact and holds n + 127 (1…254) in its low mantissa bits;
-    // shifting them into the exponent field drops the rest.
-    let bits = unsafeBitCast(n + 12_583_039, to: V.MaskStorage.self) &<< 23
-    return p * unsafeBitCast(bits, to: V.self)
+    return portable ? p.timesPowerOfTwoByShift(n) : p.timesPowerOfTwo(n)
 }
 
 /// tanh per lane: 1 − 2/(e^{2u} + 1), exact at the saturated ends, absolute error ~1e-7.
 @_transparent   // inlined before specialization: @inline(__always) left the generic calls out of line
 func tanhLanes<V: FloatLanes>(_ u: V) -> V {
-    let e = expLanes(2 * u.clampedLanes(-10, 10))
+    // 2·u clamped to ±10 lies in [−20, 20] and is never NaN: expLanes' own clamp would change nothing.
+    let e = expInRangeLanes(2 * u.clampedLanes(-10, 10))
     return 1 - 2 / (e + 1)
 }
 

@@ -120,6 +120,31 @@ func geluForwardReference(_ out: FloatPtr, _ inp: FloatPtr, _ N: Int, variant: G
     }
 }
 
+// MARK: lanes
+
+/// out = e^inp and tanhOut = tanh(inp) per element (N a multiple of 16) through the kernels' lane
+/// code at width V, or, with `portable`, through the portable steps with expLanes' clamp kept
+/// inside tanh: what every build computed before floor, 2^n and n·c became single instructions
+/// and tanh dropped the clamp its range makes idle. Tests compare the two bit for bit.
+@_specialize(where V == SIMD8<Float>)
+@_specialize(where V == SIMD16<Float>)
+func expAndTanhLanes<V: FloatLanes>(_: V.Type, _ out: FloatPtr, _ tanhOut: FloatPtr, _ inp: FloatPtr, _ N: Int,
+                                    portable: Bool) {
+    var i = 0
+    while i + V.scalarCount <= N {
+        let x: V = loadLanes(inp + i)
+        if portable {
+            storeLanes(out + i, expInRangeLanes(x.clampedLanes(-87.3, 88.3), portable: true))
+            let u = (2 * x.clampedLanes(-10, 10)).clampedLanes(-87.3, 88.3)
+            storeLanes(tanhOut + i, 1 - 2 / (expInRangeLanes(u, portable: true) + 1))
+        } else {
+            storeLanes(out + i, expLanes(x))
+            storeLanes(tanhOut + i, tanhLanes(x))
+        }
+        i += V.scalarCount
+    }
+}
+
 // MARK: attention
 
 /// out (B, T, C) = softmax(Q·Kᵀ/√HS)·V per head; att (B, NH, T, T) the probabilities (masked

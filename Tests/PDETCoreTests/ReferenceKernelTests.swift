@@ -8,6 +8,7 @@
 //     says which, so the reference run both ways and picked per element must agree exactly.
 //   LayerNorm forward and backward: eight rows per vector, each lane the scalar loop's operations.
 //   GELU, erf form: the same scalar erff expression.
+//   exp and tanh lanes: single-instruction floor, 2^n and n·c against the portable steps.
 // Within a tolerance where the fast kernel computes differently on purpose:
 //   GELU, tanh form: a polynomial exp in vectors instead of libm's tanhf (~1e-7 absolute).
 //   attention: scores from the GEMM (fused chains), exp from the polynomial, sums in groups of 8
@@ -189,6 +190,45 @@ final class ReferenceKernelTests: XCTestCase {
                 XCTAssertEqual(bi, SIMD8<Float>(), "no b: zeros")
                 XCTAssertEqual(ai[0], a[i])
             }
+        }
+    }
+
+    func testExpAndTanhLanesKeepThePortableBits() {
+        // floor, 2^n and n·c run as single instructions on vector builds (CLanes) and tanh skips a
+        // clamp its range makes idle; each must give the float the portable steps give. Every
+        // 257th bit pattern of all 2^32 (NaNs, infinities, subnormals and both zeros among them),
+        // at both vector widths: 16.7 million values (the whole range was checked once, offline).
+        let N = 1 << 20, stride: UInt32 = 257
+        let inp = FloatPtr.allocate(capacity: N), a = FloatPtr.allocate(capacity: 4 * N)
+        defer { inp.deallocate(); a.deallocate() }
+        let (e, t, eRef, tRef) = (a, a + N, a + 2 * N, a + 3 * N)
+        var differing = [8: 0, 16: 0]
+        for chunk in 0..<16 {
+            for i in 0..<N { inp[i] = Float(bitPattern: UInt32(truncatingIfNeeded: chunk * N + i) &* stride) }
+            if chunk == 0 { inp[1] = -0.0; inp[2] = .nan; inp[3] = .infinity; inp[4] = -.infinity }
+            for width in [8, 16] {
+                if width == 8 {
+                    expAndTanhLanes(SIMD8<Float>.self, e, t, inp, N, portable: false)
+                    expAndTanhLanes(SIMD8<Float>.self, eRef, tRef, inp, N, portable: true)
+                } else {
+                    expAndTanhLanes(SIMD16<Float>.self, e, t, inp, N, portable: false)
+                    expAndTanhLanes(SIMD16<Float>.self, eRef, tRef, inp, N, portable: true)
+                }
+                for i in 0..<N where e[i].bitPattern != eRef[i].bitPattern || t[i].bitPattern != tRef[i].bitPattern {
+                    if differing[width]! < 3 {
+                        XCTFail("width \(width): x = \(inp[i]) (0x\(String(inp[i].bitPattern, radix: 16))): e^x \(e[i]) vs \(eRef[i]), tanh \(t[i]) vs \(tRef[i])")
+                    }
+                    differing[width]! += 1
+                }
+            }
+        }
+        XCTAssertEqual(differing, [8: 0, 16: 0])
+        // and the values are the functions they claim to be
+        for (i, x) in [Float(-3), -0.5, 0, 0.25, 1, 10, -87, 88].enumerated() { inp[i] = x }
+        expAndTanhLanes(SIMD8<Float>.self, e, t, inp, 8, portable: false)
+        for i in 0..<8 {
+            XCTAssertEqual(e[i], expf(inp[i]), accuracy: 3e-7 * expf(inp[i]), "e^\(inp[i])")
+            XCTAssertEqual(t[i], tanhf(inp[i]), accuracy: 3e-7, "tanh \(inp[i])")
         }
     }
 

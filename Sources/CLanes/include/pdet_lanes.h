@@ -1,9 +1,9 @@
-// Register transposes for the numeric core, which Swift cannot express: its SIMD types have no
-// general shuffle, and lane-wise construction compiles to stack spills and vinsertps chains
+// Register transposes and three single-instruction lane operations for the numeric core, which
+// Swift cannot express. Transposes: its SIMD types have no general shuffle, and lane-wise construction compiles to stack spills and vinsertps chains
 // (docs/performance.md). Clang's __builtin_shufflevector compiles on every target (AVX-512, AVX2,
 // SSE, NEON), and Swift inlines these static inline functions into its own loops.
 //
-// They only move data: every float arrives unchanged in its new place. The kernels that use them
+// The transposes only move data: every float arrives unchanged in its new place. The kernels that use them
 // add the same numbers in the same order as before, so no output bit depends on them.
 #ifndef PDET_LANES_H
 #define PDET_LANES_H
@@ -51,5 +51,52 @@ void pdet_transpose8x8(const float *p, long stride, float *out, long outStride) 
     };
     for (int j = 0; j < 8; j++) __builtin_memcpy(out + j * outStride, &cols[j], 32);
 }
+
+
+// The rounding and scaling steps of the vector exponential (PDETCore's expLanes) as single
+// instructions where the build's CPU has them (Swift exposes neither). Each gives exactly the
+// float the portable sequence it replaces gives, for every input expLanes can pass it (checked on
+// all 2^32 floats; LaneTests re-checks a sample on every build):
+//   floor: round toward −∞ (vrndscaleps / vroundps) = the magic-number rounding and step down;
+//   scale: p·2^n for integral n in −126…127 (vscalefps) = p times the float 2^n built by a shift:
+//          both are the exact product rounded once;
+//   fnmadd: c − a·b rounded once (vfnmadd); used only where a·b is exact, so equal to a multiply
+//          and a subtraction.
+typedef float pdet_lanes8 __attribute__((ext_vector_type(8)));
+typedef float pdet_lanes16 __attribute__((ext_vector_type(16)));
+
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
+
+#if defined(__AVX512F__)
+static inline __attribute__((always_inline)) pdet_lanes16 pdet_floor16(pdet_lanes16 x) {
+    return (pdet_lanes16)_mm512_roundscale_ps((__m512)x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+}
+static inline __attribute__((always_inline)) pdet_lanes16 pdet_scale16(pdet_lanes16 p, pdet_lanes16 n) {
+    return (pdet_lanes16)_mm512_scalef_ps((__m512)p, (__m512)n);
+}
+static inline __attribute__((always_inline)) pdet_lanes16 pdet_fnmadd16(pdet_lanes16 a, pdet_lanes16 b, pdet_lanes16 c) {
+    return (pdet_lanes16)_mm512_fnmadd_ps((__m512)a, (__m512)b, (__m512)c);
+}
+#endif
+
+#if defined(__AVX__)
+static inline __attribute__((always_inline)) pdet_lanes8 pdet_floor8(pdet_lanes8 x) {
+    return (pdet_lanes8)_mm256_floor_ps((__m256)x);
+}
+#endif
+
+#if defined(__FMA__)
+static inline __attribute__((always_inline)) pdet_lanes8 pdet_fnmadd8(pdet_lanes8 a, pdet_lanes8 b, pdet_lanes8 c) {
+    return (pdet_lanes8)_mm256_fnmadd_ps((__m256)a, (__m256)b, (__m256)c);
+}
+#endif
+
+#if defined(__AVX512F__) && defined(__AVX512VL__)
+static inline __attribute__((always_inline)) pdet_lanes8 pdet_scale8(pdet_lanes8 p, pdet_lanes8 n) {
+    return (pdet_lanes8)_mm256_scalef_ps((__m256)p, (__m256)n);
+}
+#endif
 
 #endif
