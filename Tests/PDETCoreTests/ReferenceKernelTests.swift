@@ -271,7 +271,36 @@ final class ReferenceKernelTests: XCTestCase {
     }
 
     /// (B, T, C, NH): one and several heads, T around the softmax's groups of 8 and the tiles.
-    let attentionShapes = [(1, 1, 4, 1), (1, 5, 8, 2), (2, 8, 16, 2), (1, 9, 24, 3), (2, 17, 32, 4), (1, 33, 64, 2)]
+    let attentionShapes = [(1, 1, 4, 1), (1, 5, 8, 2), (2, 8, 16, 2), (1, 9, 24, 3), (2, 17, 32, 4), (1, 33, 64, 2),
+                           (2, 16, 32, 2), (1, 64, 64, 4)]
+
+    func testTransposedAttentionHasTheRowLayoutsBits() {
+        // T a multiple of 16 without mask or causal cut runs each head transposed (softmaxColumns);
+        // its probabilities and output must be the row layout's bit for bit, a query whose
+        // scores hold ±Inf or NaN included (NaN throughout, in both).
+        var rng = SplitMix64(seed: 8)
+        for (B, T, C, NH) in [(2, 16, 32, 2), (1, 32, 48, 3), (2, 64, 64, 4)] {
+            let n3 = B * T * 3 * C, nOut = B * T * C, nAtt = B * NH * T * T
+            let qkv = random(n3, &rng)
+            for i in 0..<n3 { qkv[i] *= 4 }
+            qkv[5 * 3 * C + 1] = .infinity                 // a query of batch row 0, head 0
+            qkv[((B - 1) * T + 2) * 3 * C + C + C / NH] = .nan   // a key of the last batch row, head 1
+            let out = FloatPtr.allocate(capacity: nOut), att = FloatPtr.allocate(capacity: nAtt)
+            let outR = FloatPtr.allocate(capacity: nOut), attR = FloatPtr.allocate(capacity: nAtt)
+            let outL = FloatPtr.allocate(capacity: nOut)
+            defer { for p in [qkv, out, att, outR, attR, outL] { p.deallocate() } }
+            attentionForward(out, att, qkv, B, T, C, NH, causal: false)
+            attentionForward(outR, attR, qkv, B, T, C, NH, causal: false, transposed: false)
+            attentionForward(outL, nil, qkv, B, T, C, NH, causal: false)     // the loss-only forward's call
+            XCTAssertNil(firstDifference(att, attR, nAtt), "probabilities B\(B) T\(T) C\(C) NH\(NH)")
+            XCTAssertNil(firstDifference(out, outR, nOut), "output B\(B) T\(T) C\(C) NH\(NH)")
+            XCTAssertNil(firstDifference(outL, outR, nOut), "output without probabilities B\(B) T\(T)")
+            XCTAssertTrue(att[5 * T].isNaN && !att[4 * T].isNaN, "the query with an infinite score, and only it, is NaN")
+            var finite = 0
+            for i in 0..<nAtt where att[i].isFinite { finite += 1 }
+            XCTAssertGreaterThan(finite, nAtt / 3, "most probabilities stay finite")
+        }
+    }
 
     func testAttentionForwardAndBackwardAgainstTheReference() {
         var rng = SplitMix64(seed: 6)
