@@ -53,7 +53,8 @@ final class Activations {
     private(set) var slots: [BlockSlots] = []
     /// Each block's tensors as the last forward pass left them: `slots`, except that a diffusion
     /// site that was an identity points at its input instead of holding a copy of it (x0, ain, aD,
-    /// fD, out). Everything that reads activations (backward, metrics) reads these.
+    /// fD, out). Everything that reads activations (backward, metrics) reads these; after a
+    /// loss-only forward (`lossOnly`) they are stale: its blocks shared the first two slots.
     var blocks: [BlockSlots] = []
     let grad: BlockSlots           // scratch gradients for the block being back-propagated
     let emb: FloatPtr              // (B,T,C) token + position embedding

@@ -104,6 +104,29 @@ final class DynamicsTests: XCTestCase {
         XCTAssertEqual(again.attention, reference.attention)
     }
 
+    /// A loss-only forward runs its blocks on two sets of buffers in turn, so after it block 0's
+    /// tensors are block 2's: the non-finite scan must still name the layer where the overflow
+    /// starts (here block 1's fc1, with block 0 finite and block 2 non-finite after it).
+    func testTheLightForwardNamesTheLayerWhereAnOverflowStarts() throws {
+        var c = ModelConfig()
+        c.layers = 3; c.dModel = 8; c.heads = 2; c.dFF = 16; c.seqLen = 4; c.batch = 2; c.norm = .none
+        func model() throws -> Transformer {
+            let m = try Transformer(config: c, vocabSize: 4, outputs: 4, head: .perToken)
+            for t in m.tensors where t.name == "blocks.1.ffn.fc1.weight" {
+                for i in t.offset..<(t.offset + t.count) { m.setParameter(i, 1e38) }
+            }
+            return m
+        }
+        let batch = Batch(tokens: [0, 1, 2, 3, 3, 2, 1, 0], targets: [1, 2, 0, 3, 0, 1, 2, 3], batchSize: 2, seqLen: 4)
+        let full = try model().forward(batch)
+        XCTAssertEqual(full.nonFinite?.layer, 1)
+        XCTAssertEqual(full.nonFinite?.tensor, "ffn.h")
+        let lean = try model()
+        XCTAssertFalse(lean.loss(batch).isFinite, "the overflow reaches the loss")
+        XCTAssertEqual(lean.forwardLoss(batch).nonFinite, full.nonFinite)
+        XCTAssertEqual(try model().trainStep(batch).nonFinite, full.nonFinite)
+    }
+
     /// A value that overflows only in the logits of a row whose target is ignored reaches neither
     /// the loss nor the gradients (0 · 1e20 is 0): the light forward and the training step must still
     /// report it, as the full forward's scan does.
