@@ -31,6 +31,10 @@ def tile(mr, nv, W):
     for i in range(mr):
         L.append('        ' + '; '.join(f'{accs[i][j]} = loadV(s + {i} * lds + {j * W})' for j in range(nv)))
     L.append('    }')
+    # The output lines, asked for now: the stores after the loop then find them (see pdet_prefetch_write).
+    lines = max(1, nc // 16)
+    for i in range(mr):
+        L.append('    ' + '; '.join(f'pdet_prefetch_write(out + {i} * ldo + {l * 16})' for l in range(lines)))
     for i in range(mr):
         L.append(f'    let a{i} = a + {i} * ars')
     L.append('    var k = k0')
@@ -62,7 +66,7 @@ def tile(mr, nv, W):
     L.append('}')
     return '\n'.join(L) + '\n'
 
-out = [HEADER, '#if PDET_AVX512\n\n']
+out = [HEADER, 'import CLanes\n\n#if PDET_AVX512\n\n']
 for mr, nv in [(8, 2), (8, 1), (4, 2), (4, 1)]:
     out.append(tile(mr, nv, 16) + '\n')
 out.append('#else\n\n')

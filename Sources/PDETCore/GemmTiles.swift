@@ -9,6 +9,8 @@
 // operations or their order: the AVX-512 tiles (SIMD16) and the AVX2/portable tiles (SIMD8) give
 // the same bits. A(m, k) = a[m·ars + k·acs]; B(k, j) = b[k·ldb + j] (a packed panel has ldb = NC).
 
+import CLanes
+
 #if PDET_AVX512
 
 @inline(__always)
@@ -33,6 +35,14 @@ func tile8x32(_ a: FloatPtr, _ ars: Int, _ acs: Int, _ b: FloatPtr, _ ldb: Int, 
         c6_0 = loadV(s + 6 * lds + 0); c6_1 = loadV(s + 6 * lds + 16)
         c7_0 = loadV(s + 7 * lds + 0); c7_1 = loadV(s + 7 * lds + 16)
     }
+    pdet_prefetch_write(out + 0 * ldo + 0); pdet_prefetch_write(out + 0 * ldo + 16)
+    pdet_prefetch_write(out + 1 * ldo + 0); pdet_prefetch_write(out + 1 * ldo + 16)
+    pdet_prefetch_write(out + 2 * ldo + 0); pdet_prefetch_write(out + 2 * ldo + 16)
+    pdet_prefetch_write(out + 3 * ldo + 0); pdet_prefetch_write(out + 3 * ldo + 16)
+    pdet_prefetch_write(out + 4 * ldo + 0); pdet_prefetch_write(out + 4 * ldo + 16)
+    pdet_prefetch_write(out + 5 * ldo + 0); pdet_prefetch_write(out + 5 * ldo + 16)
+    pdet_prefetch_write(out + 6 * ldo + 0); pdet_prefetch_write(out + 6 * ldo + 16)
+    pdet_prefetch_write(out + 7 * ldo + 0); pdet_prefetch_write(out + 7 * ldo + 16)
     let a0 = a + 0 * ars
     let a1 = a + 1 * ars
     let a2 = a + 2 * ars
@@ -128,6 +138,14 @@ func tile8x16(_ a: FloatPtr, _ ars: Int, _ acs: Int, _ b: FloatPtr, _ ldb: Int, 
         c6_0 = loadV(s + 6 * lds + 0)
         c7_0 = loadV(s + 7 * lds + 0)
     }
+    pdet_prefetch_write(out + 0 * ldo + 0)
+    pdet_prefetch_write(out + 1 * ldo + 0)
+    pdet_prefetch_write(out + 2 * ldo + 0)
+    pdet_prefetch_write(out + 3 * ldo + 0)
+    pdet_prefetch_write(out + 4 * ldo + 0)
+    pdet_prefetch_write(out + 5 * ldo + 0)
+    pdet_prefetch_write(out + 6 * ldo + 0)
+    pdet_prefetch_write(out + 7 * ldo + 0)
     let a0 = a + 0 * ars
     let a1 = a + 1 * ars
     let a2 = a + 2 * ars
@@ -215,6 +233,10 @@ func tile4x32(_ a: FloatPtr, _ ars: Int, _ acs: Int, _ b: FloatPtr, _ ldb: Int, 
         c2_0 = loadV(s + 2 * lds + 0); c2_1 = loadV(s + 2 * lds + 16)
         c3_0 = loadV(s + 3 * lds + 0); c3_1 = loadV(s + 3 * lds + 16)
     }
+    pdet_prefetch_write(out + 0 * ldo + 0); pdet_prefetch_write(out + 0 * ldo + 16)
+    pdet_prefetch_write(out + 1 * ldo + 0); pdet_prefetch_write(out + 1 * ldo + 16)
+    pdet_prefetch_write(out + 2 * ldo + 0); pdet_prefetch_write(out + 2 * ldo + 16)
+    pdet_prefetch_write(out + 3 * ldo + 0); pdet_prefetch_write(out + 3 * ldo + 16)
     let a0 = a + 0 * ars
     let a1 = a + 1 * ars
     let a2 = a + 2 * ars
@@ -274,6 +296,10 @@ func tile4x16(_ a: FloatPtr, _ ars: Int, _ acs: Int, _ b: FloatPtr, _ ldb: Int, 
         c2_0 = loadV(s + 2 * lds + 0)
         c3_0 = loadV(s + 3 * lds + 0)
     }
+    pdet_prefetch_write(out + 0 * ldo + 0)
+    pdet_prefetch_write(out + 1 * ldo + 0)
+    pdet_prefetch_write(out + 2 * ldo + 0)
+    pdet_prefetch_write(out + 3 * ldo + 0)
     let a0 = a + 0 * ars
     let a1 = a + 1 * ars
     let a2 = a + 2 * ars
@@ -335,6 +361,10 @@ func tile4x24(_ a: FloatPtr, _ ars: Int, _ acs: Int, _ b: FloatPtr, _ ldb: Int, 
         c2_0 = loadV(s + 2 * lds + 0); c2_1 = loadV(s + 2 * lds + 8); c2_2 = loadV(s + 2 * lds + 16)
         c3_0 = loadV(s + 3 * lds + 0); c3_1 = loadV(s + 3 * lds + 8); c3_2 = loadV(s + 3 * lds + 16)
     }
+    pdet_prefetch_write(out + 0 * ldo + 0)
+    pdet_prefetch_write(out + 1 * ldo + 0)
+    pdet_prefetch_write(out + 2 * ldo + 0)
+    pdet_prefetch_write(out + 3 * ldo + 0)
     let a0 = a + 0 * ars
     let a1 = a + 1 * ars
     let a2 = a + 2 * ars
@@ -394,6 +424,10 @@ func tile4x16(_ a: FloatPtr, _ ars: Int, _ acs: Int, _ b: FloatPtr, _ ldb: Int, 
         c2_0 = loadV(s + 2 * lds + 0); c2_1 = loadV(s + 2 * lds + 8)
         c3_0 = loadV(s + 3 * lds + 0); c3_1 = loadV(s + 3 * lds + 8)
     }
+    pdet_prefetch_write(out + 0 * ldo + 0)
+    pdet_prefetch_write(out + 1 * ldo + 0)
+    pdet_prefetch_write(out + 2 * ldo + 0)
+    pdet_prefetch_write(out + 3 * ldo + 0)
     let a0 = a + 0 * ars
     let a1 = a + 1 * ars
     let a2 = a + 2 * ars

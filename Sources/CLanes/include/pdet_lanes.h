@@ -99,4 +99,12 @@ static inline __attribute__((always_inline)) pdet_lanes8 pdet_scale8(pdet_lanes8
 }
 #endif
 
+
+/// A hint to fetch the cache line holding p for writing (prefetchw where the CPU has it): a GEMM
+/// tile asks for its output lines before its multiply-adds, so their read-for-ownership overlaps
+/// the arithmetic instead of stalling the stores after it. No value depends on it.
+static inline __attribute__((always_inline)) void pdet_prefetch_write(const void *p) {
+    __builtin_prefetch(p, 1, 3);
+}
+
 #endif
