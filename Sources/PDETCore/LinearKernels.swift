@@ -6,6 +6,8 @@
 // result is bit-identical run to run); the inner loops are explicit SIMD8 so that release builds
 // do not depend on the auto-vectoriser (which will not reorder a Float reduction by itself).
 
+import CLanes
+
 public typealias FloatPtr = UnsafeMutablePointer<Float>
 
 @inline(__always)
@@ -321,6 +323,13 @@ func gemmTiles(_ c: FloatPtr, _ ldc: Int, _ a: FloatPtr, _ ars: Int, _ acs: Int,
     while m < hi {
         let mr = hi - m >= tileRows ? tileRows : 4
         let am = a + m * ars
+        if acs == 1 && m + 2 * mr <= hi {
+            // The next row block's A rows, asked for while this block runs (a hint only).
+            for r in mr..<(2 * mr) {
+                var kk = k0
+                while kk < k1 { pdet_prefetch(am + r * ars + kk); kk += 16 }
+            }
+        }
         var j = jlo
         while j < jhi {
             let w = panelWidth(j, cols)
