@@ -76,6 +76,9 @@ final class Activations {
     let dSiteA: FloatPtr, dSiteB: FloatPtr   // (B,T,C) ping-pong for multi-step diffusion backward
     /// Whether the last forward kept GELU's tanh in each block's `ft` (a training forward).
     var geluTanhKept = false
+    /// Whether each block's `att` holds every head's Pᵀ (key, query) rather than P (a training
+    /// forward where attention runs transposed: attentionRunsTransposed).
+    var attTransposed = false
     /// The last forward kept only what the loss needs (forwardPass): attention's probabilities
     /// were dropped (the blocks' `att` is stale) and GELU ran in place (each block's `fg` is its `fh`).
     var lossOnly = false

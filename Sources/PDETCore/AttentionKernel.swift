@@ -138,12 +138,15 @@ func softmaxRows8(_ p: FloatPtr, t0: Int, T: Int, causal: Bool, scale: Float) {
 /// Hugging Face's additive −max mask does: their scores become −max before the softmax (its exp is
 /// ~1e-38, lost in a sum that holds the row maximum's 1), their probabilities exactly 0 after it.
 /// Backward needs no mask: a probability of 0 passes no gradient.
-/// Without a mask or the causal cut and with T a multiple of 16, each head runs transposed
-/// (softmaxColumns: the same bits, about 1 ms less of a 21 ms forward of the default model at batch
-/// 32); `transposed: false` keeps the row layout (for the test that compares the two).
+/// Without a mask or the causal cut and with T a multiple of 16 (attentionRunsTransposed), each
+/// head runs transposed (softmaxColumns: the same bits, about 1 ms less of a 21 ms forward of the
+/// default model at batch 32); `transposed: false` keeps the row layout (for the tests that compare
+/// the two). With `keepTransposed` such heads leave Pᵀ (key, query) in att, as the backward pass
+/// reads it (attentionBackward's `attTransposed`), instead of transposing it back.
 package func attentionForward(_ out: FloatPtr, _ att: FloatPtr?, _ inp: FloatPtr,
                               _ B: Int, _ T: Int, _ C: Int, _ NH: Int, causal: Bool,
-                              keyMask: UnsafePointer<Bool>? = nil, transposed: Bool = true) {
+                              keyMask: UnsafePointer<Bool>? = nil, transposed: Bool = true,
+                              keepTransposed: Bool = false) {
     let C3 = 3 * C, HS = C / NH
     let scale = 1 / Float(HS).squareRoot()
     parallelFor(B * NH, minChunk: minChunk(workPerItem: 2 * T * T * HS)) { lo, hi in
@@ -156,15 +159,16 @@ package func attentionForward(_ out: FloatPtr, _ att: FloatPtr?, _ inp: FloatPtr
             let q = inp + b * T * C3 + h * HS           // rows stride 3C
             let k = q + C, v = q + 2 * C
             let o = out + b * T * C + h * HS            // rows stride C
-            if transposed && !causal && keyMask == nil && T % 16 == 0 {
+            if transposed && attentionRunsTransposed(T: T, causal: causal, masked: keyMask != nil) {
                 // Transposed: Sᵀ = K·Qᵀ (row = key, column = query; each score the same chain as
                 // Q·Kᵀ's, the multiplicands swapped), softmax down the columns, out = (Pᵀ)ᵀ·V.
                 let qt = kt                             // (HS, T) Qᵀ
+                let pt = keepTransposed ? att.map { $0 + (b * NH + h) * T * T } ?? scratchT : scratchT
                 transpose(qt, q, rows: T, cols: HS, stride: C3)
-                gemmRowsStore(scratchT, T, k, C3, 1, qt, T, 0, T, T, HS)
-                softmaxColumns(scratchT, T: T, scale: scale)
-                if let att { transpose(att + (b * NH + h) * T * T, scratchT, rows: T, cols: T) }
-                gemmRowsStore(o, C, scratchT, 1, T, v, C3, 0, T, HS, T)
+                gemmRowsStore(pt, T, k, C3, 1, qt, T, 0, T, T, HS)
+                softmaxColumns(pt, T: T, scale: scale)
+                if let att, !keepTransposed { transpose(att + (b * NH + h) * T * T, pt, rows: T, cols: T) }
+                gemmRowsStore(o, C, pt, 1, T, v, C3, 0, T, HS, T)
                 continue
             }
             transpose(kt, k, rows: T, cols: HS, stride: C3)
@@ -219,15 +223,26 @@ func maskKeys(_ p: FloatPtr, _ mask: UnsafePointer<Bool>, _ T: Int, value: Float
     }
 }
 
+/// Whether attentionForward runs a head transposed (softmaxColumns): T a multiple of 16 (whole
+/// vectors of queries, every score and product in the GEMM tiles in both layouts), no key mask,
+/// no causal cut.
+@inline(__always)
+func attentionRunsTransposed(T: Int, causal: Bool, masked: Bool) -> Bool {
+    !causal && !masked && T % 16 == 0
+}
+
 /// dinp (B, T, 3C) += gradients of Q, K, V from dout (B, T, C), using the saved att (B, NH, T, T);
 /// with `accumulate` false, dinp = +0 + those gradients (what zero-filling dinp first gave).
+/// `attTransposed`: att holds Pᵀ per head (attentionForward's `keepTransposed`; only where
+/// attentionRunsTransposed), and every product runs in that layout: the same chains, the same bits.
 func attentionBackward(_ dinp: FloatPtr, _ dout: FloatPtr, _ inp: FloatPtr, _ att: FloatPtr,
-                       _ B: Int, _ T: Int, _ C: Int, _ NH: Int, causal: Bool, accumulate: Bool = true) {
+                       _ B: Int, _ T: Int, _ C: Int, _ NH: Int, causal: Bool, accumulate: Bool = true,
+                       attTransposed: Bool = false) {
     let C3 = 3 * C, HS = C / NH
     let scale = 1 / Float(HS).squareRoot()
     parallelFor(B * NH, minChunk: minChunk(workPerItem: 4 * T * T * HS)) { lo, hi in
-        let vt = FloatPtr.allocate(capacity: HS * T)    // (HS, T) Vᵀ
-        let dp = FloatPtr.allocate(capacity: T * T)     // (T, T) ∂L/∂P, then ∂L/∂scores
+        let vt = FloatPtr.allocate(capacity: HS * T)    // (HS, T) Vᵀ (transposed layout: gᵀ)
+        let dp = FloatPtr.allocate(capacity: T * T)     // (T, T) ∂L/∂P, then ∂L/∂scores (or both ᵀ)
         defer { vt.deallocate(); dp.deallocate() }
         for bh in lo..<hi {
             let b = bh / NH, h = bh % NH
@@ -235,6 +250,18 @@ func attentionBackward(_ dinp: FloatPtr, _ dout: FloatPtr, _ inp: FloatPtr, _ at
             let dq = dinp + b * T * C3 + h * HS, dk = dq + C, dv = dq + 2 * C
             let g = dout + b * T * C + h * HS           // (T, HS) rows stride C
             let p = att + (b * NH + h) * T * T
+            if attTransposed {
+                // p = Pᵀ (key, query). ∂Pᵀ = V·gᵀ, ∂V += (Pᵀ)·g, ∂Sᵀ by columns, ∂Q += (∂Sᵀ)ᵀ·K,
+                // ∂K += ∂Sᵀ·Q: each A operand the row layout's, read through swapped strides.
+                let gt = vt
+                transpose(gt, g, rows: T, cols: HS, stride: C)
+                gemmRowsStore(dp, T, v, C3, 1, gt, T, 0, T, T, HS)
+                gemmRange(dv, C3, p, T, 1, g, C, packed: false, 0, T, HS, T, accumulate: accumulate, bias: nil)
+                softmaxBackwardColumns(dp, p, T, scale: scale)
+                gemmRange(dq, C3, dp, 1, T, k, C3, packed: false, 0, T, HS, T, accumulate: accumulate, bias: nil)
+                gemmRange(dk, C3, dp, T, 1, q, C3, packed: false, 0, T, HS, T, accumulate: accumulate, bias: nil)
+                continue
+            }
             for t in 0..<T { for i in 0..<HS { vt[i * T + t] = v[t * C3 + i] } }
             // out = P·V  →  ∂P = g·Vᵀ,  ∂V += Pᵀ·g
             gemmRowsStore(dp, T, g, C, 1, vt, T, 0, T, T, HS)
@@ -244,6 +271,25 @@ func attentionBackward(_ dinp: FloatPtr, _ dout: FloatPtr, _ inp: FloatPtr, _ at
             gemmRange(dq, C3, dp, T, 1, k, C3, packed: false, 0, T, HS, T, accumulate: accumulate, bias: nil)
             gemmRange(dk, C3, dp, 1, T, q, C3, packed: false, 0, T, HS, T, accumulate: accumulate, bias: nil)
         }
+    }
+}
+
+/// softmaxBackwardRows over transposed blocks: dpt (T, T) holds ∂Pᵀ, pt holds Pᵀ (row = key,
+/// column = query; T a multiple of the vector width, not causal). One query per lane: its sum
+/// Σ_j P·∂P runs over j in order from +0 and each ∂S = P ⊙ (∂P − sum) · scale, softmaxBackwardRows'
+/// operations, with no transposes.
+@inline(__always)
+func softmaxBackwardColumns(_ dpt: FloatPtr, _ pt: FloatPtr, _ T: Int, scale: Float) {
+    let sv = VecF(repeating: scale)
+    var q0 = 0
+    while q0 < T {
+        var w = VecF()
+        for j in 0..<T { w += loadV(pt + j * T + q0) * loadV(dpt + j * T + q0) }
+        for j in 0..<T {
+            let d = dpt + j * T + q0
+            storeV(d, loadV(pt + j * T + q0) * (loadV(d) - w) * sv)
+        }
+        q0 += VecF.scalarCount
     }
 }
 

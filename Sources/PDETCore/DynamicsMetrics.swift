@@ -81,7 +81,8 @@ extension Transformer {
             var maps: [[Float]] = []
             var ents: [Float] = []
             for h in 0..<NH {
-                let m = Array(UnsafeBufferPointer(start: s.att + h * T * T, count: T * T))   // batch row 0
+                var m = Array(UnsafeBufferPointer(start: s.att + h * T * T, count: T * T))   // batch row 0
+                if a.attTransposed { m = (0..<(T * T)).map { m[($0 % T) * T + $0 / T] } }      // Pᵀ → P
                 var e = 0.0
                 for v in m where v > 0 { e -= Double(v) * log(Double(v)) }
                 if m.contains(where: { !$0.isFinite }) { e = .nan }

@@ -58,7 +58,8 @@ extension Transformer {
         // g.atty, g.qkv and g.ain are not zero-filled (blockBackward): each is written once, as +0 + sum.
         matmulBackward(g.atty, G + o.projw, G + o.projb, g.aout, s.atty, P + o.projw, BT, C, C,
                        accumulateInput: false, scratch: sc)
-        attentionBackward(g.qkv, g.atty, s.qkv, s.att, a.B, a.T, C, a.NH, causal: config.causal, accumulate: false)
+        attentionBackward(g.qkv, g.atty, s.qkv, s.att, a.B, a.T, C, a.NH, causal: config.causal, accumulate: false,
+                          attTransposed: a.attTransposed)
         matmulBackward(g.ain, G + o.qkvw, G + o.qkvb, g.qkv, s.ain, P + o.qkvw, BT, C, 3 * C,
                        accumulateInput: false, scratch: sc)
     }

@@ -82,7 +82,8 @@ extension Transformer {
     func attentionSublayer(_ s: BlockSlots, _ o: BlockOffsets, _ a: Activations) {
         let BT = a.B * a.T, C = a.C
         linearForward(s.qkv, s.ain, weight: o.qkvw, bias: o.qkvb, BT, C, 3 * C)
-        attentionForward(s.atty, a.lossOnly ? nil : s.att, s.qkv, a.B, a.T, C, a.NH, causal: config.causal)
+        attentionForward(s.atty, a.lossOnly ? nil : s.att, s.qkv, a.B, a.T, C, a.NH, causal: config.causal,
+                         keepTransposed: a.attTransposed)
         linearForward(s.aout, s.atty, weight: o.projw, bias: o.projb, BT, C, C)
     }
 
@@ -141,6 +142,8 @@ extension Transformer {
         let a = activations(B: batch.batchSize)
         a.geluTanhKept = training
         a.lossOnly = lossOnly && !training
+        // A training forward leaves Pᵀ where attention runs transposed: backward reads it as it is.
+        a.attTransposed = training && attentionRunsTransposed(T: a.T, causal: config.causal, masked: false)
         lastBatch = batch
         let B = a.B, T = a.T, C = a.C, K = a.K, P = paramBuf.ptr
         a.tokens = batch.tokens

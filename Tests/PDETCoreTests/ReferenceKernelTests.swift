@@ -279,7 +279,7 @@ final class ReferenceKernelTests: XCTestCase {
         // its probabilities and output must be the row layout's bit for bit, a query whose
         // scores hold ±Inf or NaN included (NaN throughout, in both).
         var rng = SplitMix64(seed: 8)
-        for (B, T, C, NH) in [(2, 16, 32, 2), (1, 32, 48, 3), (2, 64, 64, 4)] {
+        for (B, T, C, NH) in [(2, 16, 32, 2), (1, 32, 48, 3), (2, 64, 64, 4), (2, 16, 24, 2)] {
             let n3 = B * T * 3 * C, nOut = B * T * C, nAtt = B * NH * T * T
             let qkv = random(n3, &rng)
             for i in 0..<n3 { qkv[i] *= 4 }
@@ -299,6 +299,29 @@ final class ReferenceKernelTests: XCTestCase {
             var finite = 0
             for i in 0..<nAtt where att[i].isFinite { finite += 1 }
             XCTAssertGreaterThan(finite, nAtt / 3, "most probabilities stay finite")
+            // A training forward keeps Pᵀ per head, and the backward pass reads it as it is (on
+            // finite inputs: a NaN would spread through a head's gradients and hide differences).
+            for i in 0..<n3 where !qkv[i].isFinite { qkv[i] = 0.5 }
+            attentionForward(outR, attR, qkv, B, T, C, NH, causal: false, transposed: false)
+            let attT = FloatPtr.allocate(capacity: nAtt), outT = FloatPtr.allocate(capacity: nOut)
+            defer { attT.deallocate(); outT.deallocate() }
+            attentionForward(outT, attT, qkv, B, T, C, NH, causal: false, keepTransposed: true)
+            XCTAssertNil(firstDifference(outT, outR, nOut), "output, Pᵀ kept")
+            var swapped = 0
+            for bh in 0..<(B * NH) {
+                for t in 0..<T { for j in 0..<T where attT[bh * T * T + j * T + t].bitPattern != attR[bh * T * T + t * T + j].bitPattern { swapped += 1 } }
+            }
+            XCTAssertEqual(swapped, 0, "the kept probabilities are Pᵀ, bit for bit")
+            let dout = random(nOut, &rng), d0 = random(n3, &rng)
+            defer { dout.deallocate(); d0.deallocate() }
+            for accumulate in [true, false] {
+                let dRow = copy(d0, n3), dCol = copy(d0, n3)
+                defer { dRow.deallocate(); dCol.deallocate() }
+                attentionBackward(dRow, dout, qkv, attR, B, T, C, NH, causal: false, accumulate: accumulate)
+                attentionBackward(dCol, dout, qkv, attT, B, T, C, NH, causal: false, accumulate: accumulate, attTransposed: true)
+                XCTAssertNil(firstDifference(dCol, dRow, n3), "dqkv from Pᵀ, accumulate \(accumulate), B\(B) T\(T) C\(C)")
+                XCTAssertTrue((0..<n3).allSatisfy { dCol[$0].isFinite }, "finite gradients")
+            }
         }
     }
 
