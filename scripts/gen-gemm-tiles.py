@@ -32,7 +32,7 @@ def tile(mr, nv, W):
         L.append('        ' + '; '.join(f'{accs[i][j]} = loadV(s + {i} * lds + {j * W})' for j in range(nv)))
     L.append('    }')
     # The output lines, asked for now: the stores after the loop then find them (see pdet_prefetch_write).
-    lines = max(1, nc // 16)
+    lines = (nc + 15) // 16     # 16 floats a line: a 24-wide tile row spans two
     for i in range(mr):
         L.append('    ' + '; '.join(f'pdet_prefetch_write(out + {i} * ldo + {l * 16})' for l in range(lines)))
     for i in range(mr):

@@ -147,6 +147,7 @@ package func attentionForward(_ out: FloatPtr, _ att: FloatPtr?, _ inp: FloatPtr
                               _ B: Int, _ T: Int, _ C: Int, _ NH: Int, causal: Bool,
                               keyMask: UnsafePointer<Bool>? = nil, transposed: Bool = true,
                               keepTransposed: Bool = false) {
+    precondition(!keepTransposed || transposed, "keepTransposed needs the transposed layout")
     let C3 = 3 * C, HS = C / NH
     let scale = 1 / Float(HS).squareRoot()
     parallelFor(B * NH, minChunk: minChunk(workPerItem: 2 * T * T * HS)) { lo, hi in
@@ -238,6 +239,8 @@ func attentionRunsTransposed(T: Int, causal: Bool, masked: Bool) -> Bool {
 func attentionBackward(_ dinp: FloatPtr, _ dout: FloatPtr, _ inp: FloatPtr, _ att: FloatPtr,
                        _ B: Int, _ T: Int, _ C: Int, _ NH: Int, causal: Bool, accumulate: Bool = true,
                        attTransposed: Bool = false) {
+    precondition(!attTransposed || attentionRunsTransposed(T: T, causal: causal, masked: false),
+                 "Pᵀ is kept only where attention runs transposed")
     let C3 = 3 * C, HS = C / NH
     let scale = 1 / Float(HS).squareRoot()
     parallelFor(B * NH, minChunk: minChunk(workPerItem: 4 * T * T * HS)) { lo, hi in

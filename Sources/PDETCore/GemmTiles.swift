@@ -361,10 +361,10 @@ func tile4x24(_ a: FloatPtr, _ ars: Int, _ acs: Int, _ b: FloatPtr, _ ldb: Int, 
         c2_0 = loadV(s + 2 * lds + 0); c2_1 = loadV(s + 2 * lds + 8); c2_2 = loadV(s + 2 * lds + 16)
         c3_0 = loadV(s + 3 * lds + 0); c3_1 = loadV(s + 3 * lds + 8); c3_2 = loadV(s + 3 * lds + 16)
     }
-    pdet_prefetch_write(out + 0 * ldo + 0)
-    pdet_prefetch_write(out + 1 * ldo + 0)
-    pdet_prefetch_write(out + 2 * ldo + 0)
-    pdet_prefetch_write(out + 3 * ldo + 0)
+    pdet_prefetch_write(out + 0 * ldo + 0); pdet_prefetch_write(out + 0 * ldo + 16)
+    pdet_prefetch_write(out + 1 * ldo + 0); pdet_prefetch_write(out + 1 * ldo + 16)
+    pdet_prefetch_write(out + 2 * ldo + 0); pdet_prefetch_write(out + 2 * ldo + 16)
+    pdet_prefetch_write(out + 3 * ldo + 0); pdet_prefetch_write(out + 3 * ldo + 16)
     let a0 = a + 0 * ars
     let a1 = a + 1 * ars
     let a2 = a + 2 * ars

@@ -1,5 +1,5 @@
 import XCTest
-import PDETCore
+@testable import PDETCore
 
 /// The phenomena the explorer teaches, as tests with margins, on the default-size model at init.
 final class DynamicsTests: XCTestCase {
@@ -82,7 +82,9 @@ final class DynamicsTests: XCTestCase {
 
     /// loss() keeps only what the loss needs (attention's probabilities dropped, GELU in place);
     /// a backward() right after it must still give the gradients of a full forward, bit for bit,
-    /// and the next full forward must find every tensor in place again.
+    /// and the next full forward must find every tensor in place again. At the default T = 64 this
+    /// also compares the two attention layouts end to end: backward() after loss() runs a training
+    /// forward, which keeps Pᵀ, while forward() keeps P.
     func testBackwardAfterALossOnlyForwardIsTheBackwardOfAFullForward() throws {
         var c = ModelConfig()
         c.batch = 3; c.layers = 2; c.pde = .afterFFN; c.norm = .post
@@ -102,6 +104,21 @@ final class DynamicsTests: XCTestCase {
         _ = lean.loss(batch)
         let again = lean.forward(batch)
         XCTAssertEqual(again.attention, reference.attention)
+    }
+
+    /// A training forward keeps attention's probabilities transposed (Pᵀ, at T = 64); the metrics
+    /// read after it must still show the maps a display forward shows.
+    func testMetricsAfterATrainingForwardShowTheSameAttentionMaps() throws {
+        var c = ModelConfig()
+        c.batch = 2; c.layers = 2
+        let batch = randomBatch(B: c.batch, T: c.seqLen, V: 16, K: 16, head: .perToken, seed: 3)
+        let display = try Transformer(config: c, vocabSize: 16, outputs: 16, head: .perToken).forward(batch)
+        let trained = try Transformer(config: c, vocabSize: 16, outputs: 16, head: .perToken)
+        let r = trained.forwardLoss(batch, scanAlways: false, training: true)
+        XCTAssertTrue(trained.acts?.attTransposed ?? false, "T = 64 keeps Pᵀ, or this test means nothing")
+        let m = trained.collectForwardMetrics(loss: Double(r.loss), correct: 0, counted: 0, probeChannel: 0, probeInstance: 0)
+        XCTAssertEqual(m.attention, display.attention)
+        XCTAssertFalse(display.attention.isEmpty)
     }
 
     /// A loss-only forward runs its blocks on two sets of buffers in turn, so after it block 0's
