@@ -5,7 +5,7 @@
 # step went from 81 to 114 ms unnoticed. On a vector build (avx512, avx2) this checks that the
 # softmax and GELU loops
 #   - call none of the lane helpers (expLanes, expInRangeLanes, tanhLanes, geluLanes, geluTanhLanes,
-#     geluDerivativeLanes, clampedLanes, floorLanes, minusExactProduct, timesPowerOfTwo, the CLanes
+#     geluDerivativeLanes, clampedLanes, floorLanes, stepDown, minusExactProduct, timesPowerOfTwo, the CLanes
 #     intrinsics) out of line, and
 #   - have no scalar float compare (ucomiss: a lane loop left as branches), and
 #   - call no swift_once (a computed global read in the loop: its lazy-init check ran per vector,
@@ -23,7 +23,7 @@ fi
 failed=0
 dis=$(mktemp); trap 'rm -f "$dis"' EXIT
 objdump -d --no-show-raw-insn "$BIN" > "$dis"
-helpers='(expLanes|expInRangeLanes|tanhLanes|geluLanes|geluTanhLanes|geluDerivativeLanes|clampedLanes|floorLanes|minusExactProduct|timesPowerOfTwo|pdet_)'
+helpers='(expLanes|expInRangeLanes|tanhLanes|geluLanes|geluTanhLanes|geluDerivativeLanes|clampedLanes|floorLanes|stepDown|minusExactProduct|timesPowerOfTwo|pdet_)'
 checked=0
 for fn in softmaxRows8 geluForwardSerial geluBackwardSerial; do
     while read -r sym; do

@@ -149,6 +149,9 @@ protocol FloatLanes: SIMD where Scalar == Float {
     /// self·2^n per lane for integral n in −126…127. AVX-512: vscalefps; elsewhere the float 2^n
     /// (n + 127 shifted into the exponent field) and a multiply. Both round the exact product once.
     func timesPowerOfTwo(_ n: Self) -> Self
+    /// self − 1 where self > y, else self (the step of floorByMagicNumber). Per concrete type: written
+    /// generically, this select compiled to a branchy loop over the lanes in the portable build.
+    func stepDown(where y: Self) -> Self
 }
 
 extension FloatLanes {
@@ -156,7 +159,7 @@ extension FloatLanes {
     func floorByMagicNumber() -> Self {
         let magic = Self(repeating: 12_582_912)
         let t = (self + magic) - magic                       // round to nearest, exactly, for |self| < 2^22
-        return t - Self(repeating: 1).replacing(with: 0, where: t .<= self)   // step down where t > self
+        return t.stepDown(where: self)
     }
 
     @_transparent
@@ -177,6 +180,9 @@ extension SIMD8: FloatLanes where Scalar == Float {
         let m = l.replacing(with: self, where: self .> l)   // v > lo ? v : lo (NaN → lo)
         return h.replacing(with: m, where: m .< h)          // m < hi ? m : hi
     }
+
+    @_transparent
+    func stepDown(where y: Self) -> Self { self - Self(repeating: 1).replacing(with: 0, where: self .<= y) }
 
     @_transparent
     func floorLanes() -> Self {
@@ -213,6 +219,9 @@ extension SIMD16: FloatLanes where Scalar == Float {
         let m = l.replacing(with: self, where: self .> l)   // v > lo ? v : lo (NaN → lo)
         return h.replacing(with: m, where: m .< h)          // m < hi ? m : hi
     }
+
+    @_transparent
+    func stepDown(where y: Self) -> Self { self - Self(repeating: 1).replacing(with: 0, where: self .<= y) }
 
     @_transparent
     func floorLanes() -> Self {
