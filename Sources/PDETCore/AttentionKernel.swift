@@ -153,8 +153,7 @@ package func attentionForward(_ out: FloatPtr, _ att: FloatPtr?, _ inp: FloatPtr
     parallelFor(B * NH, minChunk: minChunk(workPerItem: 2 * T * T * HS)) { lo, hi in
         let kt = FloatPtr.allocate(capacity: HS * T + T * T)    // (HS, T) Kᵀ (or Qᵀ) of this head
         defer { kt.deallocate() }
-        let scratch = kt + HS * T                       // (T, T) probabilities when att is nil
-        let scratchT = scratch                          // (T, T) transposed probabilities (key, query)
+        let scratch = kt + HS * T                       // (T, T) probabilities (or Pᵀ) when att is nil
         for bh in lo..<hi {
             let b = bh / NH, h = bh % NH
             let q = inp + b * T * C3 + h * HS           // rows stride 3C
@@ -164,7 +163,7 @@ package func attentionForward(_ out: FloatPtr, _ att: FloatPtr?, _ inp: FloatPtr
                 // Transposed: Sᵀ = K·Qᵀ (row = key, column = query; each score the same chain as
                 // Q·Kᵀ's, the multiplicands swapped), softmax down the columns, out = (Pᵀ)ᵀ·V.
                 let qt = kt                             // (HS, T) Qᵀ
-                let pt = keepTransposed ? att.map { $0 + (b * NH + h) * T * T } ?? scratchT : scratchT
+                let pt = keepTransposed ? att.map { $0 + (b * NH + h) * T * T } ?? scratch : scratch
                 transpose(qt, q, rows: T, cols: HS, stride: C3)
                 gemmRowsStore(pt, T, k, C3, 1, qt, T, 0, T, T, HS)
                 softmaxColumns(pt, T: T, scale: scale)
@@ -265,7 +264,7 @@ func attentionBackward(_ dinp: FloatPtr, _ dout: FloatPtr, _ inp: FloatPtr, _ at
                 gemmRange(dk, C3, dp, T, 1, q, C3, packed: false, 0, T, HS, T, accumulate: accumulate, bias: nil)
                 continue
             }
-            for t in 0..<T { for i in 0..<HS { vt[i * T + t] = v[t * C3 + i] } }
+            transpose(vt, v, rows: T, cols: HS, stride: C3)
             // out = P·V  →  ∂P = g·Vᵀ,  ∂V += Pᵀ·g
             gemmRowsStore(dp, T, g, C, 1, vt, T, 0, T, T, HS)
             gemmRange(dv, C3, p, 1, T, g, C, packed: false, 0, T, HS, T, accumulate: accumulate, bias: nil)

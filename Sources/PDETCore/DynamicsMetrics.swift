@@ -81,8 +81,9 @@ extension Transformer {
             var maps: [[Float]] = []
             var ents: [Float] = []
             for h in 0..<NH {
-                var m = Array(UnsafeBufferPointer(start: s.att + h * T * T, count: T * T))   // batch row 0
-                if a.attTransposed { m = (0..<(T * T)).map { m[($0 % T) * T + $0 / T] } }      // Pᵀ → P
+                let head = s.att + h * T * T                                                   // batch row 0
+                var m = Array(UnsafeBufferPointer(start: head, count: T * T))
+                if a.attTransposed { m.withUnsafeMutableBufferPointer { transpose($0.baseAddress!, head, rows: T, cols: T) } }   // Pᵀ → P
                 var e = 0.0
                 for v in m where v > 0 { e -= Double(v) * log(Double(v)) }
                 if m.contains(where: { !$0.isFinite }) { e = .nan }

@@ -134,8 +134,9 @@ extension Transformer {
     /// read: attention's probabilities are not stored, GELU writes over its input (fc1's output,
     /// 2 MB per layer at batch 32), and block l works in block (l mod 2)'s buffers, so that a
     /// forward touches ~14 MB instead of ~42 MB at batch 32 (the forward of a batch of 32 on 2
-    /// threads, which share the memory bus: 11.0 → 10.2 ms; on 1 thread within the noise). Layer l's input is layer l − 1's output, in the
-    /// other set, which nothing writes while layer l runs. The same arithmetic: the loss and logits
+    /// threads, which share the memory bus: 11.0 → 10.2 ms; on 1 thread within the noise).
+    /// Layer l's input is layer l − 1's output, in the other set, which nothing writes while layer
+    /// l runs. The same arithmetic: the loss and logits
     /// have the same bits. backward() and a non-finite scan run the forward again when they find
     /// the last one loss-only.
     func forwardPass(_ batch: Batch, training: Bool = false, lossOnly: Bool = false) -> (loss: Double, correct: Int, counted: Int, rows: Int) {
