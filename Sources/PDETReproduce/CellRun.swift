@@ -58,7 +58,17 @@ public let dynamicsBatchRows = 32
 public func runCell(_ cell: Cell, grid: ReproGrid, dataDirectory: String? = nil) throws(ReproError) -> CellResult {
     let config = grid.config(for: cell)
     let run: TrainingRun
-    do { run = try TrainingRun(config: config, dataDirectory: dataDirectory) } catch {
+    do {
+        if cell.task == .digits && grid.digitsHeldOutFold != DigitsTask.defaultHeldOutFold {
+            // Another held-out fold (the confirmatory grid's): the task is built here, the model as TrainingRun builds it.
+            let task = try makeTask(.digits, seqLen: config.seqLen, seed: config.seed, dataDirectory: dataDirectory,
+                                    digitsHeldOutFold: grid.digitsHeldOutFold)
+            let model = try Transformer(config: config, vocabSize: task.vocabSize, outputs: task.outputs, head: task.head)
+            run = TrainingRun(task: task, model: model)
+        } else {
+            run = try TrainingRun(config: config, dataDirectory: dataDirectory)
+        }
+    } catch {
         throw ReproError("cell \(cell.index) (\(cell.task.rawValue), \(cell.variant.name), seed \(cell.seed)): \(error)")
     }
     var firstNonFinite = 0

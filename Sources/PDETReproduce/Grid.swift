@@ -2,6 +2,7 @@
 // by its parameters (the seed fixes weights and data), so any shard on any machine recomputes the
 // same numbers. Cell order is task-major, then variant (in `Variant.all` order), then seed.
 import PDETCore
+import PDETTasks
 
 /// One way of changing the base model: the baseline, the diffusion layer at one site (single-scale
 /// {1} or multi-scale {1,2,4}), or one stabiliser switched off.
@@ -54,7 +55,7 @@ public struct Cell: Equatable, Sendable {
     public var index: Int          // 0-based position in `ReproGrid.cells`
     public var task: TaskKind
     public var variant: Variant
-    public var seed: UInt64        // 1...seeds
+    public var seed: UInt64        // firstSeed ..< firstSeed + seeds
 }
 
 /// Which cells one process runs: `--shard k/n` takes cells i with i mod n == k − 1.
@@ -114,7 +115,13 @@ public struct TaskSettings: Equatable, Sendable {
 public struct ReproGrid: Equatable, Sendable {
     public var tasks: [TaskKind]
     public var variants: [Variant]
-    public var seeds: Int              // seeds 1...seeds
+    public var seeds: Int              // how many seeds: firstSeed ..< firstSeed + seeds
+    public var firstSeed: Int = 1      // 1 for the exploratory grids; fresh seeds for a confirmatory one
+    /// digits' held-out rows (r % 5 == fold); 4 unless a grid must score rows its calibration never saw.
+    public var digitsHeldOutFold: Int = DigitsTask.defaultHeldOutFold
+    /// FNV-1a 64 of the pre-registered plan this grid runs under (nil: no plan). Part of the summary, so
+    /// of the grid id: a CSV from another plan never merges with this one's.
+    public var plan: String? = nil
     public var steps: Int              // training steps per cell (tasks not in perTask)
     public var evalSize: Int           // held-out examples for the accuracy
     public var model: ModelConfig      // the base model (tasks not in perTask)
@@ -136,13 +143,14 @@ public struct ReproGrid: Equatable, Sendable {
     public static let defaultTasks: [TaskKind] = [.listops, .digits, .pathfinder]
 
     /// The grids `--grid NAME` knows, in the order `--help` lists them.
-    public static let names = ["standard", "quick"]
+    public static let names = ["standard", "quick", "confirmatory"]
 
     /// The grid called `name` (`--grid`); nil for an unknown name.
     public static func named(_ name: String) -> ReproGrid? {
         switch name {
         case "standard": return standard()
         case "quick": return quick()
+        case "confirmatory": return confirmatory()
         default: return nil
         }
     }
@@ -213,8 +221,8 @@ public struct ReproGrid: Equatable, Sendable {
         var out: [Cell] = []
         for task in tasks {
             for variant in variants {
-                for seed in 1...max(seeds, 1) where seeds >= 1 {
-                    out.append(Cell(index: out.count, task: task, variant: variant, seed: UInt64(seed)))
+                for k in 0..<max(seeds, 0) {
+                    out.append(Cell(index: out.count, task: task, variant: variant, seed: UInt64(firstSeed + k)))
                 }
             }
         }
@@ -240,6 +248,10 @@ public struct ReproGrid: Equatable, Sendable {
         if variants.isEmpty { out.append("the grid has no variants") }
         if Set(variants).count != variants.count { out.append("--variants must not repeat a variant") }
         if seeds < 1 || seeds > 1000 { out.append("--seeds must be in 1...1000 (got \(seeds))") }
+        if firstSeed < 1 || firstSeed > 1_000_000 { out.append("the first seed must be in 1...1000000 (got \(firstSeed))") }
+        if !(0..<DigitsTask.heldOutPeriod).contains(digitsHeldOutFold) {
+            out.append("the digits held-out fold must be in 0...\(DigitsTask.heldOutPeriod - 1) (got \(digitsHeldOutFold))")
+        }
         if evalSize < 1 { out.append("--eval-size must be ≥ 1 (got \(evalSize))") }
         let perTaskText = !uniform
         for task in tasks {
@@ -267,9 +279,12 @@ public struct ReproGrid: Equatable, Sendable {
     /// `reproduce --from` rebuilds the grid from (`ReproGrid(summary:)`). One model when every task
     /// shares it ("steps N; eval E; model …"), else one "task steps N model …" part per task.
     public var summary: String {
-        let head = "tasks \(tasks.map(\.rawValue).joined(separator: ",")); seeds \(seeds); "
+        // The parts a confirmatory grid adds are written only when set, so older grids keep their ids.
+        let from = firstSeed == 1 ? "" : " from \(firstSeed)"
+        let fold = digitsHeldOutFold == DigitsTask.defaultHeldOutFold ? "" : "digits-heldout-fold \(digitsHeldOutFold); "
+        let head = "tasks \(tasks.map(\.rawValue).joined(separator: ",")); seeds \(seeds)\(from); " + fold
         let scales = "multi-scales \(multiScales.map(String.init).joined(separator: ","))"
-        let tail = "variants \(variants.map(\.name).joined(separator: ","))"
+        let tail = "variants \(variants.map(\.name).joined(separator: ","))" + (plan.map { "; plan \($0)" } ?? "")
         if uniform {
             let s = settings(for: tasks.first ?? .listops)
             return head + "steps \(s.steps); eval \(evalSize); model \(modelText(s.model)) \(scales); " + tail

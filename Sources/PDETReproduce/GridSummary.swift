@@ -3,6 +3,7 @@
 // The summary is the grid's identity: a summary that parses to a grid with a different id (a
 // hand-edited file, a setting this version does not know) is refused rather than guessed at.
 import PDETCore
+import PDETTasks
 
 extension ReproGrid {
     /// The grid whose `summary` is `text` (both forms: one model for every task, or one per task).
@@ -10,6 +11,7 @@ extension ReproGrid {
         func fail(_ why: String) -> ReproError { ReproError("cannot read the grid line: \(why)") }
         var tasks: [TaskKind]?, seeds: Int?, steps: Int?, evalSize: Int?, model: ModelConfig?
         var variants: [Variant]?, scales: [Int]?
+        var firstSeed = 1, fold = DigitsTask.defaultHeldOutFold, plan: String?
         var perTask: [TaskKind: TaskSettings] = [:]
         for part in text.components(separatedBy: "; ") {
             var words = part.split(separator: " ").map(String.init)
@@ -19,7 +21,17 @@ extension ReproGrid {
             case "tasks":
                 guard words.count == 1 else { throw fail("bad tasks \"\(part)\"") }
                 tasks = try parseTasks(words[0])
-            case "seeds": seeds = try Self.int(words, part)
+            case "seeds":
+                // "seeds N" or "seeds N from F" (a grid on fresh seeds F ..< F + N).
+                if words.count == 3, words[1] == "from" {
+                    firstSeed = try Self.int([words[2]], part)
+                    words.removeLast(2)
+                }
+                seeds = try Self.int(words, part)
+            case "digits-heldout-fold": fold = try Self.int(words, part)
+            case "plan":
+                guard words.count == 1 else { throw fail("bad plan \"\(part)\"") }
+                plan = words[0]
             case "steps": steps = try Self.int(words, part)
             case "eval": evalSize = try Self.int(words, part)
             case "model":
@@ -59,7 +71,11 @@ extension ReproGrid {
             self.init(tasks: tasks, variants: variants, seeds: seeds, steps: first.steps, evalSize: evalSize,
                       model: first.model, perTask: perTask, multiScales: scales)
         }
+        self.firstSeed = firstSeed
+        self.digitsHeldOutFold = fold
+        self.plan = plan
         guard summary == text else { throw fail("it does not read back the same (written by another version?)") }
+        if let plan { try Self.checkPlan(plan, grid: self) }
     }
 
     private static func int(_ words: [String], _ part: String) throws(ReproError) -> Int {

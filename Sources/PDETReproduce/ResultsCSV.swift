@@ -138,6 +138,13 @@ public func mergeResults(_ parts: [(path: String, file: ResultsFile)]) throws(Re
         guard file.gridID == first.file.gridID else {
             throw ReproError("\(path) is from grid \(file.gridID), \(first.path) from grid \(first.file.gridID): parts of different grids cannot be merged")
         }
+        // The grid line must read back as the grid the id names; one that names the confirmatory plan
+        // must be that plan's grid (seeds, settings, plan hash), or the merge would pass it off as confirmatory.
+        let grid: ReproGrid
+        do { grid = try ReproGrid(summary: file.gridSummary) } catch { throw ReproError("\(path): \(error.message)") }
+        guard grid.id == file.gridID else {
+            throw ReproError("\(path): its grid line is grid \(grid.id), but its grid-id line says \(file.gridID) (a hand-edited file?)")
+        }
         for r in file.rows {
             if let other = seen[r.cell] { throw ReproError("cell \(r.cell) appears in both \(other) and \(path)") }
             seen[r.cell] = path

@@ -51,9 +51,10 @@ public enum TaskError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// The task `kind` at sequence length `seqLen`. `dataDirectory` is the folder holding
-/// digits.csv.gz; nil searches for assets/data (see `locateDataDirectory`). Only `digits` reads it.
-public func makeTask(_ kind: TaskKind, seqLen: Int, seed: UInt64,
-                     dataDirectory: String?) throws(TaskError) -> any TaskDataset {
+/// digits.csv.gz; nil searches for assets/data (see `locateDataDirectory`). Only `digits` reads it,
+/// and only digits has a `digitsHeldOutFold` (0...4: rows r with r % 5 == fold are held out).
+public func makeTask(_ kind: TaskKind, seqLen: Int, seed: UInt64, dataDirectory: String?,
+                     digitsHeldOutFold: Int = DigitsTask.defaultHeldOutFold) throws(TaskError) -> any TaskDataset {
     switch kind {
     case .reverse, .sort, .copy:
         return try SequenceTask(kind, seqLen: seqLen, seed: seed)
@@ -72,7 +73,7 @@ public func makeTask(_ kind: TaskKind, seqLen: Int, seed: UInt64,
         } else {
             directory = try locateDataDirectory()
         }
-        return try DigitsTask(seqLen: seqLen, seed: seed, dataDirectory: directory)
+        return try DigitsTask(seqLen: seqLen, seed: seed, dataDirectory: directory, heldOutFold: digitsHeldOutFold)
     }
 }
 

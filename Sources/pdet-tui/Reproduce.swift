@@ -87,6 +87,13 @@ struct ReproduceRun: ParsableCommand {
         guard var g = ReproGrid.named(name) else {
             throw UserError("unknown grid \"\(name)\" in --grid (known: \(ReproGrid.names.joined(separator: ", ")))")
         }
+        if g.plan != nil {
+            // A pre-registered grid is fixed by its plan: any override would make it another study.
+            let given = [tasks != nil, variants != nil, seeds != nil, evalSize != nil, steps != nil] + modelFieldValues.map { $0.value != nil }
+            if given.contains(true) {
+                throw UserError("--grid \(name) is fixed by \(ConfirmatoryPlan.path): it takes no --tasks, --variants, --seeds, --eval-size, --steps or model flags")
+            }
+        }
         if let tasks { do { g.tasks = try parseTasks(tasks) } catch { throw UserError(error.message) } }
         if let variants { do { g.variants = try parseVariants(variants) } catch { throw UserError(error.message) } }
         if let seeds { g.seeds = seeds }
