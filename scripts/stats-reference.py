@@ -91,18 +91,18 @@ for v in family:
 holm = multipletests(ps, method="holm")[1]
 for v, p, h in zip(family, ps, holm):
     est, se, df, lo, hi, _ = pooled(diffs(v))
-    print(f"standard {v}: {est*100:+.2f} pp [{lo*100:+.2f}, {hi*100:+.2f}] df {df:.2f} p {p:.4f} holm {h:.4f}")
+    print(f"standard {v}: {est*100:+.2f} pp [{lo*100:+.2f}, {hi*100:+.2f}] df {df:.6f} p {p:.6f} holm {h:.6f}")
 for name, v, ref, paper in [("claim 1", "after-embedding/s1", "baseline", 0.041), ("claim 2", "after-attention/s1", "baseline", -0.025),
                             ("claim 3 at after-embedding", "after-embedding/s124", "after-embedding/s1", None)]:
     est, se, df, lo, hi, p = pooled(diffs(v, ref))
     mde = optimize.brentq(lambda d: power(d, df) - 0.8, 0.1, 10, xtol=1e-12) * se
-    extra = f" power at paper {power(abs(paper) / se, df):.3f}" if paper else ""
-    print(f"standard {name}: {est*100:+.2f} pp [{lo*100:+.2f}, {hi*100:+.2f}] df {df:.2f} MDE80 {mde*100:.2f} pp{extra}")
+    extra = f" power at paper {power(abs(paper) / se, df):.6f}" if paper else ""
+    print(f"standard {name}: {est*100:+.2f} pp [{lo*100:+.4f}, {hi*100:+.4f}] df {df:.4f} MDE80 {mde*100:.4f} pp{extra}")
 # Claim 3 over all sites: per task and seed, the mean over the seven sites of s124 − s1.
 g3 = [np.array([np.mean([acc[(t, f"{s}/s124", sd)] - acc[(t, f"{s}/s1", sd)] for s in sites]) for sd in seeds]) for t in tasks]
 est, se, df, lo, hi, p = pooled(g3)
 mde = optimize.brentq(lambda d: power(d, df) - 0.8, 0.1, 10, xtol=1e-12) * se
-print(f"standard claim 3 all sites: {est*100:+.2f} pp [{lo*100:+.2f}, {hi*100:+.2f}] df {df:.2f} MDE80 {mde*100:.2f} pp")
+print(f"standard claim 3 all sites: {est*100:+.2f} pp [{lo*100:+.4f}, {hi*100:+.4f}] df {df:.4f} MDE80 {mde*100:.2f} pp")
 # Best site: bootstrap of seeds within task (numpy's generator, so only close to the Swift figure).
 rng = np.random.default_rng(1); best = 0; B = 10000
 s1 = [f"{s}/s1" for s in sites]
@@ -112,3 +112,33 @@ for _ in range(B):
     means = [np.mean([D[v][k][idx[k]].mean() for k in range(len(tasks))]) for v in s1]
     best += int(np.argmax(means) == 0)
 print(f"standard P(after-embedding best) bootstrap (numpy, {B}) = {best / B:.4f}")
+
+# Synthetic confirmatory rows (Tests/PDETReproduceTests/ConfirmatoryTests.swift): correct counts out
+# of 512 per (variant, task, seed), seeds 101-106; the test builds CellResults from the printed table.
+rng = np.random.default_rng(21)
+ctasks = ["listops", "digits", "pathfinder"]; cseeds = list(range(101, 107))
+base = {t: np.round(512 * b + rng.normal(0, 10, len(cseeds))).astype(int) for t, b in zip(ctasks, [0.27, 0.88, 0.87])}
+spec = {"after-embedding/s1": (25, 8), "after-attention/s1": (-2, 30), "before-attention/s1": (15, 20), "between-layers/s1": (-3, 4)}
+counts = {"baseline": base}
+for v, (mu, sd) in spec.items():
+    counts[v] = {t: base[t] + np.round(rng.normal(mu, sd, len(cseeds))).astype(int) for t in ctasks}
+counts["after-embedding/s124"] = {t: counts["after-embedding/s1"][t] + np.round(rng.normal(3, 10, len(cseeds))).astype(int) for t in ctasks}
+print("synthetic counts (variant: listops | digits | pathfinder, seeds 101-106):")
+for v, by in counts.items():
+    print(f'    "{v}": [' + ", ".join("[" + ", ".join(str(int(x)) for x in by[t]) + "]" for t in ctasks) + "],")
+H = [("H1", "after-embedding/s1", "baseline", 1, 4.1), ("H2", "after-attention/s1", "baseline", -1, -2.5),
+     ("H3", "before-attention/s1", "baseline", 1, 3.9), ("H4", "between-layers/s1", "baseline", 1, 4.1),
+     ("H5", "after-embedding/s124", "after-embedding/s1", 1, 1.0)]
+res = []
+for hid, v, ref, side, planned in H:
+    groups = [np.array([float(np.float32(counts[v][t][i] / 512)) - float(np.float32(counts[ref][t][i] / 512)) for i in range(len(cseeds))]) for t in ctasks]
+    est, se, df, lo, hi, _ = pooled(groups)
+    p1 = stats.t.sf(est / se * side, df)
+    pw = stats.nct.sf(stats.t.ppf(0.95, df), df, abs(planned / 100) / se)
+    pw5 = stats.nct.sf(stats.t.ppf(1 - 0.01, df), df, abs(planned / 100) / se)
+    res.append((hid, est, lo, hi, df, p1, pw, pw5))
+holm = multipletests([r[5] for r in res], method="holm")[1]
+for (hid, est, lo, hi, df, p1, pw, pw5), h in zip(res, holm):
+    verdict = "holds" if h < 0.05 else ("not supported" if pw5 >= 0.8 else "inconclusive")
+    print(f"synthetic {hid}: estimate {est!r} CI [{lo!r}, {hi!r}] df {df!r} p1 {p1!r} holm {h!r} "
+          f"power(stats.nct.sf(t.ppf(0.95, df), df, |planned|/se)) {pw!r} power(alpha/5) {pw5!r} verdict {verdict}")

@@ -51,6 +51,8 @@ public func buildReport(_ file: ResultsFile, context: ReportContext) -> String {
     out.append("")
     out.append(plainSummary(ix, claims: claims, perTask: perTask))
     out.append("")
+    // A confirmatory grid (exactly H1–H5's six variants, fresh seeds) leads with its pre-registered tests.
+    if isConfirmatoryGrid(file.rows) { out.append(confirmatoryReport(rows: file.rows)) }
 
     out.append("## Claims")
     out.append("")
