@@ -152,7 +152,7 @@ func powerNote(paper: Double, _ s: PooledEstimate) -> String {
 }
 
 /// "(n = 5+5+5 pairs, df 5.8)": the pairs per task and the Welch–Satterthwaite df.
-func sizeText(_ ix: RowIndex, _ groups: [[Double]], _ s: PooledEstimate) -> String {
+func sizeText(_ groups: [[Double]], _ s: PooledEstimate) -> String {
     "n = \(groups.filter { !$0.isEmpty }.map { String($0.count) }.joined(separator: "+")) pairs, \(s.dfText)"
 }
 
@@ -172,11 +172,11 @@ func afterEmbeddingBest(_ ix: RowIndex) -> ClaimVerdict {
     let result = Outcome(combinedVerdict([gain] + beats))
     let ahead = contrasts.filter { significanceVerdict(estimate: $0.estimate.estimate, adjustedP: $0.holm) == .contradicted }
     let best = chance.max { $0.probability < $1.probability }
-    var numbers = "after-embedding/s1 Δ \(pp(mine.mean)) pp, 95% CI \(ciPP(mine)) (\(sizeText(ix, groups, mine)); paper +4.1)."
+    var numbers = "after-embedding/s1 Δ \(pp(mine.mean)) pp, 95% CI \(ciPP(mine)) (\(sizeText(groups, mine)); paper +4.1)."
     if let p = chance.first(where: { $0.site == .afterEmbedding }) {
-        numbers += String(format: " Bootstrap (seeds resampled within task, %d resamples): after-embedding is the best site with probability %.3f",
-                          bestSiteResamples, p.probability)
-        if let best, best.site != .afterEmbedding { numbers += String(format: ", %@ with %.3f", best.site.rawValue, best.probability) }
+        numbers += " Bootstrap (seeds resampled within task, \(thousands(bestSiteResamples)) resamples): after-embedding is the best site "
+            + "with probability \(fixed(p.probability))"
+        if let best, best.site != .afterEmbedding { numbers += ", \(best.site.rawValue) with \(fixed(best.probability))" }
         numbers += "."
     }
     let why: String
@@ -212,7 +212,7 @@ func afterAttentionHurts(_ ix: RowIndex) -> ClaimVerdict {
     }
     return ClaimVerdict(claim: claim, outcome: result, paper: paper, measured: measuredPP(s),
                         detectable: detectablePP(s, paper: paperAfterAttentionPP),
-                        detail: "after-attention/s1 Δ \(pp(s.mean)) pp, 95% CI \(ciPP(s)) (\(sizeText(ix, groups, s)); paper −2.5). "
+                        detail: "after-attention/s1 Δ \(pp(s.mean)) pp, 95% CI \(ciPP(s)) (\(sizeText(groups, s)); paper −2.5). "
                             + why + " " + powerNote(paper: paperAfterAttentionPP, s))
 }
 
@@ -248,12 +248,12 @@ func multiScaleBetter(_ ix: RowIndex) -> ClaimVerdict {
     let eg = ix.differencesByTask(.pde(.afterEmbedding, multiScale: true), .pde(.afterEmbedding, multiScale: false), accuracy)
     if eg.contains(where: { !$0.isEmpty }) {
         let e = PooledEstimate(groups: eg, method: reportPooling)
-        atEmbedding = " At after-embedding alone (the site the paper recommends): \(pp(e.mean)) pp, 95% CI \(ciPP(e)) (\(sizeText(ix, eg, e)), "
+        atEmbedding = " At after-embedding alone (the site the paper recommends): \(pp(e.mean)) pp, 95% CI \(ciPP(e)) (\(sizeText(eg, e)), "
             + "\(Outcome(intervalVerdict(lower: e.lower, upper: e.upper)).rawValue); minimum detectable \(detectablePP(e)))."
     }
     return ClaimVerdict(claim: claim, outcome: result, paper: paper, measured: measuredPP(s), detectable: detectablePP(s),
                         detail: "s124 − s1, per seed the mean over the seven sites, then per task and over tasks: \(pp(s.mean)) pp, 95% CI \(ciPP(s)) "
-                            + "(\(sizeText(ix, groups, s))). " + why + atEmbedding)
+                            + "(\(sizeText(groups, s))). " + why + atEmbedding)
 }
 
 func driftWithoutResidual(_ ix: RowIndex) -> ClaimVerdict {
@@ -272,7 +272,7 @@ func driftWithoutResidual(_ ix: RowIndex) -> ClaimVerdict {
     }
     return ClaimVerdict(claim: claim, outcome: result, paper: paper,
                         measured: "\(fixed(s.mean)) [\(fixed(s.lower)), \(fixed(s.upper))]", detectable: detectable(s),
-                        detail: "drift 1 − cos(x_L, x_0): baseline \(fixed(base.mean)), no-residual − baseline \(fixed(s.mean)), 95% CI [\(fixed(s.lower)), \(fixed(s.upper))] (\(sizeText(ix, groups, s))). " + why)
+                        detail: "drift 1 − cos(x_L, x_0): baseline \(fixed(base.mean)), no-residual − baseline \(fixed(s.mean)), 95% CI [\(fixed(s.lower)), \(fixed(s.upper))] (\(sizeText(groups, s))). " + why)
 }
 
 func explosionWithoutNorm(_ ix: RowIndex) -> ClaimVerdict {
@@ -297,7 +297,7 @@ func explosionWithoutNorm(_ ix: RowIndex) -> ClaimVerdict {
     return ClaimVerdict(claim: claim, outcome: result, paper: paper,
                         measured: "×\(fixed(ratio, 2)), log CI [\(fixed(s.lower, 2)), \(fixed(s.upper, 2))]; \(blewUp) non-finite",
                         detectable: mde.isFinite ? "×\(fixed(exp(mde), 2))" : "n/a (n < 2)",
-                        detail: "rms(x_L)/rms(x_0) no-norm ÷ baseline: geometric mean ×\(fixed(ratio, 2)), log-ratio 95% CI [\(fixed(s.lower, 2)), \(fixed(s.upper, 2))] (\(sizeText(ix, groups, s))); non-finite no-norm cells: \(blewUp). " + why)
+                        detail: "rms(x_L)/rms(x_0) no-norm ÷ baseline: geometric mean ×\(fixed(ratio, 2)), log-ratio 95% CI [\(fixed(s.lower, 2)), \(fixed(s.upper, 2))] (\(sizeText(groups, s))); non-finite no-norm cells: \(blewUp). " + why)
 }
 
 func attentionIsDiffusion(_ ix: RowIndex) -> ClaimVerdict {

@@ -59,15 +59,16 @@ func plainSummary(_ ix: RowIndex, claims: [ClaimVerdict], perTask: [(task: TaskK
     }
     let mde = embed.minimumDetectable(), power = embed.power(at: paperAfterEmbeddingPP / 100)
     if mde.isFinite && power.isFinite {
+        let missed = claims.first.map { $0.outcome != .holds } ?? false
         s.append(String(format: "With %d seeds per task, a change has to be about %.1f points before this grid finds it 8 times in 10; "
-                        + "a real 4.1-point gain would have been found about %.0f times in 10, so not finding it says little.",
-                        seeds, mde * 100, (power * 10).rounded()))
+                        + "a real 4.1-point gain would have been found about %.0f times in 10", seeds, mde * 100, (power * 10).rounded())
+                 + (missed && power < 0.8 ? ", so not finding it here says little." : "."))
     }
     let family = siteFamily(ix)
     if let top = family.max(by: { $0.estimate.mean < $1.estimate.mean }), top.estimate.mean > 0, family.count > 1 {
         s.append("The largest gain of the \(family.count) diffusion variants, \(top.variant.name) (\(points(top.estimate.mean)) points), "
                  + (top.holm < 0.05 ? "stays clear of chance after allowing for having picked the largest of \(family.count)."
-                                     : "could be luck: the largest of \(family.count) is expected to look good (adjusted p = \(pValue(top.holm)))."))
+                                     : "could be luck: the largest of \(family.count) tries tends to be a lucky one, and allowing for that it is not clear of chance (Holm-adjusted p = \(pValue(top.holm)))."))
     }
     let split = perTask.filter { $0.verdicts.first.map { $0.outcome != claims[0].outcome && $0.outcome != .notMeasured } ?? false }
     if !split.isEmpty, claims.count > 0 {

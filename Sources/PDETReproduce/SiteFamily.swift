@@ -82,6 +82,12 @@ func bestSiteBootstrap(_ ix: RowIndex, resamples: Int = bestSiteResamples, seed:
     return sites.indices.map { (sites[$0], Double(wins[$0]) / Double(resamples)) }
 }
 
+/// "10,000".
+func thousands(_ n: Int) -> String {
+    let digits = String(n)
+    return String(digits.reversed().enumerated().map { $0 > 0 && $0 % 3 == 0 ? ",\($1)" : "\($1)" }.joined().reversed())
+}
+
 /// "0.012", "< 0.001", "1.000".
 func pValue(_ p: Double) -> String {
     guard p.isFinite else { return "n/a" }
@@ -111,13 +117,13 @@ func siteFamilySection(_ ix: RowIndex) -> [String] {
     let contrasts = siteContrasts(ix), chance = bestSiteBootstrap(ix)
     if !contrasts.isEmpty {
         out += ["### Is after-embedding the best site? (claim 1)", "",
-                String(format: "Bootstrap: the seeds of each task resampled with replacement (%d resamples, SplitMix64 seed %llu), each single-scale "
-                       + "site's pooled Δ recomputed; P(best) is the share of resamples in which the site's Δ is the largest.",
-                       bestSiteResamples, bestSiteBootstrapSeed), "",
+                "Bootstrap: the seeds of each task resampled with replacement (\(thousands(bestSiteResamples)) resamples, SplitMix64 seed "
+                    + "\(bestSiteBootstrapSeed)), each single-scale site's pooled Δ recomputed; P(best) is the share of resamples in which "
+                    + "the site's Δ is the largest.", "",
                 "| site (s1) | P(best) | after-embedding − site, pp | 95% CI pp | p | Holm p |", "|---|---|---|---|---|---|"]
         for (site, probability) in chance {
             let c = contrasts.first { $0.site == site }
-            out.append("| \(site.rawValue) | \(fixed(probability)) | " + (c.map { "\(pp($0.estimate.mean)) | \(ciPP($0.estimate)) | \(pValue($0.p)) | \(pValue($0.holm))" } ?? " | | | ") + " |")
+            out.append("| \(site.rawValue) | \(fixed(probability)) | " + (c.map { "\(pp($0.estimate.mean)) | \(ciPP($0.estimate)) | \(pValue($0.p)) | \(pValue($0.holm))" } ?? "– | – | – | –") + " |")
         }
         out += ["", "Holm over the \(contrasts.count) contrasts; positive: after-embedding gains more than that site.", ""]
     }
