@@ -184,7 +184,7 @@ func afterEmbeddingBest(_ ix: RowIndex) -> ClaimVerdict {
     case .holds: why = "Its gain over the baseline is clear of zero and it beats each other site (Holm-adjusted p < 0.05)."
     case .contradicted:
         why = gain == .contradicted ? "After-embedding diffusion lowers accuracy here: the CI lies below zero."
-            : "Another site gains clearly more: " + ahead.map { "\($0.site.rawValue) by \(pp(-$0.estimate.estimate)) pp (Holm p \(pValue($0.holm)))" }.joined(separator: ", ") + "."
+            : "Another site gains clearly more: " + ahead.map { "\($0.label.rawValue) by \(pp(-$0.estimate.estimate)) pp (Holm p \(pValue($0.holm)))" }.joined(separator: ", ") + "."
     default:
         let clear = gain == .holds ? "Its gain over the baseline is clear of zero" : "Its gain over the baseline is within the noise (the CI includes zero)"
         let beaten = beats.filter { $0 == .holds }.count

@@ -66,7 +66,7 @@ func plainSummary(_ ix: RowIndex, claims: [ClaimVerdict], perTask: [(task: TaskK
     }
     let family = siteFamily(ix)
     if let top = family.max(by: { $0.estimate.mean < $1.estimate.mean }), top.estimate.mean > 0, family.count > 1 {
-        s.append("The largest gain of the \(family.count) diffusion variants, \(top.variant.name) (\(points(top.estimate.mean)) points), "
+        s.append("The largest gain of the \(family.count) diffusion variants, \(top.label.name) (\(points(top.estimate.mean)) points), "
                  + (top.holm < 0.05 ? "stays clear of chance after allowing for having picked the largest of \(family.count)."
                                      : "could be luck: the largest of \(family.count) tries tends to be a lucky one, and allowing for that it is not clear of chance (Holm-adjusted p = \(pValue(top.holm)))."))
     }

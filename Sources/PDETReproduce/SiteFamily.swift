@@ -6,39 +6,31 @@
 import Foundation
 import PDETCore
 
-/// One test of a family: what was compared, the pooled estimate, raw and Holm-adjusted two-sided p.
-struct FamilyTest {
-    var variant: Variant
+/// One test of a family: what was compared (`label`), the pooled estimate, raw and Holm-adjusted two-sided p.
+struct FamilyTest<Label> {
+    var label: Label
     var estimate: PooledEstimate
     var p: Double
     var holm: Double
+}
+
+/// The tests with pairs, Holm-adjusted over them.
+func holmFamily<Label>(_ tests: [(Label, PooledEstimate)]) -> [FamilyTest<Label>] {
+    let present = tests.filter { $0.1.n > 0 }
+    let holm = holmAdjusted(present.map(\.1.pTwoSided))
+    return present.enumerated().map { k, t in FamilyTest(label: t.0, estimate: t.1, p: t.1.pTwoSided, holm: holm[k]) }
 }
 
 /// The 14 site variants (7 sites × s1, s124) against the baseline, in grid order, Holm over those present.
-func siteFamily(_ ix: RowIndex) -> [FamilyTest] {
-    let variants = ix.variants.filter { if case .pde = $0 { return true } else { return false } }
-    let estimates = variants.map { ix.pooled($0, .baseline, accuracy) }.enumerated().filter { $0.element.n > 0 }
-    let holm = holmAdjusted(estimates.map(\.element.pTwoSided))
-    return estimates.enumerated().map { k, e in
-        FamilyTest(variant: variants[e.offset], estimate: e.element, p: e.element.pTwoSided, holm: holm[k])
-    }
+func siteFamily(_ ix: RowIndex) -> [FamilyTest<Variant>] {
+    holmFamily(ix.variants.filter { if case .pde = $0 { return true } else { return false } }.map { ($0, ix.pooled($0, .baseline, accuracy)) })
 }
 
 /// after-embedding/s1 − site/s1 for each other site (positive: after-embedding gains more), Holm over them.
-struct SiteContrast {
-    var site: DiffusionSite
-    var estimate: PooledEstimate
-    var p: Double
-    var holm: Double
-}
-
-func siteContrasts(_ ix: RowIndex) -> [SiteContrast] {
+func siteContrasts(_ ix: RowIndex) -> [FamilyTest<DiffusionSite>] {
     let mine = Variant.pde(.afterEmbedding, multiScale: false)
-    let others = DiffusionSite.allCases.filter { $0 != .off && $0 != .afterEmbedding }
-        .map { ($0, ix.pooled(mine, .pde($0, multiScale: false), accuracy)) }
-        .filter { $0.1.n > 0 }
-    let holm = holmAdjusted(others.map(\.1.pTwoSided))
-    return others.enumerated().map { k, o in SiteContrast(site: o.0, estimate: o.1, p: o.1.pTwoSided, holm: holm[k]) }
+    return holmFamily(DiffusionSite.allCases.filter { $0 != .off && $0 != .afterEmbedding }
+        .map { ($0, ix.pooled(mine, .pde($0, multiScale: false), accuracy)) })
 }
 
 /// Resamples and RNG seed of the best-site bootstrap (fixed: the same rows give the same report).
@@ -106,11 +98,11 @@ func siteFamilySection(_ ix: RowIndex) -> [String] {
     for v in ix.variants where v != .baseline {
         let e = ix.pooled(v, .baseline, accuracy)
         guard e.n > 0 else { continue }
-        let holm = family.first { $0.variant == v }.map { pValue($0.holm) } ?? "–"
+        let holm = family.first { $0.label == v }.map { pValue($0.holm) } ?? "–"
         out.append("| \(v.name) | \(pp(e.mean)) | \(ciPP(e)) | \(fixed(e.degreesOfFreedom, 1)) | \(pValue(e.pTwoSided)) | \(holm) | \(e.n) |")
     }
     if let top = family.max(by: { $0.estimate.mean < $1.estimate.mean }) {
-        out += ["", "Largest gain of the \(family.count) site variants: \(top.variant.name), \(pp(top.estimate.mean)) pp \(ciPP(top.estimate)), "
+        out += ["", "Largest gain of the \(family.count) site variants: \(top.label.name), \(pp(top.estimate.mean)) pp \(ciPP(top.estimate)), "
                 + "p = \(pValue(top.p)) raw, **\(pValue(top.holm)) Holm-adjusted**."]
     }
     out.append("")
@@ -122,7 +114,7 @@ func siteFamilySection(_ ix: RowIndex) -> [String] {
                     + "the site's Δ is the largest.", "",
                 "| site (s1) | P(best) | after-embedding − site, pp | 95% CI pp | p | Holm p |", "|---|---|---|---|---|---|"]
         for (site, probability) in chance {
-            let c = contrasts.first { $0.site == site }
+            let c = contrasts.first { $0.label == site }
             out.append("| \(site.rawValue) | \(fixed(probability)) | " + (c.map { "\(pp($0.estimate.mean)) | \(ciPP($0.estimate)) | \(pValue($0.p)) | \(pValue($0.holm))" } ?? "– | – | – | –") + " |")
         }
         out += ["", "Holm over the \(contrasts.count) contrasts; positive: after-embedding gains more than that site.", ""]

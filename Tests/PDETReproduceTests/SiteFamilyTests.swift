@@ -28,7 +28,7 @@ final class SiteFamilyTests: XCTestCase {
             ("after-embedding/s1", 5.787677, 0.331171, 1.0),
         ]
         for (name, df, p, holm) in expected {
-            let f = try XCTUnwrap(family.first { $0.variant.name == name }, name)
+            let f = try XCTUnwrap(family.first { $0.label.name == name }, name)
             XCTAssertEqual(f.estimate.degreesOfFreedom, df, accuracy: 1e-5, name)
             XCTAssertEqual(f.p, p, accuracy: 1e-6, name)
             XCTAssertEqual(f.holm, holm, accuracy: 1e-6, name)
