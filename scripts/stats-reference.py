@@ -142,3 +142,18 @@ for (hid, est, lo, hi, df, p1, pw, pw5), h in zip(res, holm):
     verdict = "holds" if h < 0.05 else ("not supported" if pw5 >= 0.8 else "inconclusive")
     print(f"synthetic {hid}: estimate {est!r} CI [{lo!r}, {hi!r}] df {df!r} p1 {p1!r} holm {h!r} "
           f"power(stats.nct.sf(t.ppf(0.95, df), df, |planned|/se)) {pw!r} power(alpha/5) {pw5!r} verdict {verdict}")
+
+# For the confirmatory plan: power of each hypothesis' one-sided test (equal-weight pooled, Welch df)
+# with n seeds per task, at the standard grid's per-task SDs of the paired differences.
+H = [("H1", "after-embedding/s1", "baseline", 4.1), ("H2", "after-attention/s1", "baseline", -2.5),
+     ("H3", "before-attention/s1", "baseline", 3.9), ("H4", "between-layers/s1", "baseline", 4.1),
+     ("H5", "after-embedding/s124", "after-embedding/s1", 1.0)]
+for hid, v, ref, eff in H:
+    sd = np.array([g.std(ddof=1) for g in diffs(v, ref)])
+    cells = []
+    for n in [5, 8, 10, 12, 15, 20, 30]:
+        vk = sd ** 2 / (len(tasks) ** 2 * n); se = np.sqrt(vk.sum()); df = vk.sum() ** 2 / (vk ** 2 / (n - 1)).sum()
+        p05 = stats.nct.sf(stats.t.ppf(0.95, df), df, abs(eff / 100) / se)
+        p01 = stats.nct.sf(stats.t.ppf(0.99, df), df, abs(eff / 100) / se)
+        cells.append(f"n={n} {p05:.2f}/{p01:.2f}")
+    print(f"plan {hid} (per-task SDs {np.round(sd * 100, 1)} pp), power at {eff:+.1f} pp, one-sided α 0.05 / α/5: " + ", ".join(cells))
