@@ -31,7 +31,8 @@ public func attentionFitMarkdown(_ study: AttentionFitStudy, header: [String]) -
         + "and that of (cosine − uniform cosine) above 0; *contradicted here* when either interval lies entirely below; "
         + "*inconclusive here* otherwise. Intervals are Student t over sentences (n − 1 degrees of freedom); one "
         + "sentence contributes one number per layer (the mean over the layer's heads), so heads of the same sentence "
-        + "are not counted as independent.\n\n"
+        + "are not counted as independent. This is the one verdict rule of every report of the project, the grid's "
+        + "attention claim included (PDETCore/Statistics.swift `heatKernelClaimVerdict`; docs/reproduce.md).\n\n"
 
     out += "## Method\n\n"
     out += "For each sentence the intact model runs once and every head's attention matrix A (T×T, rows = queries) is "

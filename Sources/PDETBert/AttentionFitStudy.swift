@@ -7,8 +7,8 @@
 import Foundation
 import PDETCore
 
-/// The claim's threshold: mean heat-kernel cosine above this.
-public let attentionClaimCosine = 0.98
+/// The claim's threshold: mean heat-kernel cosine above this (PDETCore's, shared with the grid report).
+public let attentionClaimCosine = heatKernelClaimCosine
 
 /// A claim's outcome on this evidence.
 public enum ClaimVerdict: String, Equatable, Sendable, Codable {
@@ -19,11 +19,15 @@ public enum ClaimVerdict: String, Equatable, Sendable, Codable {
 
 /// "cosine > 0.98 and better than uniform": holds when the cosine's interval lies above 0.98 and the
 /// (cosine − uniform cosine) interval above 0; contradicted when either lies entirely below; else
-/// inconclusive (also when an interval is undefined).
+/// inconclusive (also when an interval is undefined). The one verdict rule of every report
+/// (PDETCore's `heatKernelClaimVerdict`), so the grid and this study cannot disagree on it.
 public func attentionClaimVerdict(cosine: MeanCI, difference: MeanCI) -> ClaimVerdict {
-    if cosine.lower > attentionClaimCosine && difference.lower > 0 { return .holds }
-    if cosine.upper < attentionClaimCosine || difference.upper < 0 { return .contradicted }
-    return .inconclusive
+    switch heatKernelClaimVerdict(cosineLower: cosine.lower, cosineUpper: cosine.upper,
+                                  differenceLower: difference.lower, differenceUpper: difference.upper) {
+    case .holds: return .holds
+    case .contradicted: return .contradicted
+    case .inconclusive: return .inconclusive
+    }
 }
 
 /// Which part of each attention matrix is fitted.

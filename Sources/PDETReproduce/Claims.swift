@@ -1,16 +1,26 @@
-// The papers' claims, each turned into a rule on the measured rows and a plain verdict. The rules
-// (also printed in the report's Method section) only call a claim held when the 95% CI agrees;
-// a claim the grid has no cells for is "not measured here".
+// The papers' claims, each turned into a rule on the measured rows and a plain verdict. Every effect
+// is estimated per task (paired by seed) and pooled over the tasks with PDETCore's `PooledEstimate`
+// (the equal-weight mean of the task means, Welch–Satterthwaite df); the verdict is PDETCore's one
+// rule (the 95% CI on the claim's side of zero, or of 0.98 for the attention claim). Each accuracy
+// claim also gives the minimum detectable effect at 80% power and its power at the paper's figure.
+// A claim the grid has no cells for is "not measured here".
 import Foundation
 import PDETCore
 
-/// A claim's verdict on this grid's rows: the measured effect's 95% CI on the claim's side of
-/// zero (holds), on the other side (contradicted), straddling zero (inconclusive), or no cells.
+/// A claim's verdict on this grid's rows: PDETCore's `IntervalVerdict`, or no cells.
 public enum Outcome: String, CaseIterable, Equatable, Sendable {
     case holds = "holds here"
     case contradicted = "contradicted here"
     case inconclusive = "inconclusive here"
     case notMeasured = "not measured here"
+
+    init(_ v: IntervalVerdict) {
+        switch v {
+        case .holds: self = .holds
+        case .contradicted: self = .contradicted
+        case .inconclusive: self = .inconclusive
+        }
+    }
 }
 
 public struct ClaimVerdict: Equatable, Sendable {
@@ -18,7 +28,7 @@ public struct ClaimVerdict: Equatable, Sendable {
     public var outcome: Outcome
     public var paper: String       // the papers' figure, e.g. "+4.1 pp"
     public var measured: String    // ours, e.g. "+1.2 pp [−0.3, +2.7]"; "–" when not measured
-    public var detectable: String  // the smallest effect this grid could tell from zero (the CI half-width), e.g. "±1.5 pp"
+    public var detectable: String  // the minimum detectable effect at 80% power (and the power at the paper's figure)
     public var detail: String      // the numbers and one sentence why
 
     public init(claim: String, outcome: Outcome, paper: String, measured: String = "–", detectable: String = "–", detail: String) {
@@ -33,15 +43,14 @@ public struct ClaimVerdict: Equatable, Sendable {
     public var verdict: String { outcome.rawValue }
 }
 
-/// holds when the CI lies on the claim's side of zero, contradicted when on the other side,
-/// else inconclusive (also when there is no CI: fewer than 2 pairs).
-func outcome(_ s: MeanCI, claimSign: Double) -> Outcome {
-    let lo = s.lower * claimSign, hi = s.upper * claimSign
-    guard lo.isFinite && hi.isFinite else { return .inconclusive }
-    if min(lo, hi) > 0 { return .holds }
-    if max(lo, hi) < 0 { return .contradicted }
-    return .inconclusive
+/// The one rule on a pooled estimate: its 95% CI on the claim's side of zero (holds), on the other
+/// side (contradicted), else inconclusive (also without a CI).
+func outcome(_ s: PooledEstimate, claimSign: Double) -> Outcome {
+    Outcome(intervalVerdict(lower: s.lower, upper: s.upper, side: claimSign))
 }
+
+/// How the report pools the tasks' mean differences (say so in the Method section and docs/reproduce.md).
+let reportPooling = PoolingMethod.equalWeight
 
 /// The rows of one grid, looked up by (task, variant, seed).
 struct RowIndex {
@@ -73,6 +82,16 @@ struct RowIndex {
         }
         return out
     }
+
+    /// f(variant row) − f(reference row) per task present (grid order), paired by seed.
+    func differencesByTask(_ v: Variant, _ reference: Variant, _ f: (CellResult) -> Double) -> [[Double]] {
+        tasks.map { pairedDifferences(v, reference, tasks: [$0], f) }
+    }
+
+    /// The report's pooled estimate of f(variant) − f(reference): per task, then over tasks.
+    func pooled(_ v: Variant, _ reference: Variant, _ f: (CellResult) -> Double) -> PooledEstimate {
+        PooledEstimate(groups: differencesByTask(v, reference, f), method: reportPooling)
+    }
 }
 
 /// The accuracy of a row, as the paired-difference field.
@@ -100,67 +119,90 @@ public func evaluateClaimsPerTask(_ rows: [CellResult]) -> [(task: TaskKind, ver
     RowIndex(rows).tasks.map { t in (t, evaluateClaims(rows.filter { $0.task == t })) }
 }
 
-func measuredPP(_ s: MeanCI) -> String { "\(pp(s.mean)) pp \(ciPP(s))" }
-func detectablePP(_ s: MeanCI) -> String { s.halfWidth.isFinite ? String(format: "±%.1f pp", s.halfWidth * 100) : "n/a (n < 2)" }
-func detectable(_ s: MeanCI, _ digits: Int = 3) -> String { s.halfWidth.isFinite ? "±" + fixed(s.halfWidth, digits) : "n/a (n < 2)" }
+func ciPP(_ s: PooledEstimate) -> String { s.halfWidth.isFinite ? "[\(pp(s.lower)), \(pp(s.upper))]" : "[n/a]" }
+func measuredPP(_ s: PooledEstimate) -> String { "\(pp(s.mean)) pp \(ciPP(s))" }
 
-/// "The paper's +4.1 pp is larger than this grid's ±1.2 pp: it could have been seen here." (or not).
-func sizeNote(paper: Double, _ s: MeanCI) -> String {
-    guard s.halfWidth.isFinite else { return "With fewer than two pairs there is no CI." }
-    let h = s.halfWidth * 100
-    return abs(paper) > h
-        ? String(format: "An effect the paper's size (%+.1f pp) is larger than the ±%.1f pp this grid can tell from zero: it would have shown.", paper, h)
-        : String(format: "An effect the paper's size (%+.1f pp) is within the ±%.1f pp this grid cannot tell from zero: more seeds are needed to see it.", paper, h)
+extension PooledEstimate {
+    var mean: Double { estimate }
+    /// "df 5.8" (one decimal: Welch–Satterthwaite df are not integers).
+    var dfText: String { degreesOfFreedom.isFinite ? String(format: "df %.1f", degreesOfFreedom) : "df n/a" }
+}
+
+/// "5.4 pp (power 0.57 at +4.1 pp)": the effect a two-sided 5% test finds 80% of the time with this
+/// design, and its power at the paper's figure when there is one.
+func detectablePP(_ s: PooledEstimate, paper: Double? = nil) -> String {
+    let mde = s.minimumDetectable()
+    guard mde.isFinite else { return "n/a (n < 2)" }
+    let text = String(format: "%.1f pp", mde * 100)
+    guard let paper else { return text }
+    return text + String(format: " (power %.2f at %+.1f pp)", s.power(at: paper / 100), paper)
+}
+
+func detectable(_ s: PooledEstimate, _ digits: Int = 3) -> String {
+    let mde = s.minimumDetectable()
+    return mde.isFinite ? fixed(mde, digits) : "n/a (n < 2)"
+}
+
+/// "a two-sided 5% test on this grid finds +4.1 pp with probability 0.57; it finds 5.4 pp 80% of the time."
+func powerNote(paper: Double, _ s: PooledEstimate) -> String {
+    let mde = s.minimumDetectable(), power = s.power(at: paper / 100)
+    guard mde.isFinite, power.isFinite else { return "With fewer than two pairs per task there is no CI and no power." }
+    return String(format: "Power: an effect the paper's size (%+.1f pp) would reach significance (two-sided 5%%) with probability %.2f on this grid; "
+                  + "the effect it finds 80%% of the time (the minimum detectable effect) is %.1f pp.", paper, power, mde * 100)
+}
+
+/// "(n = 5+5+5 pairs, df 5.8)": the pairs per task and the Welch–Satterthwaite df.
+func sizeText(_ groups: [[Double]], _ s: PooledEstimate) -> String {
+    "n = \(groups.filter { !$0.isEmpty }.map { String($0.count) }.joined(separator: "+")) pairs, \(s.dfText)"
 }
 
 func afterEmbeddingBest(_ ix: RowIndex) -> ClaimVerdict {
     let claim = "Diffusion after the embedding is the best of the seven sites, +4.1 pp over the baseline"
     let paper = "+4.1 pp, best site"
-    let sites = DiffusionSite.allCases.filter { $0 != .off }
-    let deltas = sites.compactMap { site -> (DiffusionSite, MeanCI)? in
-        let d = ix.pairedDifferences(.pde(site, multiScale: false), .baseline, accuracy)
-        return d.isEmpty ? nil : (site, MeanCI(d))
-    }
-    guard let mine = deltas.first(where: { $0.0 == .afterEmbedding })?.1, deltas.count >= 2 else {
+    let groups = ix.differencesByTask(.pde(.afterEmbedding, multiScale: false), .baseline, accuracy)
+    let contrasts = siteContrasts(ix)
+    guard groups.contains(where: { !$0.isEmpty }), !contrasts.isEmpty else {
         return ClaimVerdict(claim: claim, outcome: .notMeasured, paper: paper,
                             detail: "the grid needs the baseline, after-embedding/s1 and at least one other site")
     }
-    let best = deltas.max { $0.1.mean < $1.1.mean }!
-    // A site clearly ahead of after-embedding (paired: site − after-embedding, CI above zero).
-    let clearlyAhead = sites.filter { $0 != .afterEmbedding }.compactMap { site -> (DiffusionSite, MeanCI)? in
-        let d = ix.pairedDifferences(.pde(site, multiScale: false), .pde(.afterEmbedding, multiScale: false), accuracy)
-        let s = MeanCI(d)
-        return s.lower > 0 ? (site, s) : nil
-    }.max { $0.1.mean < $1.1.mean }
-    let isBest = best.0 == .afterEmbedding
-    let numbers = "after-embedding/s1 Δ \(pp(mine.mean)) pp, 95% CI \(ciPP(mine)) (n = \(mine.n); paper +4.1); best site \(best.0.rawValue) \(pp(best.1.mean)) pp."
-    let result: Outcome
-    let why: String
-    if mine.upper < 0 {
-        result = .contradicted
-        why = "After-embedding diffusion lowers accuracy here: the CI lies below zero."
-    } else if let (site, s) = clearlyAhead {
-        result = .contradicted
-        why = "Another site, \(site.rawValue), gains clearly more (by \(pp(s.mean)) pp, CI \(ciPP(s)))."
-    } else if isBest && mine.lower > 0 {
-        result = .holds
-        why = "It is the best site and its gain over the baseline is clear of zero."
-    } else {
-        result = .inconclusive
-        if isBest { why = "It is the best site, but its gain over the baseline is within the noise (the CI includes zero)." }
-        else if best.1.lower > 0 { why = "Another site, \(best.0.rawValue), gains more, and clearly over the baseline, though not clearly more than after-embedding." }
-        else { why = "Another site, \(best.0.rawValue), gains more on average, though no site's gain is clear of the noise." }
+    let mine = PooledEstimate(groups: groups, method: reportPooling)
+    let chance = bestSiteBootstrap(ix)
+    let gain = intervalVerdict(lower: mine.lower, upper: mine.upper)
+    let beats = contrasts.map { significanceVerdict(estimate: $0.estimate.estimate, adjustedP: $0.holm) }
+    let result = Outcome(combinedVerdict([gain] + beats))
+    let ahead = contrasts.filter { significanceVerdict(estimate: $0.estimate.estimate, adjustedP: $0.holm) == .contradicted }
+    let best = chance.max { $0.probability < $1.probability }
+    var numbers = "after-embedding/s1 Δ \(pp(mine.mean)) pp, 95% CI \(ciPP(mine)) (\(sizeText(groups, mine)); paper +4.1)."
+    if let p = chance.first(where: { $0.site == .afterEmbedding }) {
+        numbers += " Bootstrap (seeds resampled within task, \(thousands(bestSiteResamples)) resamples): after-embedding is the best site "
+            + "with probability \(fixed(p.probability))"
+        if let best, best.site != .afterEmbedding { numbers += ", \(best.site.rawValue) with \(fixed(best.probability))" }
+        numbers += "."
     }
-    return ClaimVerdict(claim: claim, outcome: result, paper: paper, measured: measuredPP(mine), detectable: detectablePP(mine),
-                        detail: numbers + " " + why + " " + sizeNote(paper: 4.1, mine))
+    let why: String
+    switch result {
+    case .holds: why = "Its gain over the baseline is clear of zero and it beats each other site (Holm-adjusted p < 0.05)."
+    case .contradicted:
+        why = gain == .contradicted ? "After-embedding diffusion lowers accuracy here: the CI lies below zero."
+            : "Another site gains clearly more: " + ahead.map { "\($0.label.rawValue) by \(pp(-$0.estimate.estimate)) pp (Holm p \(pValue($0.holm)))" }.joined(separator: ", ") + "."
+    default:
+        let clear = gain == .holds ? "Its gain over the baseline is clear of zero" : "Its gain over the baseline is within the noise (the CI includes zero)"
+        let beaten = beats.filter { $0 == .holds }.count
+        why = clear + ", and it beats \(beaten) of the \(beats.count) other sites clearly (Holm-adjusted p < 0.05)."
+    }
+    return ClaimVerdict(claim: claim, outcome: result, paper: paper, measured: measuredPP(mine),
+                        detectable: detectablePP(mine, paper: paperAfterEmbeddingPP),
+                        detail: numbers + " " + why + " " + powerNote(paper: paperAfterEmbeddingPP, mine))
 }
 
 func afterAttentionHurts(_ ix: RowIndex) -> ClaimVerdict {
     let claim = "Diffusion after attention hurts, −2.5 pp against the baseline"
     let paper = "−2.5 pp"
-    let d = ix.pairedDifferences(.pde(.afterAttention, multiScale: false), .baseline, accuracy)
-    guard !d.isEmpty else { return ClaimVerdict(claim: claim, outcome: .notMeasured, paper: paper, detail: "the grid has no baseline and after-attention/s1 pairs") }
-    let s = MeanCI(d)
+    let groups = ix.differencesByTask(.pde(.afterAttention, multiScale: false), .baseline, accuracy)
+    guard groups.contains(where: { !$0.isEmpty }) else {
+        return ClaimVerdict(claim: claim, outcome: .notMeasured, paper: paper, detail: "the grid has no baseline and after-attention/s1 pairs")
+    }
+    let s = PooledEstimate(groups: groups, method: reportPooling)
     let result = outcome(s, claimSign: -1)
     let why: String
     switch result {
@@ -168,19 +210,33 @@ func afterAttentionHurts(_ ix: RowIndex) -> ClaimVerdict {
     case .contradicted: why = "Its accuracy is above the baseline's and the CI lies above zero."
     default: why = s.mean < 0 ? "It is lower on average, but the CI includes zero." : "It is not lower on average, and the CI includes zero."
     }
-    return ClaimVerdict(claim: claim, outcome: result, paper: paper, measured: measuredPP(s), detectable: detectablePP(s),
-                        detail: "after-attention/s1 Δ \(pp(s.mean)) pp, 95% CI \(ciPP(s)) (n = \(s.n); paper −2.5). " + why + " " + sizeNote(paper: -2.5, s))
+    return ClaimVerdict(claim: claim, outcome: result, paper: paper, measured: measuredPP(s),
+                        detectable: detectablePP(s, paper: paperAfterAttentionPP),
+                        detail: "after-attention/s1 Δ \(pp(s.mean)) pp, 95% CI \(ciPP(s)) (\(sizeText(groups, s)); paper −2.5). "
+                            + why + " " + powerNote(paper: paperAfterAttentionPP, s))
+}
+
+/// Per task, per seed: the mean over the sites (both scales present) of s124 − s1. The seed is the
+/// unit of replication, so a seed's seven site pairs count once.
+func multiScaleBySeed(_ ix: RowIndex) -> [[Double]] {
+    let sites = DiffusionSite.allCases.filter { $0 != .off }
+    return ix.tasks.map { t in
+        ix.seeds.compactMap { s -> Double? in
+            let d = sites.compactMap { site -> Double? in
+                guard let a = ix.row(t, .pde(site, multiScale: true), s), let b = ix.row(t, .pde(site, multiScale: false), s) else { return nil }
+                return accuracy(a) - accuracy(b)
+            }
+            return d.isEmpty ? nil : d.reduce(0, +) / Double(d.count)
+        }
+    }
 }
 
 func multiScaleBetter(_ ix: RowIndex) -> ClaimVerdict {
     let claim = "Multi-scale diffusion (scales 1,2,4) beats single-scale"
     let paper = "s124 > s1 (no figure)"
-    var d: [Double] = []
-    for site in DiffusionSite.allCases where site != .off {
-        d += ix.pairedDifferences(.pde(site, multiScale: true), .pde(site, multiScale: false), accuracy)
-    }
-    guard !d.isEmpty else { return ClaimVerdict(claim: claim, outcome: .notMeasured, paper: paper, detail: "the grid has no s1/s124 pairs") }
-    let s = MeanCI(d)
+    let groups = multiScaleBySeed(ix)
+    guard groups.contains(where: { !$0.isEmpty }) else { return ClaimVerdict(claim: claim, outcome: .notMeasured, paper: paper, detail: "the grid has no s1/s124 pairs") }
+    let s = PooledEstimate(groups: groups, method: reportPooling)
     let result = outcome(s, claimSign: 1)
     let why: String
     switch result {
@@ -188,16 +244,24 @@ func multiScaleBetter(_ ix: RowIndex) -> ClaimVerdict {
     case .contradicted: why = "Multi-scale is less accurate and the CI lies below zero."
     default: why = s.mean > 0 ? "Multi-scale is slightly better on average, but the CI includes zero." : "Multi-scale is not better on average, and the CI includes zero."
     }
+    var atEmbedding = ""
+    let eg = ix.differencesByTask(.pde(.afterEmbedding, multiScale: true), .pde(.afterEmbedding, multiScale: false), accuracy)
+    if eg.contains(where: { !$0.isEmpty }) {
+        let e = PooledEstimate(groups: eg, method: reportPooling)
+        atEmbedding = " At after-embedding alone (the site the paper recommends): \(pp(e.mean)) pp, 95% CI \(ciPP(e)) (\(sizeText(eg, e)), "
+            + "\(Outcome(intervalVerdict(lower: e.lower, upper: e.upper)).rawValue); minimum detectable \(detectablePP(e)))."
+    }
     return ClaimVerdict(claim: claim, outcome: result, paper: paper, measured: measuredPP(s), detectable: detectablePP(s),
-                        detail: "s124 − s1 over all sites, tasks and seeds: \(pp(s.mean)) pp, 95% CI \(ciPP(s)) (n = \(s.n)). " + why)
+                        detail: "s124 − s1, per seed the mean over the seven sites, then per task and over tasks: \(pp(s.mean)) pp, 95% CI \(ciPP(s)) "
+                            + "(\(sizeText(groups, s))). " + why + atEmbedding)
 }
 
 func driftWithoutResidual(_ ix: RowIndex) -> ClaimVerdict {
     let claim = "Without residual connections the token states drift (last-layer drift rises)"
     let paper = "drift rises"
-    let d = ix.pairedDifferences(.noResidual, .baseline) { Double($0.drift) }
-    guard !d.isEmpty else { return ClaimVerdict(claim: claim, outcome: .notMeasured, paper: paper, detail: "the grid has no baseline and no-residual pairs") }
-    let s = MeanCI(d)
+    let groups = ix.differencesByTask(.noResidual, .baseline) { Double($0.drift) }
+    guard groups.contains(where: { !$0.isEmpty }) else { return ClaimVerdict(claim: claim, outcome: .notMeasured, paper: paper, detail: "the grid has no baseline and no-residual pairs") }
+    let s = PooledEstimate(groups: groups, method: reportPooling)
     let base = MeanCI(ix.rows.filter { $0.variant == .baseline }.map { Double($0.drift) })
     let result = outcome(s, claimSign: 1)
     let why: String
@@ -208,19 +272,19 @@ func driftWithoutResidual(_ ix: RowIndex) -> ClaimVerdict {
     }
     return ClaimVerdict(claim: claim, outcome: result, paper: paper,
                         measured: "\(fixed(s.mean)) [\(fixed(s.lower)), \(fixed(s.upper))]", detectable: detectable(s),
-                        detail: "drift 1 − cos(x_L, x_0): baseline \(fixed(base.mean)), no-residual − baseline \(fixed(s.mean)), 95% CI [\(fixed(s.lower)), \(fixed(s.upper))] (n = \(s.n)). " + why)
+                        detail: "drift 1 − cos(x_L, x_0): baseline \(fixed(base.mean)), no-residual − baseline \(fixed(s.mean)), 95% CI [\(fixed(s.lower)), \(fixed(s.upper))] (\(sizeText(groups, s))). " + why)
 }
 
 func explosionWithoutNorm(_ ix: RowIndex) -> ClaimVerdict {
     let claim = "Without LayerNorm the activations explode (RMS grows with depth, or NaN/Inf)"
     let paper = "explodes"
-    let pairs = ix.pairedDifferences(.noNorm, .baseline) { log(Double($0.rmsGrowth)) }
+    let groups = ix.differencesByTask(.noNorm, .baseline) { log(Double($0.rmsGrowth)) }
     let noNormRows = ix.rows.filter { $0.variant == .noNorm }
-    guard !pairs.isEmpty || !noNormRows.isEmpty else {
+    guard groups.contains(where: { !$0.isEmpty }) || !noNormRows.isEmpty else {
         return ClaimVerdict(claim: claim, outcome: .notMeasured, paper: paper, detail: "the grid has no no-norm cells")
     }
     let blewUp = noNormRows.filter { $0.nonFiniteStep > 0 || !$0.rmsGrowth.isFinite }.count
-    let s = MeanCI(pairs)
+    let s = PooledEstimate(groups: groups, method: reportPooling)
     let ratio = exp(s.mean)
     let result: Outcome
     let why: String
@@ -229,10 +293,11 @@ func explosionWithoutNorm(_ ix: RowIndex) -> ClaimVerdict {
     else if s.upper < 0 { result = .contradicted; why = "RMS grows less without LayerNorm than with it, and the CI lies below zero." }
     else if s.lower > 0 { result = .inconclusive; why = "RMS grows more without LayerNorm, clearly, but by less than double: growth, not explosion." }
     else { result = .inconclusive; why = s.mean > 0 ? "RMS grows more without LayerNorm on average, but the CI includes zero." : "RMS does not grow more on average, and the CI includes zero." }
+    let mde = s.minimumDetectable()
     return ClaimVerdict(claim: claim, outcome: result, paper: paper,
                         measured: "×\(fixed(ratio, 2)), log CI [\(fixed(s.lower, 2)), \(fixed(s.upper, 2))]; \(blewUp) non-finite",
-                        detectable: s.halfWidth.isFinite ? "×\(fixed(exp(s.halfWidth), 2))" : "n/a (n < 2)",
-                        detail: "rms(x_L)/rms(x_0) no-norm ÷ baseline: geometric mean ×\(fixed(ratio, 2)), log-ratio 95% CI [\(fixed(s.lower, 2)), \(fixed(s.upper, 2))] (n = \(s.n)); non-finite no-norm cells: \(blewUp). " + why)
+                        detectable: mde.isFinite ? "×\(fixed(exp(mde), 2))" : "n/a (n < 2)",
+                        detail: "rms(x_L)/rms(x_0) no-norm ÷ baseline: geometric mean ×\(fixed(ratio, 2)), log-ratio 95% CI [\(fixed(s.lower, 2)), \(fixed(s.upper, 2))] (\(sizeText(groups, s))); non-finite no-norm cells: \(blewUp). " + why)
 }
 
 func attentionIsDiffusion(_ ix: RowIndex) -> ClaimVerdict {
@@ -240,18 +305,23 @@ func attentionIsDiffusion(_ ix: RowIndex) -> ClaimVerdict {
     let paper = "cosine > 0.98"
     let base = ix.rows.filter { $0.variant == .baseline }
     guard !base.isEmpty else { return ClaimVerdict(claim: claim, outcome: .notMeasured, paper: paper, detail: "the grid has no baseline cells") }
-    let fit = MeanCI(base.map { headMean($0.fitCosine) })
-    let uniform = MeanCI(base.map { headMean($0.uniformCosine) })
-    let gain = MeanCI(base.map { headMean($0.fitCosine) - headMean($0.uniformCosine) })
-    let result: Outcome
+    func byTask(_ f: (CellResult) -> Double) -> PooledEstimate {
+        PooledEstimate(groups: ix.tasks.map { t in base.filter { $0.task == t }.map(f) }, method: reportPooling)
+    }
+    let fit = byTask { headMean($0.fitCosine) }
+    let uniform = byTask { headMean($0.uniformCosine) }
+    let gain = byTask { headMean($0.fitCosine) - headMean($0.uniformCosine) }
+    let result = Outcome(heatKernelClaimVerdict(cosineLower: fit.lower, cosineUpper: fit.upper, differenceLower: gain.lower, differenceUpper: gain.upper))
     var why: String
-    if fit.mean > 0.98 && gain.lower > 0 { result = .holds; why = "The fit is above 0.98 and clearly above the uniform predictor." }
-    else if gain.upper < 0 { result = .contradicted; why = "The uniform predictor fits better than the heat kernel (the CI of fit − uniform lies below zero)." }
-    else if fit.upper < 0.98 { result = .contradicted; why = "The fit stays below 0.98 (its CI lies below 0.98)." }
-    else if fit.mean > 0.98 { result = .inconclusive; why = "The fit is above 0.98, but the uniform predictor does as well (within the CI): the high cosine says little." }
-    else { result = .inconclusive; why = "The fit is below 0.98 on average, but its CI reaches 0.98." }
+    switch result {
+    case .holds: why = "The fit's CI lies above 0.98 and clearly above the uniform predictor."
+    case .contradicted: why = gain.upper < 0 ? "The uniform predictor fits better than the heat kernel (the CI of fit − uniform lies below zero)."
+                                             : "The fit stays below 0.98 (its CI lies below 0.98)."
+    default: why = fit.mean > 0.98 ? "The fit is above 0.98 on average, but its CI or that of fit − uniform reaches the threshold."
+                                    : "The fit is below 0.98 on average, but its CI reaches 0.98."
+    }
     if uniform.mean > 0.98 { why += " Note: the uniform baseline alone already exceeds 0.98." }
     return ClaimVerdict(claim: claim, outcome: result, paper: paper,
                         measured: "cosine \(fixed(fit.mean, 4)) (uniform \(fixed(uniform.mean, 4)))", detectable: detectable(gain, 4),
-                        detail: "baseline model, mean over layers, heads, tasks and seeds: heat-kernel cosine \(fixed(fit.mean, 4)), 95% CI [\(fixed(fit.lower, 4)), \(fixed(fit.upper, 4))], uniform cosine \(fixed(uniform.mean, 4)); fit − uniform \(fixed(gain.mean, 4)), 95% CI [\(fixed(gain.lower, 4)), \(fixed(gain.upper, 4))] (n = \(gain.n) cells). " + why)
+                        detail: "baseline model, mean over layers and heads, per task over seeds, then over tasks: heat-kernel cosine \(fixed(fit.mean, 4)), 95% CI [\(fixed(fit.lower, 4)), \(fixed(fit.upper, 4))], uniform cosine \(fixed(uniform.mean, 4)); fit − uniform \(fixed(gain.mean, 4)), 95% CI [\(fixed(gain.lower, 4)), \(fixed(gain.upper, 4))] (n = \(gain.n) cells, \(gain.dfText)). " + why)
 }

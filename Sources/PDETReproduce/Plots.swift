@@ -3,7 +3,8 @@
 //
 // - `forestPlotSVG`: Δ held-out accuracy against the baseline, per diffusion site, single-scale (s1)
 //   and multi-scale (s124) side by side; per task the mean of the paired differences over seeds with
-//   its 95% CI (Student's t, as in the report's tables), and pooled over tasks; the papers' figures
+//   its 95% CI (paired t, as in the report's tables), and pooled over tasks (the report's estimate: the
+//   equal-weight mean of the task means, Welch–Satterthwaite CI); the papers' figures
 //   (+4.1 pp after the embedding, −2.5 pp after attention, both single-scale) marked on the pooled rows.
 // - `dynamicsPlotSVG`: per variant and task, the last layer's drift 1 − cos(x_L, x_0) (mean, 95% CI)
 //   and the RMS growth rms(x_L)/rms(x_0) (geometric mean and 95% CI of log10, on a log axis);
@@ -39,8 +40,8 @@ public func forestPlotSVG(_ rows: [CellResult]) -> String {
         }
         if data.tasks.count > 1 {
             let entries = [false, true].map { multi -> PlotEntry? in
-                let d = data.tasks.flatMap { t in data.paired(.pde(site, multiScale: multi), task: t) { Double($0.accuracy) * 100 } }
-                return PlotEntry(MeanCI(d), marker: .pooled)
+                let groups = data.tasks.map { t in data.paired(.pde(site, multiScale: multi), task: t) { Double($0.accuracy) * 100 } }
+                return PlotEntry(PooledEstimate(groups: groups, method: reportPooling), marker: .pooled)
             }
             plotRows.append(PlotRow(label: "pooled", header: false, entries: entries))
         }
@@ -52,7 +53,8 @@ public func forestPlotSVG(_ rows: [CellResult]) -> String {
     let axis = PlotAxis(values: values, log: false)
     return dotPlotSVG(
         title: "Δ held-out accuracy against the baseline, per diffusion site",
-        subtitle: "percentage points; mean of the paired differences over \(data.seedText), 95% CI (paired t)",
+        subtitle: "pp, 95% CI; per task: paired t over \(data.seedText)"
+            + (data.tasks.count > 1 ? "; pooled: equal-weight mean of the \(data.tasks.count) task means, Welch df" : ""),
         rows: plotRows,
         panels: [PlotPanel(title: "single scale {1} (s1)", axis: axis, zeroLine: true),
                  PlotPanel(title: "multi-scale {1,2,4} (s124)", axis: axis, zeroLine: true)],
@@ -142,10 +144,20 @@ struct PlotEntry {
         self.nonFinite = nonFinite
     }
 
-    /// The entry with `f` applied to its numbers (log10 values back to ratios).
+    /// A pooled estimate (no non-finite count: the per-task rows show those).
+    init(_ s: PooledEstimate, marker: PlotMarker) {
+        mean = s.estimate
+        lower = s.halfWidth.isFinite ? s.lower : nil
+        upper = s.halfWidth.isFinite ? s.upper : nil
+        n = s.n
+        self.marker = marker
+        nonFinite = 0
+    }
+
     /// A point to draw (at least one finite value).
     var hasPoint: Bool { n > 0 && mean.isFinite }
 
+    /// The entry with `f` applied to its numbers (log10 values back to ratios).
     func scaled(_ f: (Double) -> Double) -> PlotEntry {
         var e = self
         e.mean = f(mean)

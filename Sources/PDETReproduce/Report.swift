@@ -51,6 +51,8 @@ public func buildReport(_ file: ResultsFile, context: ReportContext) -> String {
     out.append("")
     out.append(plainSummary(ix, claims: claims, perTask: perTask))
     out.append("")
+    // A confirmatory grid (exactly H1–H5's six variants, fresh seeds) leads with its pre-registered tests.
+    if isConfirmatoryGrid(file.rows) { out.append(confirmatoryReport(rows: file.rows)) }
 
     out.append("## Claims")
     out.append("")
@@ -60,11 +62,14 @@ public func buildReport(_ file: ResultsFile, context: ReportContext) -> String {
                    + "and its accuracy differences are noise. The pooled accuracy verdicts include those pairs.")
         out.append("")
     }
-    out.append("Each claim is **holds here** (the 95% CI of the measured effect lies on the claim's side of zero), **contradicted here** "
-               + "(it lies on the other side), or **inconclusive here** (it includes zero). \"Smallest detectable\" is the CI half-width: "
-               + "an effect smaller than that could not be told from zero by this grid.")
+    out.append("Each effect is estimated per task (the mean of the paired differences over seeds) and pooled over the tasks as the "
+               + "equal-weight mean of the task means, its 95% CI from Student's t with Welch–Satterthwaite degrees of freedom (Method). "
+               + "Each claim is **holds here** (the 95% CI lies on the claim's side of zero), **contradicted here** "
+               + "(it lies on the other side), or **inconclusive here** (it includes zero). \"Minimum detectable\" is the effect a "
+               + "two-sided 5% test on this grid finds with 80% power; beside it, the power at the paper's figure. "
+               + "An effect smaller than the minimum detectable one is more likely missed than found.")
     out.append("")
-    out.append("| # | claim | paper | here (95% CI) | smallest detectable | verdict |")
+    out.append("| # | claim | paper | here (95% CI) | minimum detectable (80% power) | verdict |")
     out.append("|---|---|---|---|---|---|")
     for (i, c) in claims.enumerated() {
         out.append("| \(i + 1) | \(c.claim) | \(c.paper) | \(c.measured) | \(c.detectable) | **\(c.verdict)** |")
@@ -77,7 +82,9 @@ public func buildReport(_ file: ResultsFile, context: ReportContext) -> String {
     if ix.tasks.count > 1 {
         out.append("### Per task")
         out.append("")
-        out.append("| # | task | paper | here (95% CI) | smallest detectable | verdict |")
+        out.append("Per task: the paired t over that task's seeds (n − 1 df); these are the primary estimates, the pooled rows above combine them.")
+        out.append("")
+        out.append("| # | task | paper | here (95% CI) | minimum detectable (80% power) | verdict |")
         out.append("|---|---|---|---|---|---|")
         let unlearned = Set(nearChanceTasks(ix))
         for i in claims.indices {
@@ -121,17 +128,7 @@ private func accuracySection(_ ix: RowIndex) -> [String] {
         }
         out.append("")
     }
-    if ix.tasks.count > 1 {
-        out.append("### All tasks pooled")
-        out.append("")
-        out.append("| variant | Δ pp | 95% CI pp | pairs |")
-        out.append("|---|---|---|---|")
-        for v in ix.variants where v != .baseline {
-            let d = MeanCI(ix.pairedDifferences(v, .baseline, accuracy))
-            if d.n > 0 { out.append("| \(v.name) | \(pp(d.mean)) | \(ciPP(d)) | \(d.n) |") }
-        }
-        out.append("")
-    }
+    if ix.tasks.count > 1 { out += siteFamilySection(ix) }
     return out
 }
 
@@ -216,18 +213,33 @@ private func methodSection() -> [String] {
         "## Method",
         "",
         "- Every cell trains a fresh model with the cell's seed (weights and data), so the baseline and each variant see the",
-        "  same batches: differences are paired by (task, seed).",
-        "- Mean ± std: sample standard deviation (n − 1). 95% CI of a difference: mean of the paired differences ± t(0.975, n − 1) · std / √n.",
-        "- Verdict rules (holds / contradicted; anything else is inconclusive): after-embedding holds when after-embedding/s1 has",
-        "  the largest mean Δ of the seven sites and its CI lies above 0, and is contradicted when its CI lies below 0 or another",
-        "  site beats it with a paired CI above 0; after-attention holds when its CI lies below 0, contradicted above 0;",
-        "  multi-scale holds when the s124 − s1 differences (all sites, tasks, seeds) have a CI above 0, contradicted below 0;",
-        "  drift holds when no-residual − baseline last-layer drift has a CI above 0, contradicted below 0; explosion holds when a",
-        "  no-norm cell went non-finite, or the RMS growth ratio no-norm ÷ baseline is at least 2 with its log CI above 0, and is",
-        "  contradicted when no cell went non-finite and the log CI lies below 0; attention holds when the mean fitted cosine",
-        "  exceeds 0.98 and fit − uniform cosine has a CI above 0, contradicted when that CI lies below 0 or the fitted cosine's",
-        "  CI lies below 0.98.",
-        "- Smallest detectable effect: the half-width of the 95% CI, t(0.975, n − 1) · std / √n of the paired differences.",
+        "  same batches: differences are paired by (task, seed); the seed is the unit of replication.",
+        "- Mean ± std: sample standard deviation (n − 1). Per task, the 95% CI of a difference is the paired t:",
+        "  mean ± t(0.975, n − 1) · std / √n.",
+        "- Pooled over tasks: the tasks' per-seed differences have very different spreads (and are not normal), so they are not",
+        "  put in one sample. The pooled effect is the equal-weight mean of the task means, θ = (1/K) Σ d̄_k, with",
+        "  SE² = (1/K²) Σ s_k²/n_k and Welch–Satterthwaite degrees of freedom ν = (Σ v_k)² / Σ v_k²/(n_k − 1), v_k = s_k²/(K² n_k)",
+        "  (Satterthwaite 1946; Welch 1947); 95% CI θ ± t(0.975, ν) · SE. Equal weights, not inverse-variance (fixed-effect)",
+        "  weights (Borenstein et al. 2009, ch. 11): the tasks' effects differ (even in sign), so there is no common effect to",
+        "  weight towards, and weights from 4-df variance estimates (or a task whose differences are all equal) would be noise.",
+        "  The estimand is the plain average of the tasks' effects.",
+        "- Families: the 14 site variants against the baseline are one family; claim 1's six contrasts (after-embedding − each",
+        "  other site) another. Each reports raw two-sided p and Holm-adjusted p (Holm 1979).",
+        "- Minimum detectable effect: the effect a two-sided 5% t test with this SE and df rejects with probability 0.8, from the",
+        "  noncentral t distribution (exact, not the normal approximation); the power at the paper's figure is the same",
+        "  probability at that effect. For the Welch-pooled estimates the noncentral t at the Satterthwaite df is an approximation.",
+        "- Best site: bootstrap of the seeds within each task (with replacement, 10,000 resamples, SplitMix64 seed 1; a seed",
+        "  carries all its variants), the share of resamples in which each single-scale site has the largest pooled Δ.",
+        "- Verdict rule, the same in every report of this project (PDETCore/Statistics.swift, docs/reproduce.md): a claim holds",
+        "  when the 95% CI of its effect lies on the claim's side of the threshold (0; 0.98 for the attention cosine), is",
+        "  contradicted when it lies on the other side, and is inconclusive otherwise; a claim of several conditions holds when",
+        "  all hold and is contradicted when any is; within a family a condition is the Holm-adjusted p < 0.05 with the",
+        "  estimate's sign. After-embedding: its Δ against the baseline, and its contrast with each other site (Holm), all above",
+        "  0. After-attention: Δ below 0. Multi-scale: s124 − s1 above 0 (per seed the mean over the seven sites; the table",
+        "  above gives each site). Drift: no-residual − baseline last-layer drift above 0. Explosion: a no-norm cell went",
+        "  non-finite, or the RMS growth ratio no-norm ÷ baseline is at least 2 with its log CI above 0; contradicted when no cell",
+        "  went non-finite and the log CI lies below 0. Attention: the baseline's fitted cosine above 0.98 and fit − uniform",
+        "  cosine above 0.",
         "- The papers' magnitudes (+4.1 pp, −2.5 pp) are quoted beside ours; the verdicts test direction and significance, not the exact size.",
         "- CSV columns: docs/reproduce.md.",
     ]

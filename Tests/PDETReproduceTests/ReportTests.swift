@@ -71,7 +71,7 @@ final class ReportTests: XCTestCase {
     func testAnotherSiteBestOrNoGainMeansDoesNotHold() {
         let beaten = evaluateClaims(RowMaker.sites(embed: 0.04, attention: 0.01, others: 0.0, best: .beforeHead, bestGain: 0.06).rows)
         XCTAssertEqual(beaten[0].outcome, .contradicted, "before-head beats after-embedding by 2 pp on every seed")
-        XCTAssertTrue(beaten[0].detail.contains("Another site, before-head, gains clearly more"), beaten[0].detail)
+        XCTAssertTrue(beaten[0].detail.contains("Another site gains clearly more: before-head by +2.0 pp (Holm p"), beaten[0].detail)
         XCTAssertEqual(beaten[1].outcome, .contradicted, "after-attention clearly above the baseline")
         // Best site, but the gain is noise: per-seed differences +0.02, −0.02, 0.
         var m = RowMaker()
@@ -85,7 +85,7 @@ final class ReportTests: XCTestCase {
         m.add(.listops, .pde(.beforeHead, multiScale: false), acc: [0.54, 0.50, 0.49])
         let noisyOther = evaluateClaims(m.rows)[0]
         XCTAssertEqual(noisyOther.outcome, .inconclusive)
-        XCTAssertTrue(noisyOther.detail.contains("no site's gain is clear of the noise"), noisyOther.detail)
+        XCTAssertTrue(noisyOther.detail.contains("it beats 0 of the 2 other sites clearly"), noisyOther.detail)
     }
 
     func testMultiScaleDriftExplosionAndAttentionVerdicts() {

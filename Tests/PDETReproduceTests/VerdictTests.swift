@@ -1,6 +1,6 @@
 // The three verdicts on constructed rows: a claim holds when the CI of its effect lies on the
 // claim's side of zero, is contradicted on the other side, inconclusive when the CI includes zero;
-// and the report shows the smallest detectable effect, the per-task rows and the plain summary.
+// and the report shows the minimum detectable effect at 80% power, the per-task rows and the plain summary.
 import PDETCore
 @testable import PDETReproduce
 import XCTest
@@ -26,9 +26,12 @@ final class VerdictTests: XCTestCase {
             XCTAssertEqual(c.outcome, expected, c.detail)
             XCTAssertEqual(c.verdict, expected.rawValue)
             XCTAssertEqual(c.paper, "−2.5 pp")
-            // Smallest detectable effect = the CI half-width, t(0.975, 4) · std / √5, in pp.
+            // Minimum detectable effect at 80% power, two-sided 5%, df 4: 3.761059553825019 standard errors
+            // (scipy brentq on stats.nct, scripts/stats-reference.py), then the power at the paper's −2.5 pp.
             let s = MeanCI(diffs.map(Double.init))
-            XCTAssertEqual(c.detectable, String(format: "±%.1f pp", 2.7764 * s.std / 5.0.squareRoot() * 100), c.detail)
+            let se = s.std / 5.0.squareRoot()
+            XCTAssertEqual(c.detectable, String(format: "%.1f pp (power %.2f at -2.5 pp)", 3.761059553825019 * se * 100,
+                                                tTestPower(effect: 0.025, standardError: se, degreesOfFreedom: 4)), c.detail)
             if abs(s.mean) > 0.001 { XCTAssertTrue(c.measured.hasPrefix(pp(s.mean) + " pp ["), c.measured) }
         }
     }
@@ -80,7 +83,7 @@ final class VerdictTests: XCTestCase {
         XCTAssertTrue(plain?.contains("On pathfinder it did no better than guessing") ?? false, plain ?? "")
         XCTAssertTrue(plain?.contains("diffusion after attention costs 2.5 points") ?? false, plain ?? "")
         XCTAssertTrue(report.contains("**Caution:** the pathfinder baseline stayed within 5 pp of chance"), report)
-        XCTAssertTrue(report.contains("| # | claim | paper | here (95% CI) | smallest detectable | verdict |"), report)
+        XCTAssertTrue(report.contains("| # | claim | paper | here (95% CI) | minimum detectable (80% power) | verdict |"), report)
         // Per task: holds on listops, contradicted on digits, the chance task marked.
         XCTAssertTrue(report.contains("| 2 | listops | −2.5 pp | -2.5 pp ["), report)
         XCTAssertTrue(report.contains("| 2 | digits | −2.5 pp | +2.5 pp [") && report.contains("| contradicted here |"), report)
@@ -88,5 +91,17 @@ final class VerdictTests: XCTestCase {
         let perTask = evaluateClaimsPerTask(m.rows)
         XCTAssertEqual(perTask.map(\.task), [.listops, .digits, .pathfinder])
         XCTAssertEqual(perTask.map { $0.verdicts[1].outcome }, [.holds, .contradicted, .inconclusive])
+    }
+
+    /// The grid's attention claim uses the one rule (the CI above 0.98, as the MiniLM study does): a mean
+    /// fitted cosine above 0.98 whose CI reaches below it is inconclusive, not "holds" (it held before issue 21).
+    func testAttentionClaimNeedsTheCIAboveTheThreshold() {
+        var m = RowMaker()
+        m.add(.listops, .baseline, acc: m.baseline, cosine: 0.99, uniform: 0.5)
+        for (k, c) in [Float(0.999), 0.99, 0.965].enumerated() { m.rows[k].fitCosine = [[c]] }
+        let claim = evaluateClaims(m.rows)[5]
+        XCTAssertEqual(claim.outcome, .inconclusive, claim.detail)
+        for (k, c) in [Float(0.995), 0.99, 0.993].enumerated() { m.rows[k].fitCosine = [[c]] }
+        XCTAssertEqual(evaluateClaims(m.rows)[5].outcome, .holds)
     }
 }
