@@ -83,6 +83,13 @@ def pooled(groups):
     vk = v / K ** 2; se = np.sqrt(vk.sum()); df = vk.sum() ** 2 / (vk ** 2 / (n - 1)).sum()
     est = m.mean(); hw = stats.t.ppf(0.975, df) * se
     return est, se, df, est - hw, est + hw, 2 * stats.t.sf(abs(est / se), df)
+def pooled_iv(groups):
+    # Inverse-variance weights w = n / s², SE = 1/√Σw, df = (Σw)² / Σ w²/(n − 1): the confirmatory plan's primary.
+    m = np.array([g.mean() for g in groups]); n = np.array([len(g) for g in groups])
+    w = 1 / np.array([g.var(ddof=1) / len(g) for g in groups])
+    est = (w * m).sum() / w.sum(); se = 1 / np.sqrt(w.sum()); df = w.sum() ** 2 / (w ** 2 / (n - 1)).sum()
+    hw = stats.t.ppf(0.975, df) * se
+    return est, se, df, est - hw, est + hw, 2 * stats.t.sf(abs(est / se), df)
 sites = ["after-embedding", "before-norm", "before-attention", "after-attention", "after-ffn", "between-layers", "before-head"]
 family = [f"{s}/{k}" for s in sites for k in ("s1", "s124")]
 ps = []
@@ -132,28 +139,16 @@ H = [("H1", "after-embedding/s1", "baseline", 1, 4.1), ("H2", "after-attention/s
 res = []
 for hid, v, ref, side, planned in H:
     groups = [np.array([float(np.float32(counts[v][t][i] / 512)) - float(np.float32(counts[ref][t][i] / 512)) for i in range(len(cseeds))]) for t in ctasks]
-    est, se, df, lo, hi, _ = pooled(groups)
+    est, se, df, lo, hi, _ = pooled_iv(groups)
     p1 = stats.t.sf(est / se * side, df)
     pw = stats.nct.sf(stats.t.ppf(0.95, df), df, abs(planned / 100) / se)
     pw5 = stats.nct.sf(stats.t.ppf(1 - 0.01, df), df, abs(planned / 100) / se)
-    res.append((hid, est, lo, hi, df, p1, pw, pw5))
+    res.append((hid, est, lo, hi, df, p1, pw, pw5, side))
 holm = multipletests([r[5] for r in res], method="holm")[1]
-for (hid, est, lo, hi, df, p1, pw, pw5), h in zip(res, holm):
-    verdict = "holds" if h < 0.05 else ("not supported" if pw5 >= 0.8 else "inconclusive")
+for (hid, est, lo, hi, df, p1, pw, pw5, side), h in zip(res, holm):
+    # The plan's rule: holds (Holm p < 0.05), contradicted (95% CI wholly on the other side of zero), else inconclusive.
+    verdict = "holds" if h < 0.05 else ("contradicted" if (hi < 0 if side > 0 else lo > 0) else "inconclusive")
     print(f"synthetic {hid}: estimate {est!r} CI [{lo!r}, {hi!r}] df {df!r} p1 {p1!r} holm {h!r} "
           f"power(stats.nct.sf(t.ppf(0.95, df), df, |planned|/se)) {pw!r} power(alpha/5) {pw5!r} verdict {verdict}")
 
-# For the confirmatory plan: power of each hypothesis' one-sided test (equal-weight pooled, Welch df)
-# with n seeds per task, at the standard grid's per-task SDs of the paired differences.
-H = [("H1", "after-embedding/s1", "baseline", 4.1), ("H2", "after-attention/s1", "baseline", -2.5),
-     ("H3", "before-attention/s1", "baseline", 3.9), ("H4", "between-layers/s1", "baseline", 4.1),
-     ("H5", "after-embedding/s124", "after-embedding/s1", 1.0)]
-for hid, v, ref, eff in H:
-    sd = np.array([g.std(ddof=1) for g in diffs(v, ref)])
-    cells = []
-    for n in [5, 8, 10, 12, 15, 20, 30]:
-        vk = sd ** 2 / (len(tasks) ** 2 * n); se = np.sqrt(vk.sum()); df = vk.sum() ** 2 / (vk ** 2 / (n - 1)).sum()
-        p05 = stats.nct.sf(stats.t.ppf(0.95, df), df, abs(eff / 100) / se)
-        p01 = stats.nct.sf(stats.t.ppf(0.99, df), df, abs(eff / 100) / se)
-        cells.append(f"n={n} {p05:.2f}/{p01:.2f}")
-    print(f"plan {hid} (per-task SDs {np.round(sd * 100, 1)} pp), power at {eff:+.1f} pp, one-sided α 0.05 / α/5: " + ", ".join(cells))
+# The confirmatory plan's power table (listops and digits, inverse-variance pooled): scripts/confirmatory-power.py.

@@ -1,8 +1,10 @@
 // The confirmatory study's analysis (issue 21; the plan: docs/results/confirmatory-plan.md): five
 // one-sided hypotheses fixed before any cell ran, tested on fresh seeds at α = 0.05 with Holm's
-// step-down over the five. The primary estimate of each is the report's pooled one (per task the mean
-// paired difference over seeds, then the equal-weight mean of the task means, Welch–Satterthwaite
-// df); the per-task estimates are secondary. `confirmatoryReport(rows:)` writes the Markdown section.
+// step-down over the five. The primary estimate of each is the plan's: per task the mean paired
+// difference over seeds, combined with inverse-variance weights (Borenstein et al. 2009, ch. 11) and
+// Welch–Satterthwaite df (Satterthwaite 1946). The exploratory grid report weights tasks equally; the
+// plan, committed before any cell ran, fixed inverse variance, and the analysis follows the plan. The
+// per-task estimates are secondary. `confirmatoryReport(rows:)` writes the Markdown section.
 import Foundation
 import PDETCore
 
@@ -29,16 +31,17 @@ public let confirmatoryHypotheses: [Hypothesis] = [
 
 /// The familywise level of the five one-sided tests.
 public let confirmatoryAlpha = 0.05
-/// The power below which a non-significant result is "inconclusive" rather than "not supported".
+/// The power the plan asks for (the minimum detectable effect is quoted at it).
 public let confirmatoryPowerTarget = 0.8
+/// The primary estimate's weighting, as the plan fixes it.
+public let confirmatoryPooling = PoolingMethod.inverseVariance
 
-/// The confirmatory verdicts. `holds`: Holm-adjusted one-sided p < α. `notSupported`: not significant,
-/// though the study had at least 80% power at the planned effect even at the strictest Holm level
-/// (α/m), so an effect that size would very likely have shown. `inconclusive`: not significant, and
-/// the study was too small to say (or had no pairs).
+/// The plan's verdicts (docs/results/confirmatory-plan.md, "Verdict"). `holds`: Holm-adjusted one-sided
+/// p < α. `contradicted`: the 95% CI lies wholly on the other side of zero. `inconclusive`: otherwise
+/// (the report gives the power at the planned effect, and says when the CI rules that effect out).
 public enum ConfirmatoryVerdict: String, Sendable {
     case holds = "holds"
-    case notSupported = "not supported"
+    case contradicted = "contradicted"
     case inconclusive = "inconclusive"
 }
 
@@ -51,6 +54,8 @@ public struct ConfirmatoryResult: Sendable {
     public var power: Double                             // at the planned effect, one-sided level α
     public var powerAtStrictest: Double                  // at the planned effect, one-sided level α/m
     public var verdict: ConfirmatoryVerdict
+    /// The 95% CI falls short of the planned effect (an effect the planned size is ruled out).
+    public var plannedEffectRuledOut: Bool
 }
 
 /// The six variants of the confirmatory grid.
@@ -68,7 +73,7 @@ public func isConfirmatoryGrid(_ rows: [CellResult]) -> Bool {
 public func confirmatoryAnalysis(_ rows: [CellResult], hypotheses: [Hypothesis] = confirmatoryHypotheses,
                                  alpha: Double = confirmatoryAlpha) -> [ConfirmatoryResult] {
     let ix = RowIndex(rows)
-    let estimates = hypotheses.map { ix.pooled($0.variant, $0.reference, accuracy) }
+    let estimates = hypotheses.map { PooledEstimate(groups: ix.differencesByTask($0.variant, $0.reference, accuracy), method: confirmatoryPooling) }
     let ps = zip(hypotheses, estimates).map { $1.pOneSided(side: $0.side) }
     let holm = holmAdjusted(ps)
     let m = Double(hypotheses.count)
@@ -77,13 +82,14 @@ public func confirmatoryAnalysis(_ rows: [CellResult], hypotheses: [Hypothesis] 
         let planned = h.plannedEffectPP / 100
         let power = e.power(at: planned, alpha: alpha, twoSided: false)
         let strict = e.power(at: planned, alpha: alpha / m, twoSided: false)
-        let verdict: ConfirmatoryVerdict = holm[k] < alpha ? .holds
-            : (strict >= confirmatoryPowerTarget && holm[k].isFinite ? .notSupported : .inconclusive)
+        let otherSide = h.side > 0 ? e.upper < 0 : e.lower > 0
+        let verdict: ConfirmatoryVerdict = holm[k] < alpha ? .holds : (otherSide ? .contradicted : .inconclusive)
+        let ruledOut = h.side > 0 ? e.upper < planned : e.lower > planned
         let perTask = ix.tasks.map { t in
             (t, PooledEstimate(groups: [ix.pairedDifferences(h.variant, h.reference, tasks: [t], accuracy)], method: reportPooling))
         }.filter { $0.1.n > 0 }
         return ConfirmatoryResult(hypothesis: h, estimate: e, perTask: perTask, p: ps[k], holm: holm[k], power: power,
-                                  powerAtStrictest: strict, verdict: verdict)
+                                  powerAtStrictest: strict, verdict: verdict, plannedEffectRuledOut: ruledOut)
     }
 }
 
@@ -95,13 +101,14 @@ public func confirmatoryReport(rows: [CellResult]) -> String {
     var out = ["## Confirmatory analysis", "",
                "Pre-registered (docs/results/confirmatory-plan.md): \(m) one-sided hypotheses, each variant − reference on held-out",
                "accuracy, familywise α = \(fixed(confirmatoryAlpha, 2)) with Holm's step-down over the \(m) (Holm 1979). Primary estimate: per task the",
-               "mean paired difference over seeds, then the equal-weight mean of the task means, 95% CI and one-sided p from Student's t",
-               "with Welch–Satterthwaite df. Per-task estimates (paired t) are secondary. Power: the probability that the one-sided test",
+               "mean paired difference over seeds; the task means combined with inverse-variance weights (Borenstein et al. 2009, ch. 11),",
+               "95% CI and one-sided p from Student's t with Welch–Satterthwaite df (the plan's method; the exploratory report weights",
+               "tasks equally). Per-task estimates (paired t) are secondary. Power: the probability that the one-sided test",
                "rejects when the true effect is the planned one, with this study's standard error and df (noncentral t), at level α and",
                "at α/\(m), the strictest Holm step.", "",
-               "Verdict: **holds** when the Holm-adjusted one-sided p < \(fixed(confirmatoryAlpha, 2)); **not supported** when it does not",
-               "and the power at the planned effect at level α/\(m) is at least \(fixed(confirmatoryPowerTarget, 1)) (an effect the planned size would very likely",
-               "have shown); **inconclusive** otherwise (the study was too small to tell).", "",
+               "Verdict (the plan's rule): **holds** when the Holm-adjusted one-sided p < \(fixed(confirmatoryAlpha, 2)); **contradicted** when the",
+               "95% CI lies wholly on the other side of zero; **inconclusive** otherwise, with the power at the planned effect beside it",
+               "and, where the CI falls short of the planned effect, \"an effect of the planned size is ruled out\".", "",
                "| H | hypothesis | planned | effect pp (95% CI) | p (one-sided) | Holm p | power at planned (α, α/\(m)) | verdict |",
                "|---|---|---|---|---|---|---|---|"]
     for r in results {
@@ -117,7 +124,8 @@ public func confirmatoryReport(rows: [CellResult]) -> String {
                 "- Effect (\(h.variant.name) − \(h.reference.name)): \(pp(e.estimate)) pp, 95% CI \(ciPP(e)), \(e.dfText) (planned \(String(format: "%+.1f", h.plannedEffectPP)) pp).",
                 "- p (one-sided, \(h.side > 0 ? "> 0" : "< 0")): \(pValue(r.p)) raw, \(pValue(r.holm)) Holm-adjusted over the \(m).",
                 "- Power at the planned effect: \(fixed(r.power, 2)) at α = \(fixed(confirmatoryAlpha, 2)), \(fixed(r.powerAtStrictest, 2)) at α/\(m); "
-                    + "minimum detectable effect (80%, one-sided α): \(detectableOneSided(e)).",
+                    + "minimum detectable effect (80%, one-sided α): \(detectableOneSided(e))"
+                    + (r.plannedEffectRuledOut && r.verdict != .holds ? "; an effect of the planned size is ruled out (the 95% CI falls short of it)." : "."),
                 "- Pairs: \(r.perTask.map { "\($0.task.rawValue) \($0.estimate.n)" }.joined(separator: ", ")); seeds per task: \(seeds.joined(separator: ", ")).",
                 "", "| task | Δ pp | 95% CI pp | p (one-sided) | n |", "|---|---|---|---|---|"]
         for (t, s) in r.perTask {

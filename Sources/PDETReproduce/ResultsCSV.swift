@@ -138,11 +138,15 @@ public func mergeResults(_ parts: [(path: String, file: ResultsFile)]) throws(Re
         guard file.gridID == first.file.gridID else {
             throw ReproError("\(path) is from grid \(file.gridID), \(first.path) from grid \(first.file.gridID): parts of different grids cannot be merged")
         }
-        // The grid line must read back as the grid the id names; one that names the confirmatory plan
-        // must be that plan's grid (seeds, settings, plan hash), or the merge would pass it off as confirmatory.
-        let grid: ReproGrid
-        do { grid = try ReproGrid(summary: file.gridSummary) } catch { throw ReproError("\(path): \(error.message)") }
-        guard grid.id == file.gridID else {
+        // A grid line that names a plan must be that plan's grid (seeds, settings, plan hash), or the merge
+        // would pass it off as confirmatory; any grid line this version reads must be the grid the id names.
+        let names = file.gridSummary.hasPrefix("plan ") || file.gridSummary.contains("; plan ")
+        let grid: ReproGrid?
+        do { grid = try ReproGrid(summary: file.gridSummary) } catch {
+            if names { throw ReproError("\(path): \(error.message)") }
+            grid = nil      // an older or synthetic grid line: the ids alone decide, as before
+        }
+        if let grid, grid.id != file.gridID {
             throw ReproError("\(path): its grid line is grid \(grid.id), but its grid-id line says \(file.gridID) (a hand-edited file?)")
         }
         for r in file.rows {

@@ -36,19 +36,19 @@ final class ConfirmatoryTests: XCTestCase {
         let results = confirmatoryAnalysis(Self.rows)
         XCTAssertEqual(results.map(\.hypothesis.id), ["H1", "H2", "H3", "H4", "H5"])
         // (estimate, CI lower, upper, Welch df, one-sided p, Holm p, power at α, power at α/5, verdict):
-        // pooled() in the script; p1 = stats.t.sf(est/se·side, df); Holm = multipletests(…, 'holm');
+        // pooled_iv() in the script (inverse-variance, the plan's primary); p1 = stats.t.sf(est/se·side, df); Holm = multipletests(…, 'holm');
         // power = stats.nct.sf(stats.t.ppf(1 − α, df), df, |planned|/se).
         let expected: [(Double, Double, Double, Double, Double, Double, Double, Double, ConfirmatoryVerdict)] = [
-            (0.05088975694444444, 0.04425225094280619, 0.057527262946082694, 14.973517148481177, 2.9517785670772274e-11,
-             1.4758892835386136e-10, 1.0, 1.0, .holds),
-            (-0.005750868055555555, -0.03026341443511241, 0.0187616783240013, 13.00655618093657, 0.3103831979809028,
-             0.9311495939427084, 0.6706361164285262, 0.3632832654380288, .inconclusive),
-            (0.018880208333333332, 0.0036268093729646574, 0.034133607293702004, 11.137681384267708, 0.009862814281373035,
-             0.03945125712549214, 0.9998402302239847, 0.994691768031167, .holds),
-            (-0.0030381944444444445, -0.005648831978553923, -0.0004275569103349662, 12.782441061890037, 0.9870299713315215,
-             1.0, 1.0, 1.0, .notSupported),
-            (-0.002495659722222222, -0.014469602865949591, 0.009478283421505147, 13.03495597796936, 0.6700012816721488,
-             1.0, 0.5256404709941536, 0.2401613457336274, .inconclusive),
+            (0.05096982453187833, 0.04433814705076635, 0.05760150201299031, 14.974086187741419, 2.8491062257833876e-11,
+             1.4245531128916937e-10, 1.0, 1.0, .holds),
+            (-0.006451529748953846, -0.029175091232950173, 0.016272031735042485, 13.25690377047191, 0.27539637796905336,
+             0.8261891339071601, 0.7269538306187513, 0.42282133480533146, .inconclusive),
+            (0.01803079826606711, 0.005941227652910134, 0.030120368879224084, 9.809353114455089, 0.0038970109129397574,
+             0.01558804365175903, 0.9999996989232325, 0.9999141951081879, .holds),
+            (-0.0026883571922619305, -0.005076296170053217, -0.00030041821447064415, 12.875808042061232, 0.9848829108352464,
+             1.0, 1.0, 1.0, .contradicted),
+            (-0.0016495848231466357, -0.012835921631332672, 0.009536751985039402, 13.725713302253494, 0.6219460348675334,
+             1.0, 0.571522892067007, 0.2770948956123598, .inconclusive),
         ]
         for (r, e) in zip(results, expected) {
             let id = r.hypothesis.id
@@ -69,7 +69,11 @@ final class ConfirmatoryTests: XCTestCase {
         let rows = Self.rows
         let text = confirmatoryReport(rows: rows)
         XCTAssertTrue(text.contains("| H1 | after-embedding/s1 > baseline | +4.1 pp | +5.1 [+4.4, +5.8] | < 0.001 | < 0.001 | 1.00, 1.00 | **holds** |"), text)
-        XCTAssertTrue(text.contains("| H4 | between-layers/s1 > baseline | +4.1 pp | -0.3 [-0.6, -0.0] | 0.987 | 1.000 | 1.00, 1.00 | **not supported** |"), text)
+        XCTAssertTrue(text.contains("| H4 | between-layers/s1 > baseline | +4.1 pp | -0.3 [-0.5, -0.0] | 0.985 | 1.000 | 1.00, 1.00 | **contradicted** |"), text)
+        // H5's CI ends at +0.95 pp, short of the planned +1.0: the plan's "ruled out" sentence; H2's reaches past −2.5: none.
+        let h5 = text.components(separatedBy: "### H5")[1], h2 = text.components(separatedBy: "### H2")[1].components(separatedBy: "### H3")[0]
+        XCTAssertTrue(h5.contains("an effect of the planned size is ruled out"), h5)
+        XCTAssertFalse(h2.contains("ruled out"), h2)
         XCTAssertTrue(text.contains("### H2: after-attention/s1 < baseline: **inconclusive**"), text)
         XCTAssertTrue(text.contains("seeds per task: listops 6, digits 6, pathfinder 6"), text)
         XCTAssertTrue(isConfirmatoryGrid(rows))
