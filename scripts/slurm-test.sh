@@ -35,6 +35,11 @@ cannot_run() {
     exit 0
 }
 step() { echo "· $1"; }
+# cannot_start WHY: a daemon did not come up; on CI with its logs (show_logs, below), else one line.
+cannot_start() {
+    if strict; then show_logs; fi
+    cannot_run "$1"
+}
 
 # MARK: privileges and the time limit
 
@@ -53,22 +58,6 @@ BIN="${PDET_TUI:-}"
 if [ -z "$BIN" ]; then BIN="$(swift build -c release --show-bin-path 2>/dev/null)/pdet-tui"; fi
 [ -x "$BIN" ] || fail "no pdet-tui binary at $BIN (run: swift build -c release --product pdet-tui)"
 BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"   # job scripts run elsewhere: absolute
-
-# MARK: install (apt-get, non-interactive) when a tool is missing
-
-NEEDED=(munged mungekey slurmctld slurmd sbatch sinfo squeue scontrol scancel)
-missing() { local c; for c in "${NEEDED[@]}"; do command -v "$c" >/dev/null 2>&1 || { echo "$c"; return 0; }; done; return 1; }
-if tool="$(missing)"; then
-    command -v apt-get >/dev/null 2>&1 || cannot_run "$tool is not installed and apt-get is unavailable"
-    step "install slurm-wlm and munge ($tool is missing)"
-    export DEBIAN_FRONTEND=noninteractive
-    timeout 300 apt-get update -q >/tmp/slurm-test-apt.log 2>&1 \
-        || { tail -5 /tmp/slurm-test-apt.log >&2; cannot_run "apt-get update failed"; }
-    timeout 400 apt-get install -y -q --no-install-recommends slurm-wlm munge >>/tmp/slurm-test-apt.log 2>&1 \
-        || { tail -5 /tmp/slurm-test-apt.log >&2; cannot_run "apt-get install slurm-wlm munge failed"; }
-    rm -f /tmp/slurm-test-apt.log
-    tool="$(missing)" && cannot_run "$tool is still missing after installing slurm-wlm and munge"
-fi
 
 # MARK: the temporary folder and cleanup
 
@@ -90,15 +79,35 @@ stop_pid() {
     kill -KILL "$pid" 2>/dev/null
 }
 
+# ours: the pids of live processes whose environment holds this test's SLURM_CONF (the grep that
+# looks runs without it, else it would find itself).
+ours() {
+    local f
+    for f in $(env -u SLURM_CONF grep -lsaF "SLURM_CONF=$TMP/slurm.conf" /proc/[0-9]*/environ 2>/dev/null); do
+        f="${f#/proc/}"
+        echo "${f%/environ}"
+    done
+}
+
+# not_daemons: those of ours that are neither a daemon started here nor its child (slurmscriptd).
+not_daemons() {
+    local pid ppid entry started=" "
+    for entry in "${DAEMONS[@]}"; do started+="${entry%% *} "; done
+    for pid in $(ours); do
+        ppid="$(ps -o ppid= -p "$pid" 2>/dev/null | tr -d ' ')"
+        [[ "$started" == *" $pid "* || "$started" == *" $ppid "* ]] || echo "$pid"
+    done
+}
+
 cleanup() {
     trap - EXIT TERM INT
     local i entry pid
     if [ "${#DAEMONS[@]}" -gt 0 ]; then
-        # Jobs first (bounded), so that no slurmstepd or job outlives the daemons.
+        # Jobs first (bounded), so that no slurmstepd or job outlives the daemons it reports to.
         if [ -S "$TMP/run/munge.socket" ]; then
             timeout 10 scancel --full --quiet --user=root >/dev/null 2>&1
-            for i in $(seq 1 20); do
-                [ -z "$(timeout 5 squeue --noheader 2>/dev/null)" ] && break
+            for i in $(seq 1 30); do
+                [ -z "$(timeout 5 squeue --noheader 2>/dev/null)" ] && [ -z "$(not_daemons)" ] && break
                 sleep 0.5
             done
         fi
@@ -107,10 +116,9 @@ cleanup() {
             stop_pid "${entry%% *}" "${entry#* }"
         done
         # Anything slurmd or a job left behind (slurmstepd, a job's process) inherited our SLURM_CONF:
-        # end only those. Unexported first, so that this scan's own grep does not carry it.
-        export -n SLURM_CONF
-        for pid in $(grep -lsaF "SLURM_CONF=$TMP/slurm.conf" /proc/[0-9]*/environ 2>/dev/null \
-                        | sed 's|/proc/\([0-9]*\)/environ|\1|'); do
+        # give those 5 s to end, then KILL only those.
+        for i in $(seq 1 10); do [ -z "$(ours)" ] && break; sleep 0.5; done
+        for pid in $(ours); do
             echo "$NAME: ending leftover job process $pid ($(cat "/proc/$pid/comm" 2>/dev/null))" >&2
             kill -KILL "$pid" 2>/dev/null
         done
@@ -120,10 +128,25 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "$NAME: FAIL: interrupted (timeout?)" >&2; exit 1' TERM INT
 
+# MARK: install (apt-get, non-interactive) when a tool is missing
+
+NEEDED=(munged munge unmunge slurmctld slurmd sbatch sinfo squeue scontrol scancel)
+missing() { local c; for c in "${NEEDED[@]}"; do command -v "$c" >/dev/null 2>&1 || { echo "$c"; return 0; }; done; return 1; }
+if tool="$(missing)"; then
+    command -v apt-get >/dev/null 2>&1 || cannot_run "$tool is not installed and apt-get is unavailable"
+    step "install slurm-wlm and munge ($tool is missing)"
+    export DEBIAN_FRONTEND=noninteractive
+    timeout 300 apt-get update -q >"$TMP/log/apt.log" 2>&1 \
+        || { strict && tail -5 "$TMP/log/apt.log" >&2; cannot_run "apt-get update failed"; }
+    timeout 400 apt-get install -y -q --no-install-recommends slurm-wlm munge >>"$TMP/log/apt.log" 2>&1 \
+        || { strict && tail -5 "$TMP/log/apt.log" >&2; cannot_run "apt-get install slurm-wlm munge failed"; }
+    tool="$(missing)" && cannot_run "$tool is still missing after installing slurm-wlm and munge"
+fi
+
 # show_logs: the daemons' logs, for a failure's diagnosis.
 show_logs() {
     local f
-    for f in "$TMP"/log/*.log "$TMP"/jobs/*.log; do
+    for f in "$TMP"/log/* "$TMP"/jobs/*.log; do
         [ -f "$f" ] && { echo "--- $f (last 15 lines)" >&2; tail -n 15 "$f" >&2; }
     done
 }
@@ -131,7 +154,7 @@ show_logs() {
 # MARK: munged (private key and socket)
 
 step "start munged, slurmctld and slurmd for one node ($(hostname -s))"
-if ! mungekey --create --keyfile="$TMP/munge/munge.key" 2>"$TMP/log/mungekey.log"; then
+if ! { command -v mungekey >/dev/null && mungekey --create --keyfile="$TMP/munge/munge.key" 2>"$TMP/log/mungekey.log"; }; then
     # munge < 0.5.14 has no mungekey: 1 KiB of random bytes is a valid key.
     dd if=/dev/urandom of="$TMP/munge/munge.key" bs=1024 count=1 status=none \
         || cannot_run "could not create a munge key"
@@ -139,11 +162,11 @@ fi
 chmod 400 "$TMP/munge/munge.key"
 munged --foreground --socket="$TMP/run/munge.socket" --key-file="$TMP/munge/munge.key" \
     --log-file="$TMP/log/munged.log" --pid-file="$TMP/run/munged.pid" \
-    --seed-file="$TMP/munge/munged.seed" >>"$TMP/log/munged.log" 2>&1 &
+    --seed-file="$TMP/munge/munged.seed" >"$TMP/log/munged.stderr" 2>&1 &
 DAEMONS+=("$! munged")
 for i in $(seq 1 40); do [ -S "$TMP/run/munge.socket" ] && break; sleep 0.25; done
 if ! munge -S "$TMP/run/munge.socket" -n 2>/dev/null | unmunge -S "$TMP/run/munge.socket" >/dev/null 2>&1; then
-    show_logs; cannot_run "munged did not start (log above)"
+    cannot_start "munged did not start"
 fi
 
 # MARK: slurm.conf for one node with this machine's real CPUs and memory
@@ -187,20 +210,20 @@ EOF
 
 # MARK: slurmctld and slurmd (foreground daemons, children of this script)
 
-slurmctld -D -f "$SLURM_CONF" >>"$TMP/log/slurmctld.log" 2>&1 &
+slurmctld -D -f "$SLURM_CONF" >"$TMP/log/slurmctld.stderr" 2>&1 &
 DAEMONS+=("$! slurmctld")
-slurmd -D -f "$SLURM_CONF" >>"$TMP/log/slurmd.log" 2>&1 &
+slurmd -D -f "$SLURM_CONF" >"$TMP/log/slurmd.stderr" 2>&1 &
 DAEMONS+=("$! slurmd")
 state=""
-for i in $(seq 1 120); do   # up to 60 s
+for i in $(seq 1 120); do   # up to about 60 s
+    for entry in "${DAEMONS[@]}"; do
+        kill -0 "${entry%% *}" 2>/dev/null || cannot_start "${entry#* } exited at start"
+    done
     state="$(timeout 5 sinfo --noheader --nodes="$HOST" --format=%T 2>/dev/null | head -n 1)"
     [ "$state" = "idle" ] && break
-    for entry in "${DAEMONS[@]}"; do
-        kill -0 "${entry%% *}" 2>/dev/null || { show_logs; cannot_run "${entry#* } exited at start (logs above)"; }
-    done
     sleep 0.5
 done
-[ "$state" = "idle" ] || { show_logs; cannot_run "node $HOST not idle after 60 s (state: ${state:-none})"; }
+[ "$state" = "idle" ] || cannot_start "node $HOST not idle after 60 s (state: ${state:-none})"
 
 # From here on the cluster is up: every problem is a real failure, also off CI.
 
