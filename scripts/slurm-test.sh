@@ -4,8 +4,8 @@
 # ports, state and spool folders under a temporary folder; the machine's own munge/Slurm setup, if
 # any, is not touched), submits scripts/reproduce-slurm.sh as a job array (sbatch --array=1-N) on a
 # tiny grid plus a merge job chained with --dependency=afterok:<array job>, and compares the merged
-# CSV's rows byte for byte with scripts/reproduce-parallel.sh's for the same grid and shard count
-# (rows only: `# compute-seconds` and `# machine` differ between runs).
+# CSV byte for byte with scripts/reproduce-parallel.sh's for the same grid and shard count (every
+# line but `# machine` and `# compute-seconds`, which describe the run).
 #
 #   bash scripts/slurm-test.sh            # needs root (or passwordless sudo) and apt-get
 #
@@ -18,6 +18,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 REPO="$(pwd)"
+SELF="$REPO/scripts/slurm-test.sh"   # $0 may be relative to the folder we just left
 NAME="slurm test"
 
 # The grid: 1 task × 2 variants × 2 seeds = 4 cells in 3 shards (uneven: 2, 1, 1 cells).
@@ -45,13 +46,13 @@ cannot_start() {
 
 if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        exec sudo -n --preserve-env=CI,PDET_TUI,TMPDIR bash "$0" "$@"
+        exec sudo -n --preserve-env=CI,PDET_TUI,TMPDIR bash "$SELF" "$@"
     fi
     cannot_run "needs root or passwordless sudo (to install Slurm and run slurmd)"
 fi
 if [ -z "${SLURM_TEST_UNDER_TIMEOUT:-}" ]; then
     # timeout's TERM runs the TERM trap below (stop the daemons); KILL only 60 s later.
-    SLURM_TEST_UNDER_TIMEOUT=1 exec timeout -k 60 900 bash "$0" "$@"
+    SLURM_TEST_UNDER_TIMEOUT=1 exec timeout -k 60 900 bash "$SELF" "$@"
 fi
 
 BIN="${PDET_TUI:-}"
@@ -99,6 +100,14 @@ not_daemons() {
     done
 }
 
+# show_logs: the daemons' logs, for a failure's diagnosis.
+show_logs() {
+    local f
+    for f in "$TMP"/log/* "$TMP"/jobs/*.log; do
+        [ -f "$f" ] && { echo "--- $f (last 15 lines)" >&2; tail -n 15 "$f" >&2; }
+    done
+}
+
 cleanup() {
     trap - EXIT TERM INT
     local i entry pid
@@ -142,14 +151,6 @@ if tool="$(missing)"; then
         || { strict && tail -5 "$TMP/log/apt.log" >&2; cannot_run "apt-get install slurm-wlm munge failed"; }
     tool="$(missing)" && cannot_run "$tool is still missing after installing slurm-wlm and munge"
 fi
-
-# show_logs: the daemons' logs, for a failure's diagnosis.
-show_logs() {
-    local f
-    for f in "$TMP"/log/* "$TMP"/jobs/*.log; do
-        [ -f "$f" ] && { echo "--- $f (last 15 lines)" >&2; tail -n 15 "$f" >&2; }
-    done
-}
 
 # MARK: munged (private key and socket)
 
