@@ -12,6 +12,8 @@ swift build -c release --product pdet-tui
 bash scripts/codegen-check.sh
 swift test -c release -Xswiftc -enable-testing
 bash scripts/install-test.sh
+# The Slurm path on a real one-node cluster (issue 21; skips with one line off CI when it cannot start).
+bash scripts/slurm-test.sh
 # The same checkpoint bits on every vector path (AVX-512, AVX2, portable builds): issue 12.
 bash scripts/bits-test.sh
 for t in scripts/tmux-*-test.sh; do
