@@ -55,6 +55,18 @@ bin="$(swift build -c release --show-bin-path)/pdet-tui"
 work="$(mktemp -d "${TMPDIR:-/tmp}/pdet-install.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
+# The help texts' symbols spelled in ASCII for the man page: man and groff drop every non-ASCII
+# character of a page in the C locale and often in others ("Normal(0, 0.02  gain)" for "0.02 × gain").
+# Any other non-ASCII character becomes "?", so nothing vanishes silently (install-test checks the page is ASCII).
+man_ascii() {
+    LC_ALL=C sed -e 's/×/x/g; s/≥/>=/g; s/≤/<=/g; s/←/<-/g; s/→/->/g; s/↑/^/g; s/↓/v/g; s/↔/<->/g' \
+        -e 's/Δ/Delta/g; s/·/./g; s/α/alpha/g; s/κ/kappa/g; s/ρ/rho/g; s/σ/sigma/g; s/Σ/sum /g; s/λ/lambda/g' \
+        -e 's/…/.../g; s/−/-/g; s/–/-/g; s/—/--/g; s/≈/~/g; s/≠/!=/g; s/±/+-/g; s/²/^2/g; s/√/sqrt/g' \
+        -e 's/⌊/floor(/g; s/⌋/)/g; s/‖/|/g; s/ᵀ/^T/g; s/“/"/g; s/”/"/g; s/‘/'"'"'/g; s/’/'"'"'/g' \
+        -e 's/▀/upper half block/g; s/█/full block/g; s/░/light shade/g; s/┌/+/g; s/┐/+/g; s/└/+/g; s/┘/+/g; s/─/-/g; s/│/|/g' \
+        -e 's/[\x80-\xff][\x80-\xff]*/?/g'
+}
+
 # The man page: swift-argument-parser's generator, dated by the last commit so the same sources give
 # the same page. Empty lines inside the discussion become paragraph breaks (mdoc warns about them).
 date="$(git log -1 --format=%cs 2>/dev/null || true)"
@@ -70,7 +82,7 @@ elif swift package generate-manual --date "$date" >"$work/manual.log" 2>&1; then
     generated=.build/plugins/GenerateManual/outputs/pdet-tui/pdet-tui.1
 fi
 if [ -n "$generated" ] && [ -f "$generated" ]; then
-    sed 's/^$/.Pp/' "$generated" >"$work/pdet-tui.1"
+    sed 's/^$/.Pp/' "$generated" | man_ascii >"$work/pdet-tui.1"
 else
     # Fallback (no plugin): the --help text as a preformatted page.
     echo "install: generate-manual failed (see below); writing the page from --help instead" >&2
@@ -81,7 +93,7 @@ else
         echo "pdet-tui \\- a terminal explorer that takes a small Transformer apart while it runs"
         echo ".SH DESCRIPTION"
         echo ".nf"
-        "$bin" --help | sed 's/\\/\\\\/g; s/^\./\\\&./'
+        "$bin" --help | sed 's/\\/\\\\/g; s/^\./\\\&./' | man_ascii
         echo ".fi"
     } >"$work/pdet-tui.1"
 fi
