@@ -152,7 +152,7 @@ func drawSimulatorNormsPanel(_ state: ExplorerState, _ sim: SimulatorState, into
         grid.put(cost, in: footer, style: Style(dim: true), options: options)
     }
     guard inner.height >= 5 else { return }
-    let chart = LineChart(series: [Series("rms", sim.points.map(\.metrics.rms), style: Style(fg: SeriesColor.orange), glyph: "*")],
+    let chart = LineChart(series: [Series("rms, log10 axis", sim.points.map(\.metrics.rms), style: Style(fg: SeriesColor.orange), glyph: "*")],
                           logY: true)
     chart.render(into: &grid, rect: Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 2), options: options)
 }
