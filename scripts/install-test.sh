@@ -78,6 +78,14 @@ page="$(MANWIDTH=100 man -l "$PREFIX/share/man/man1/pdet-tui.1" 2>"$TMP/man.err"
 for word in NAME SYNOPSIS snapshot --theme --no-mouse lessons; do
     grep -qF -- "$word" <<<"$page" || fail "the man page lacks '$word'"
 done
+# The help texts' symbols come out transliterated, not dropped (install.sh's man_ascii): the page is
+# ASCII and --init-gain's help reads "0.02 x gain", --sim-diffusion's "D >= 0 of D.Deltax".
+if LC_ALL=C grep -q '[^ -~]' <(tr -d '\n\t' <"$PREFIX/share/man/man1/pdet-tui.1"); then
+    fail "the man page source has non-ASCII characters: $(LC_ALL=C grep -n '[^[:print:][:space:]]' "$PREFIX/share/man/man1/pdet-tui.1" | head -2)"
+fi
+flat="$(tr -s ' \n' '  ' <<<"$page")"
+grep -qF "Normal(0, 0.02 x gain)" <<<"$flat" || fail "the man page lacks --init-gain's 'Normal(0, 0.02 x gain)'"
+grep -qF "D >= 0 of D.Deltax" <<<"$flat" || fail "the man page lacks --sim-diffusion's 'D >= 0 of D.Deltax'"
 viaPath="$(MANPATH="$PREFIX/share/man" MANWIDTH=100 man pdet-tui 2>/dev/null)" || fail "man pdet-tui (MANPATH) failed"
 grep -q "PDET-TUI(1)" <<<"$viaPath" || fail "man pdet-tui (MANPATH) shows another page"
 

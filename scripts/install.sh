@@ -55,22 +55,52 @@ bin="$(swift build -c release --show-bin-path)/pdet-tui"
 work="$(mktemp -d "${TMPDIR:-/tmp}/pdet-install.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
+# The help texts' symbols spelled in ASCII for the man page. swift-argument-parser's generator drops
+# every non-ASCII character of the help it reads ("Normal(0, 0.02  gain)" for "0.02 × gain", "D  0 of
+# Dx" for "D ≥ 0 of D·Δx"), so it reads the help through this first; any other non-ASCII character
+# becomes "?", so nothing vanishes silently (install-test checks the page). The spellings put no quote
+# or backslash into the JSON the generator reads.
+man_ascii() {
+    LC_ALL=C sed -e 's/×/x/g; s/≥/>=/g; s/≤/<=/g; s/←/<-/g; s/→/->/g; s/↑/^/g; s/↓/v/g; s/↔/<->/g' \
+        -e 's/Δ/Delta/g; s/·/./g; s/α/alpha/g; s/κ/kappa/g; s/ρ/rho/g; s/σ/sigma/g; s/Σ/sum /g; s/λ/lambda/g' \
+        -e 's/…/.../g; s/−/-/g; s/–/-/g; s/—/--/g; s/≈/~/g; s/≠/!=/g; s/±/+-/g; s/²/^2/g; s/√/sqrt/g' \
+        -e 's/⌊/floor(/g; s/⌋/)/g; s/‖/|/g; s/ᵀ/^T/g; s/“/'"'"'/g; s/”/'"'"'/g; s/‘/'"'"'/g; s/’/'"'"'/g' \
+        -e 's/▀/upper half block/g; s/█/full block/g; s/░/light shade/g; s/┌/+/g; s/┐/+/g; s/└/+/g; s/┘/+/g; s/─/-/g; s/│/|/g' \
+        -e 's/[\x80-\xff][\x80-\xff]*/?/g'
+}
+
 # The man page: swift-argument-parser's generator, dated by the last commit so the same sources give
 # the same page. Empty lines inside the discussion become paragraph breaks (mdoc warns about them).
 date="$(git log -1 --format=%cs 2>/dev/null || true)"
 [ -n "$date" ] || date="$(date -u +%Y-%m-%d)"
-# The plugin's tool is run directly on our binary when it was built before: the plugin itself would
-# first rebuild the package in release mode, minutes when the last build used other flags.
-tool="$(find .build -path '*/debug/generate-manual-tool' -type f -perm -u+x 2>/dev/null | head -n 1)"
+# The generator is run directly on a stand-in for our binary (named pdet-tui, as the page is) whose
+# help comes out through man_ascii. It is the plugin's tool when the plugin ran before, else the
+# generate-manual product built once in debug (about 2 minutes, offline once the package is resolved):
+# the plugin itself would rebuild the package in release mode, minutes when the last build used other
+# flags, and give the generator the help with its symbols.
+find_tool() {
+    find .build \( -path '*/debug/generate-manual-tool' -o -path '*/debug/generate-manual' \) -type f -perm -u+x 2>/dev/null | head -n 1
+}
+tool="$(find_tool)"
+if [ -z "$tool" ] && swift build --product generate-manual >"$work/manual.log" 2>&1; then tool="$(find_tool)"; fi
+mkdir -p "$work/ascii"
+{
+    echo '#!/usr/bin/env bash'
+    echo 'set -o pipefail'
+    declare -f man_ascii
+    printf '%q "$@" | man_ascii\n' "$bin"
+} >"$work/ascii/pdet-tui"
+chmod +x "$work/ascii/pdet-tui"
 generated=""
-if [ -n "$tool" ] && "$tool" "$bin" --date "$date" --output-directory "$work" >"$work/manual.log" 2>&1; then
+if [ -n "$tool" ] && "$tool" "$work/ascii/pdet-tui" --date "$date" --output-directory "$work" >"$work/manual.log" 2>&1; then
     generated="$work/pdet-tui.1.generated"
     mv "$work/pdet-tui.1" "$generated"
 elif swift package generate-manual --date "$date" >"$work/manual.log" 2>&1; then
+    echo "install: the man page comes from the generate-manual plugin, which drops the help's non-ASCII symbols" >&2
     generated=.build/plugins/GenerateManual/outputs/pdet-tui/pdet-tui.1
 fi
 if [ -n "$generated" ] && [ -f "$generated" ]; then
-    sed 's/^$/.Pp/' "$generated" >"$work/pdet-tui.1"
+    sed 's/^$/.Pp/' "$generated" | man_ascii >"$work/pdet-tui.1"
 else
     # Fallback (no plugin): the --help text as a preformatted page.
     echo "install: generate-manual failed (see below); writing the page from --help instead" >&2
@@ -81,7 +111,7 @@ else
         echo "pdet-tui \\- a terminal explorer that takes a small Transformer apart while it runs"
         echo ".SH DESCRIPTION"
         echo ".nf"
-        "$bin" --help | sed 's/\\/\\\\/g; s/^\./\\\&./'
+        "$bin" --help | sed 's/\\/\\\\/g; s/^\./\\\&./' | man_ascii
         echo ".fi"
     } >"$work/pdet-tui.1"
 fi

@@ -21,7 +21,7 @@ func drawAttentionPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rec
     let maxEntropy = Float(log(Double(T)))
     let title = "L\(layer + 1) H\(head + 1)  entropy \(formatCompact(Double(entropy)))"
         + " of \(formatCompact(Double(maxEntropy))) nats (uniform)"
-    grid.put(displayText(title, options), in: inner, row: 0, style: Style(bold: true))
+    grid.put(title, in: inner, row: 0, style: Style(bold: true), options: options)
     let layerLabel = "L\(layer + 1) ", headLabel = "H\(head + 1)"
     grid.addRegion(ClickRegion(rect: Rect(x: inner.x + layerLabel.count, y: inner.y, width: headLabel.count, height: 1)
         .intersection(inner), click: [.char("h")]))
@@ -38,18 +38,44 @@ func drawAttentionPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rec
         } else {
             fitText = "heat κ …"
         }
-        grid.put(displayText(fitText, options), in: inner, row: 1, style: Style(dim: true))
+        grid.put(fitText, in: inner, row: 1, style: Style(dim: true), options: options)
     }
     let heatRect = Rect(x: inner.x, y: inner.y + top, width: inner.width, height: inner.height - top - 1)
     let labels = (0..<T).map { $0 < state.tokenLabels.count ? state.tokenLabels[$0] : "" }
-    let map = Heatmap(rows: T, cols: T, values: m.attention[layer][head], lo: 0, scale: .sequential, reduce: .max,
-                      rowLabels: labels, colLabels: labels, maxColumnLabelRows: 2)
+    let map = attentionHeatmap(m.attention[layer][head], T: T, labels: labels, autoscale: state.attentionAutoscale,
+                               maxColumnLabelRows: 2, fill: isProjectorSize(heatRect))
     map.render(into: &grid, rect: heatRect, options: options)
-    let legend = Rect(x: inner.x, y: inner.maxY - 1, width: min(inner.width, 40), height: 1)
-    drawColorBar(into: &grid, rect: legend, normalizer: map.normalizer, options: options)
-    let axes = " rows: query  cols: key"
-    if inner.width - legend.width >= axes.count {
-        grid.put(axes, in: Rect(x: legend.maxX, y: legend.y, width: inner.width - legend.width, height: 1),
-                 style: Style(dim: true))
+    drawAttentionLegend(map, autoscale: state.attentionAutoscale, into: &grid,
+                        rect: Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: 1), options: options)
+}
+
+/// One head's (T, T) attention, queries down and keys across. Weights are probabilities, so by default
+/// the colours span the fixed range 0–1: uniform attention (1/T everywhere) is faint and even, a sharp
+/// head (weights near 1) stands out. `autoscale` (key z) spans 0 … the map's largest weight instead.
+/// `fill`: the cells grow to fill the area instead of staying square (a projector's 200×60 and larger).
+func attentionHeatmap(_ weights: [Float], T: Int, labels: [String], autoscale: Bool, maxColumnLabelRows: Int,
+                      fill: Bool = false) -> Heatmap {
+    Heatmap(rows: T, cols: T, values: weights, lo: 0, hi: autoscale ? nil : 1, scale: .sequential, reduce: .max,
+            rowLabels: labels, colLabels: labels, maxColumnLabelRows: maxColumnLabelRows, squareCells: !fill)
+}
+
+/// A heatmap area as large as the Attention panel's at 200×60 (74 × 51): square cells would leave
+/// half of it empty, so the cells stretch to fill it.
+func isProjectorSize(_ area: Rect) -> Bool { area.width >= 60 && area.height >= 40 }
+
+/// What an attention legend says about its range: "fixed 0–1" or "autoscaled, max X".
+func attentionScaleNote(_ map: Heatmap, autoscale: Bool) -> String {
+    autoscale ? "autoscaled, max \(formatCompact(map.normalizer.hi))" : "fixed 0–1"
+}
+
+/// The colour bar of an attention map with its range note, then the axes when there is room:
+/// "0 ..::--==++**##%%@@ 1 fixed 0–1  rows: query  cols: key".
+func drawAttentionLegend(_ map: Heatmap, autoscale: Bool, into grid: inout Grid, rect: Rect, options: RenderOptions) {
+    let note = attentionScaleNote(map, autoscale: autoscale)
+    let used = drawColorBar(into: &grid, rect: Rect(x: rect.x, y: rect.y, width: min(rect.width, 36 + note.count), height: 1),
+                            normalizer: map.normalizer, options: options, note: note)
+    let axes = "  rows: query  cols: key"
+    if rect.width - used >= axes.count {
+        grid.put(axes, in: Rect(x: rect.x + used, y: rect.y, width: rect.width - used, height: 1), style: Style(dim: true))
     }
 }

@@ -104,7 +104,7 @@ func drawBertAttention(_ state: BertExplorerState, _ frame: BertFrame?, into gri
     for p in probs where p > 0 { entropy -= Double(p) * log(Double(p)) }
     entropy /= Double(T)
     let title = "L\(layer + 1) H\(head + 1)  entropy \(formatCompact(entropy)) of \(formatCompact(log(Double(T)))) nats"
-    grid.put(displayText(title, options), in: inner, row: 0, style: Style(bold: true))
+    grid.put(title, in: inner, row: 0, style: Style(bold: true), options: options)
     // The heat-kernel fit of this head (docs/attention-fit.md; the corpus study: docs/results/attention-fit-minilm.md).
     var top = 1
     if inner.height >= 16 {
@@ -114,20 +114,15 @@ func drawBertAttention(_ state: BertExplorerState, _ frame: BertFrame?, into gri
             ? "heat κ \(formatCompact(Double(fit.kappa)))  cos \(formatCompact(Double(fit.cosine)))"
               + "  uniform cos \(formatCompact(Double(fit.uniformCosine)))"
             : "heat κ: no fit"
-        grid.put(displayText(fitText, options), in: inner, row: 1, style: Style(dim: true))
+        grid.put(fitText, in: inner, row: 1, style: Style(dim: true), options: options)
     }
     let heatRect = Rect(x: inner.x, y: inner.y + top, width: inner.width, height: inner.height - top - 1)
     let labels = state.tokens.map { displayText($0, options) }
-    let map = Heatmap(rows: T, cols: T, values: probs, lo: 0, scale: .sequential, reduce: .max,
-                      rowLabels: labels, colLabels: labels, maxColumnLabelRows: 6)
+    let map = attentionHeatmap(probs, T: T, labels: labels, autoscale: state.attentionAutoscale, maxColumnLabelRows: 6,
+                               fill: isProjectorSize(heatRect))
     map.render(into: &grid, rect: heatRect, options: options)
-    let legend = Rect(x: inner.x, y: inner.maxY - 1, width: Swift.min(inner.width, 40), height: 1)
-    drawColorBar(into: &grid, rect: legend, normalizer: map.normalizer, options: options)
-    let axes = " rows: query  cols: key"
-    if inner.width - legend.width >= axes.count {
-        grid.put(axes, in: Rect(x: legend.maxX, y: legend.y, width: inner.width - legend.width, height: 1),
-                 style: Style(dim: true))
-    }
+    drawAttentionLegend(map, autoscale: state.attentionAutoscale, into: &grid,
+                        rect: Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: 1), options: options)
 }
 
 func drawBertNorms(_ state: BertExplorerState, _ frame: BertFrame?, into grid: inout Grid, rect: Rect,
@@ -145,8 +140,8 @@ func drawBertNorms(_ state: BertExplorerState, _ frame: BertFrame?, into grid: i
         .render(into: &grid, rect: Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - legend),
                 options: options)
     if legend > 0 {
-        grid.put(displayText("rms, log · • /x = intact", options), in: inner, row: inner.height - 1,
-                 style: Style(dim: true))
+        grid.put("rms, log10 axis · • /x = intact", in: inner, row: inner.height - 1,
+                 style: Style(dim: true), options: options)
     }
 }
 
@@ -169,8 +164,8 @@ func drawBertDrift(_ state: BertExplorerState, _ frame: BertFrame?, into grid: i
         .render(into: &grid, rect: Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - legend),
                 options: options)
     if legend > 0 {
-        grid.put(displayText("drift = 1−cos(x_l, x_0) per token", options), in: inner, row: inner.height - 1,
-                 style: Style(dim: true))
+        grid.put("drift = 1−cos(x_l, x_0) per token", in: inner, row: inner.height - 1,
+                 style: Style(dim: true), options: options)
     }
 }
 
@@ -180,8 +175,8 @@ func drawBertDamage(_ state: BertExplorerState, _ frame: BertFrame?, into grid: 
     let inner = drawPanel(into: &grid, rect: rect, title: PanelTitle.damage, options: options)
     guard inner.height >= 1, inner.width >= 8, let f = frame else { return }
     if let error = f.error {
-        grid.put(displayText("error: \(error)", options), in: inner, row: 0,
-                 style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode))
+        grid.put("error: \(error)", in: inner, row: 0,
+                 style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode), options: options)
         return
     }
     let cos = f.cosine
@@ -189,18 +184,18 @@ func drawBertDamage(_ state: BertExplorerState, _ frame: BertFrame?, into grid: 
         : cos > 0.6 ? "damaged" : "destroyed"
     let big = "cos(ablated, intact) = \(tableNumber(cos, digits: 4))"
     let alarm = cos.isFinite && cos <= 0.9
-    grid.put(displayText(big, options), in: inner, row: 0,
-             style: Style(fg: alarm ? Palette.alarm : .default, bold: true, reverse: true).downgraded(to: options.colorMode))
+    grid.put(big, in: inner, row: 0,
+             style: Style(fg: alarm ? Palette.alarm : .default, bold: true, reverse: true).downgraded(to: options.colorMode), options: options)
     grid.put(" " + verdict, x: inner.x + big.count, y: inner.y, style: Style(bold: true), clip: inner)
     guard inner.height >= 3 else { return }
     BarChart(rows: [BarRow("cos", cos.isFinite ? Swift.max(cos, 0) : cos)], maxValue: 1, showValues: true)
         .render(into: &grid, rect: Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: 1), options: options)
-    grid.put(displayText("sentence embedding (mean-pooled, L2); 1 = unchanged, 0 = unrelated", options), in: inner, row: 2,
-             style: Style(dim: true))
+    grid.put("sentence embedding (mean-pooled, L2); 1 = unchanged, 0 = unrelated", in: inner, row: 2,
+             style: Style(dim: true), options: options)
     // Where the damage enters: |Δ drift| per state, largest first stands out.
     let top = 4
     guard inner.height > top else { return }
-    grid.put(displayText("|Δ drift| from the intact model, per layer", options), in: inner, row: top - 1, style: Style(bold: true))
+    grid.put("|Δ drift| from the intact model, per layer", in: inner, row: top - 1, style: Style(bold: true), options: options)
     let labels = stateLabels(f.ablated.layers.count - 1)
     let rows = f.ablated.layers.enumerated().map { i, l in
         BarRow(labels[i], abs(l.drift - (i < f.intact.layers.count ? f.intact.layers[i].drift : .nan)))
@@ -216,7 +211,7 @@ func drawBertDamage(_ state: BertExplorerState, _ frame: BertFrame?, into grid: 
 let bertKeyHints: [KeyHint] = [
     KeyHint("?", "help"), KeyHint("q", "quit"), KeyHint("i", "sentence"), KeyHint("r", "resid"),
     KeyHint("l", "norm"), KeyHint("p/P", "pde"), KeyHint("a/A", "alpha"), KeyHint("m", "scale"),
-    KeyHint("[/]", "layer"), KeyHint("h/H", "head"), KeyHint("s", "snap"),
+    KeyHint("[/]", "layer"), KeyHint("h/H", "head"), KeyHint("z", "autoscale"), KeyHint("s", "snap"),
 ]
 
 public let bertHelpLines: [(key: String, text: String)] = [
@@ -228,6 +223,7 @@ public let bertHelpLines: [(key: String, text: String)] = [
     ("m", "diffusion scales {1} / {1,2,4}"),
     ("[  ]", "previous / next layer (also ← →)"),
     ("h  H", "next / previous head (also ↓ ↑)"),
+    ("z", "attention colours: fixed 0–1 / autoscaled to the map's max"),
     ("s", "snapshot to snapshots/NNNN.txt and .ansi"),
     ("Space n t R + -", "training keys: disabled for a pretrained model"),
     ("?", "this help (Esc closes)"),

@@ -22,6 +22,7 @@ public struct BertExplorerState: Equatable, Sendable {
     public var head = 0                   // selected head (0-based)
     public var editing: String?           // the text-input buffer while `i` is active
     public var showHelp = false
+    public var attentionAutoscale = false  // z: attention colours span 0 … the map's max (default: fixed 0–1)
     public var statusLine = StatusLine()
     /// The status text; setting it makes an info message (`report` gives another severity).
     public var status: String {
@@ -142,6 +143,11 @@ public func reduceBert(_ state: inout BertExplorerState, _ key: Key) -> BertEffe
     case .char("h"), .down, .char("H"), .up:
         let forward = key == .char("h") || key == .down
         state.head = (state.head + (forward ? 1 : state.heads - 1)) % state.heads
+        return .none
+    case .char("z"):
+        state.attentionAutoscale.toggle()
+        state.status = state.attentionAutoscale ? "attention colours autoscaled to the map's max (z: fixed 0–1)"
+                                                : "attention colours on the fixed 0–1 scale (z: autoscale)"
         return .none
     case .char("s"):
         return .snapshot

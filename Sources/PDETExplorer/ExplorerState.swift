@@ -137,6 +137,7 @@ public struct ExplorerState: Equatable, Sendable {
     public var firstNonFinite: NonFinite?       // the first non-finite value seen in this run
     public var tokenLabels: [String] = []       // (T) labels of the displayed batch's row 0
     public var attentionFit: AttentionFitResult?   // heat-kernel fit of the selected head (AttentionFit.swift)
+    public var attentionAutoscale = false       // z: attention colours span 0 … the map's max (default: fixed 0–1)
     public var snapshotsSaved = 0
     /// M: the discrete model or its continuous-time simulator, whose state lives in its case (SimulatorMode.swift).
     public var view: ExplorerView = .model(parked: nil)

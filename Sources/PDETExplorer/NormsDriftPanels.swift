@@ -11,9 +11,13 @@ func stateLabels(_ layers: Int) -> [String] {
 }
 
 func drawNormsPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, options: RenderOptions) {
-    let inner = drawPanel(into: &grid, rect: rect, title: PanelTitle.norms, options: options)
+    // The bars and both sparklines are on log10 axes: the title says so (a blow-up is decades long).
+    let inner = drawPanel(into: &grid, rect: rect, title: PanelTitle.norms + " · rms, log10", options: options)
     guard inner.height >= 1, inner.width >= 8 else { return }
-    let footer = inner.height >= 5 ? 3 : 0
+    // Every token state gets its bar first (a short panel, e.g. 80×24, drops the two sparklines before a
+    // layer); what still does not fit is named on the last bar line ("+2 more: L5 L6").
+    let bars = state.metrics?.layers.count ?? 1
+    let footer = inner.height >= bars + 3 ? 3 : (inner.height >= bars + 1 || (inner.height >= 5 && state.firstNonFinite != nil) ? 1 : 0)
     let barsRect = Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - footer)
     if let m = state.metrics, !m.layers.isEmpty {
         let labels = stateLabels(m.layers.count - 1)
@@ -28,13 +32,15 @@ func drawNormsPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, o
     }
     guard footer > 0 else { return }
     let h = state.history
-    sparkRow(into: &grid, y: inner.maxY - 3, inner: inner, name: "max rms", values: h.maxRms, options: options)
-    sparkRow(into: &grid, y: inner.maxY - 2, inner: inner, name: "grad   ", values: h.gradNorm, options: options)
+    if footer == 3 {
+        sparkRow(into: &grid, y: inner.maxY - 3, inner: inner, name: "max rms", values: h.maxRms, options: options)
+        sparkRow(into: &grid, y: inner.maxY - 2, inner: inner, name: "grad   ", values: h.gradNorm, options: options)
+    }
     let line = Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: 1)
     if let nf = state.firstNonFinite {
         let where_ = nf.layer < 0 ? "embedding" : (nf.layer >= state.config.layers ? "head" : "layer \(nf.layer + 1)")
-        grid.put(displayText("! NaN/Inf step \(nf.step) \(where_) \(nf.tensor)", options), in: line,
-                 style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode))
+        grid.put("! NaN/Inf step \(nf.step) \(where_) \(nf.tensor)", in: line,
+                 style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode), options: options)
     } else {
         grid.put("all values finite", in: line, style: Style(dim: true))
     }
@@ -80,8 +86,8 @@ func drawDriftPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect, o
     addLayerRowRegions(state, rows: table.visibleRows(in: tableRect), x: tableRect.x, width: tableRect.width, into: &grid)
     if legendRows > 0 {
         let long = "drift = 1−cos(x_l, x_0)   rank → 0: tokens collapse"
-        grid.put(displayText(long.count <= inner.width ? long : "rank → 0: collapse", options), in: inner,
-                 row: inner.height - 1, style: Style(dim: true))
+        grid.put(long.count <= inner.width ? long : "rank → 0: collapse", in: inner,
+                 row: inner.height - 1, style: Style(dim: true), options: options)
     }
 }
 

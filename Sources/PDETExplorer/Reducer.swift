@@ -71,6 +71,11 @@ public func reduce(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEffect]
         state.config.seed &+= 1
         state.status = "new weights, seed \(state.config.seed)"
         return [.reset]
+    case .char("z"):
+        state.attentionAutoscale.toggle()
+        state.status = state.attentionAutoscale ? "attention colours autoscaled to the map's max (z: fixed 0–1)"
+                                                : "attention colours on the fixed 0–1 scale (z: autoscale)"
+        return []
     case .char("s"):
         return [.snapshot]
     case .char("S"):

@@ -218,7 +218,7 @@ func explorerKeyHints(_ fields: ConfigFieldTable) -> [KeyHint] {
             return KeyHint(spec.keys.map { String($0.key) }.joined(separator: "/"), spec.keyBar)
         }
         + [KeyHint("M", "sim"), KeyHint("b", "A/B"), KeyHint("s", "snap"), KeyHint("[/]", "layer"), KeyHint("h/H", "head"),
-           KeyHint("t", "task"), KeyHint("R", "reset"), KeyHint("+/-", "speed")]
+           KeyHint("t", "task"), KeyHint("R", "reset"), KeyHint("+/-", "speed"), KeyHint("z", "autoscale")]
 }
 
 /// In simulator mode r and l toggle the simulator's stabilisers; the other keys are its options.
@@ -240,6 +240,7 @@ public func explorerHelpLines(_ fields: ConfigFieldTable) -> [(key: String, text
     return [("Space", "run / pause training"), ("n  .", "one training step")] + toggles + [
         ("[  ]", "previous / next layer (also ← →)"),
         ("h  H", "next / previous head (also ↓ ↑)"),
+        ("z", "attention colours: fixed 0–1 / autoscaled to the map's max"),
         ("t", "next task (same toggles, new weights)"),
         ("R", "re-seed and start from scratch"),
         ("s", "snapshot to snapshots/NNNN.txt, .ansi and .svg"),
@@ -282,8 +283,8 @@ private func drawStatus(_ state: ExplorerState, into grid: inout Grid, y: Int, o
 func drawStatusLine(_ status: StatusLine, into grid: inout Grid, y: Int, options: RenderOptions) {
     let text = status.text.isEmpty ? "ready" : status.text
     let style = status.severity == .info ? Style.plain : Style(fg: Palette.alarm, bold: true)
-    grid.put(displayText(" " + text, options), in: Rect(x: 0, y: y, width: grid.width, height: 1),
-             style: style.downgraded(to: options.colorMode))
+    grid.put(" " + text, in: Rect(x: 0, y: y, width: grid.width, height: 1),
+             style: style.downgraded(to: options.colorMode), options: options)
 }
 
 /// The `?` overlay: one key and its meaning per line, centred (shared by the toy-model and MiniLM screens).
@@ -293,16 +294,18 @@ func drawHelp(_ lines: [(key: String, text: String)], into grid: inout Grid, opt
     let box = Layout.centered(grid.bounds, width: keyWidth + textWidth + 7, height: lines.count + 4)
     let inner = drawPanel(into: &grid, rect: box, title: PanelTitle.help, focused: true, options: options)
     for (i, line) in lines.enumerated() {
-        grid.put(displayText(line.key, options), in: Rect(x: inner.x + 1, y: inner.y + i, width: keyWidth, height: 1),
-                 style: Style(bold: true))
-        grid.put(displayText(line.text, options),
-                 in: Rect(x: inner.x + keyWidth + 3, y: inner.y + i, width: inner.width - keyWidth - 3, height: 1))
+        grid.put(line.key, in: Rect(x: inner.x + 1, y: inner.y + i, width: keyWidth, height: 1),
+                 style: Style(bold: true), options: options)
+        grid.put(line.text,
+                 in: Rect(x: inner.x + keyWidth + 3, y: inner.y + i, width: inner.width - keyWidth - 3, height: 1), options: options)
     }
     grid.put("Esc closes", in: inner, row: inner.height - 1, align: .center, style: Style(dim: true))
 }
 
-/// "Terminal too small: W×H, need 80×24", centred (on two lines when one does not fit).
+/// "Terminal too small: W×H, need 80×24", centred (on two lines when one does not fit), in the theme's
+/// colours (the light theme's page too).
 func drawTooSmall(into grid: inout Grid, options: RenderOptions) {
+    defer { grid.applyTheme(options) }
     let times = options.ascii ? "x" : "×"
     let size = "\(grid.width)\(times)\(grid.height)"
     let need = "need \(ScreenSize.minimum.width)\(times)\(ScreenSize.minimum.height)"

@@ -50,21 +50,24 @@ func drawTrajectoryPanel(_ state: ExplorerState, _ sim: SimulatorState, into gri
         noSimulation(state, into: &grid, inner: inner)
         return
     }
-    grid.put(displayText("row 1, rms of each token: time ↓  tokens →", options), in: inner, row: 0, style: Style(bold: true))
+    grid.put("row 1, rms of each token: time ↓  tokens →", in: inner, row: 0, style: Style(bold: true), options: options)
     var top = 1
     if let bad = nonFiniteText(sim) {
-        grid.put(displayText(bad, options), in: inner, row: 1, style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode))
+        grid.put(bad, in: inner, row: 1, style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode), options: options)
         top = 2
     }
     let map = trajectoryHeatmap(sim, tokenLabels: state.tokenLabels)
     map.render(into: &grid, rect: Rect(x: inner.x, y: inner.y + top, width: inner.width, height: inner.height - top - 1),
                options: options)
-    let legend = Rect(x: inner.x, y: inner.maxY - 1, width: min(inner.width, 40), height: 1)
-    drawColorBar(into: &grid, rect: legend, normalizer: map.normalizer, options: options)
-    let unit = " log10 rms"
-    if inner.width - legend.width >= unit.count {
-        grid.put(unit, in: Rect(x: legend.maxX, y: legend.y, width: inner.width - legend.width, height: 1), style: Style(dim: true))
-    }
+    drawTrajectoryLegend(map, into: &grid, rect: Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: 1), options: options)
+}
+
+/// The trajectory's colour bar: its range in log10 units, autoscaled to the run (a blow-up and a quiet
+/// start share one picture), and says so: "-1.2 ▁…█ 0.4 log10 rms, autoscaled".
+func drawTrajectoryLegend(_ map: Heatmap, into grid: inout Grid, rect: Rect, options: RenderOptions) {
+    let note = "log10 rms, autoscaled"
+    drawColorBar(into: &grid, rect: Rect(x: rect.x, y: rect.y, width: min(rect.width, 36 + note.count), height: 1),
+                 normalizer: map.normalizer, options: options, note: note)
 }
 
 /// Time down, tokens across: log10 of each token's rms (row 1), so that a blow-up and a quiet start
@@ -90,10 +93,14 @@ func drawPaneSimulation(_ s: ExplorerState, _ shown: SimulatorState, into grid: 
         return
     }
     let title = nonFiniteText(sim) ?? "trajectory: time ↓ tokens →, log10 rms"
-    grid.put(displayText(title, options), in: heat, row: 0,
-             style: sim.nonFiniteStep == nil ? Style(bold: true) : Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode))
-    trajectoryHeatmap(sim, tokenLabels: s.tokenLabels, columnLabelRows: 1)
-        .render(into: &grid, rect: Rect(x: heat.x, y: heat.y + 1, width: heat.width, height: heat.height - 1), options: options)
+    grid.put(title, in: heat, row: 0,
+             style: sim.nonFiniteStep == nil ? Style(bold: true) : Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode), options: options)
+    let map = trajectoryHeatmap(sim, tokenLabels: s.tokenLabels, columnLabelRows: 1)
+    let legendRows = heat.height >= 6 ? 1 : 0
+    map.render(into: &grid, rect: Rect(x: heat.x, y: heat.y + 1, width: heat.width, height: heat.height - 1 - legendRows), options: options)
+    if legendRows > 0 {
+        drawTrajectoryLegend(map, into: &grid, rect: Rect(x: heat.x, y: heat.maxY - 1, width: heat.width, height: 1), options: options)
+    }
     guard table.height >= 2, table.width >= 8 else { return }
     let shown = evenlySpaced(sim.points.count, count: table.height - 1, keep: sim.nonFiniteStep)
     let rows = shown.map { n -> [String] in
@@ -135,17 +142,17 @@ func drawSimulatorNormsPanel(_ state: ExplorerState, _ sim: SimulatorState, into
     let growth = last.metrics.rms / first.metrics.rms
     let head = "rms \(formatCompact(Double(first.metrics.rms))) → \(formatCompact(Double(last.metrics.rms)))"
         + " (×\(formatCompact(Double(growth)))) by t \(timeLabel(last.time))"
-    grid.put(displayText(head, options), in: inner, row: 0, style: Style(bold: true))
+    grid.put(head, in: inner, row: 0, style: Style(bold: true), options: options)
     let footer = Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: 1)
     if let bad = nonFiniteText(sim) {
-        grid.put(displayText(bad, options), in: footer, style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode))
+        grid.put(bad, in: footer, style: Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode), options: options)
     } else {
         let long = "x: step n (t = n·dt)  \(sim.evaluations) evals of F, \(sim.rows) rows"
         let cost = long.count <= inner.width ? long : "x: step n (t = n·dt)"
-        grid.put(displayText(cost, options), in: footer, style: Style(dim: true))
+        grid.put(cost, in: footer, style: Style(dim: true), options: options)
     }
     guard inner.height >= 5 else { return }
-    let chart = LineChart(series: [Series("rms", sim.points.map(\.metrics.rms), style: Style(fg: SeriesColor.orange), glyph: "*")],
+    let chart = LineChart(series: [Series("rms, log10 axis", sim.points.map(\.metrics.rms), style: Style(fg: SeriesColor.orange), glyph: "*")],
                           logY: true)
     chart.render(into: &grid, rect: Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 2), options: options)
 }
@@ -179,8 +186,8 @@ func drawSimulatorDriftPanel(_ state: ExplorerState, _ sim: SimulatorState, into
         .render(into: &grid, rect: Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - legendRows), options: options)
     if legendRows > 0 {
         let long = "drift = 1−cos(x(t), x(0))  update per step"
-        grid.put(displayText(long.count <= inner.width ? long : "drift vs x(0)", options), in: inner, row: inner.height - 1,
-                 style: Style(dim: true))
+        grid.put(long.count <= inner.width ? long : "drift vs x(0)", in: inner, row: inner.height - 1,
+                 style: Style(dim: true), options: options)
     }
 }
 
@@ -192,7 +199,7 @@ func drawConvergencePanel(_ state: ExplorerState, _ sim: SimulatorState, into gr
     var row = 0
     func line(_ text: String, _ style: Style = .plain) {
         guard row < inner.height else { return }
-        grid.put(displayText(text, options), in: inner, row: row, style: style)
+        grid.put(text, in: inner, row: row, style: style, options: options)
         row += 1
     }
     let title = "‖x(dt) − x(dt/2)‖ rel. at t \(timeLabel(c.finalTime))"

@@ -108,11 +108,18 @@ private func drawPaneAttention(_ s: ExplorerState, into grid: inout Grid, rect: 
     let entropyText = "\(formatCompact(Double(entropy)))/\(formatCompact(log(Double(T))))"
     let long = "attn L\(s.layer + 1) H\(s.head + 1) entropy " + entropyText
     let title = long.count <= rect.width ? long : "L\(s.layer + 1) H\(s.head + 1) ent " + entropyText
-    grid.put(displayText(title, options), in: rect, row: 0, style: Style(bold: true))
+    grid.put(title, in: rect, row: 0, style: Style(bold: true), options: options)
     let labels = (0..<T).map { $0 < s.tokenLabels.count ? s.tokenLabels[$0] : "" }
-    let map = Heatmap(rows: T, cols: T, values: m.attention[s.layer][s.head], lo: 0, scale: .sequential, reduce: .max,
-                      rowLabels: labels, colLabels: labels, maxColumnLabelRows: 1)
-    map.render(into: &grid, rect: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1), options: options)
+    let map = attentionHeatmap(m.attention[s.layer][s.head], T: T, labels: labels, autoscale: s.attentionAutoscale,
+                               maxColumnLabelRows: 1)
+    // The legend's row when the pane has one to spare (the map keeps at least 4 rows).
+    let legendRows = rect.height >= 6 ? 1 : 0
+    map.render(into: &grid, rect: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1 - legendRows),
+               options: options)
+    if legendRows > 0 {
+        drawAttentionLegend(map, autoscale: s.attentionAutoscale, into: &grid,
+                            rect: Rect(x: rect.x, y: rect.maxY - 1, width: rect.width, height: 1), options: options)
+    }
 }
 
 /// rms and drift of every token state x_0 … x_L; the selected block's output highlighted.
@@ -192,9 +199,9 @@ private func drawDifferenceTable(_ ab: SplitState, wide: Bool, into grid: inout 
         "NaN/Inf     A \(bad(a))  B \(bad(b))",
     ]
     for (i, line) in extra.enumerated() where tableHeight + 1 + i < rect.height {
-        grid.put(displayText(line, options), in: rect, row: tableHeight + 1 + i,
+        grid.put(line, in: rect, row: tableHeight + 1 + i,
                  style: line.hasPrefix("NaN") && (a.firstNonFinite != nil || b.firstNonFinite != nil)
-                     ? Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode) : .plain)
+                     ? Style(fg: Palette.alarm, bold: true).downgraded(to: options.colorMode) : .plain, options: options)
     }
 }
 
@@ -206,11 +213,11 @@ private func drawLossComparison(_ a: ExplorerState, _ b: ExplorerState, into gri
     let accLine = "acc A \(last(a.history.accuracy))  B \(last(b.history.accuracy))"
     var top = 0
     if lossLine.count + accLine.count + 3 <= rect.width {
-        grid.put(lossLine + "   " + accLine, in: rect, row: 0, style: Style(bold: true))
+        grid.put(lossLine + "   " + accLine, in: rect, row: 0, style: Style(bold: true), options: options)
         top = 1
     } else {
-        grid.put(lossLine, in: rect, row: 0, style: Style(bold: true))
-        grid.put(accLine, in: rect, row: 1, style: Style(bold: true))
+        grid.put(lossLine, in: rect, row: 0, style: Style(bold: true), options: options)
+        grid.put(accLine, in: rect, row: 1, style: Style(bold: true), options: options)
         top = 2
     }
     let chart = Rect(x: rect.x, y: rect.y + top, width: rect.width, height: rect.height - top)

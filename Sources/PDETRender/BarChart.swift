@@ -76,16 +76,14 @@ public struct BarChart: Equatable, Sendable {
         return min(1, max(0, Double(v) / range.hi))
     }
 
-    /// The first row shown in `height` terminal rows (the highlighted row is scrolled into view).
-    func firstVisibleRow(height: Int) -> Int {
-        (highlightRow ?? 0) >= height ? highlightRow! - height + 1 : 0
-    }
+    /// The rows shown in `height` terminal rows (the highlighted one scrolled into view; the last line
+    /// names the rest when they do not all fit).
+    func window(height: Int) -> RowWindow { RowWindow(count: rows.count, height: height, highlight: highlightRow) }
 
     /// Which row is drawn on which terminal row of `rect` (what `render` draws there), for hit-testing.
     public func visibleRows(in rect: Rect) -> [(index: Int, y: Int)] {
         guard !rect.isEmpty else { return [] }
-        let first = firstVisibleRow(height: rect.height)
-        return (0..<rect.height).compactMap { y in first + y < rows.count ? (first + y, rect.y + y) : nil }
+        return window(height: rect.height).shown.enumerated().map { y, index in (index, rect.y + y) }
     }
 
     public func render(into grid: inout Grid, rect: Rect, options: RenderOptions = .standard) {
@@ -99,15 +97,17 @@ public struct BarChart: Equatable, Sendable {
             valueWidth = 0
             barWidth = clip.width - 1 - labelWidth - 1
         }
-        let first = firstVisibleRow(height: clip.height)
+        let window = window(height: clip.height)
         let barX = clip.x + 1 + labelWidth + 1
         let alarm = Style(fg: Palette.alarm, bold: true).downgraded(to: mode)
         let range = scaleRange()
         let thresholdColumn = threshold.flatMap { fraction($0, range) }.map { min(barWidth - 1, Int(($0 * Double(barWidth)).rounded(.down))) }
 
-        for y in 0..<clip.height {
-            let index = first + y
-            guard index < rows.count else { break }
+        if let line = window.noteLine(height: clip.height) {
+            grid.put(window.note(labels: rows.map(\.label), width: clip.width - 1, options: options), x: clip.x + 1,
+                     y: clip.y + line, style: Style(dim: true), clip: clip)
+        }
+        for (y, index) in window.shown.enumerated() {
             let row = rows[index]
             let ty = clip.y + y
             let highlighted = index == highlightRow

@@ -230,16 +230,23 @@ func blockRange(_ j: Int, count: Int, pixels: Int) -> Range<Int> {
     return start..<Swift.min(end, count)
 }
 
-/// A one-row legend for a heatmap: "lo" label, the ramp (colour cells or glyphs), "hi" label.
+/// A one-row legend for a heatmap: "lo" label, the ramp (colour cells or glyphs), "hi" label, then `note`
+/// (what the range is: "fixed 0–1", "autoscaled, max 0.0632", "log10 rms"). The ramp gives way to the note
+/// down to 4 columns; a note that still does not fit ends in "…". Returns the columns drawn.
+@discardableResult
 public func drawColorBar(into grid: inout Grid, rect: Rect, normalizer: Normalizer, scale: ColorScale = .sequential,
-                         options: RenderOptions = .standard) {
+                         options: RenderOptions = .standard, note: String = "") -> Int {
     let clip = rect.intersection(grid.bounds)
-    guard !clip.isEmpty else { return }
+    guard !clip.isEmpty else { return 0 }
     let loText = formatCompact(normalizer.lo), hiText = formatCompact(normalizer.hi)
-    let barWidth = clip.width - loText.count - hiText.count - 2
+    let note = displayText(note, options)
+    let ends = loText.count + hiText.count + 2
+    let noteWidth = note.isEmpty ? 0 : min(note.count + 1, max(0, clip.width - ends - 4))
+    let barWidth = min(clip.width - ends - noteWidth, 32)
     guard barWidth >= 2 else {
-        grid.put(loText + ".." + hiText, x: clip.x, y: clip.y, clip: clip)
-        return
+        let compact = loText + ".." + hiText + (note.isEmpty ? "" : " " + note)
+        grid.put(truncate(compact, width: clip.width, ellipsis: true, ascii: options.ascii), x: clip.x, y: clip.y, clip: clip)
+        return min(compact.count, clip.width)
     }
     grid.put(loText, x: clip.x, y: clip.y, clip: clip)
     let x0 = clip.x + loText.count + 1
@@ -251,4 +258,11 @@ public func drawColorBar(into grid: inout Grid, rect: Rect, normalizer: Normaliz
         grid.set(x0 + i, clip.y, cell, clip: clip)
     }
     grid.put(hiText, x: x0 + barWidth + 1, y: clip.y, clip: clip)
+    var used = loText.count + barWidth + hiText.count + 2
+    if noteWidth > 1 {
+        grid.put(truncate(note, width: noteWidth - 1, ellipsis: true, ascii: options.ascii), x: clip.x + used + 1, y: clip.y,
+                 style: Style(dim: true), clip: clip)
+        used += noteWidth
+    }
+    return used
 }

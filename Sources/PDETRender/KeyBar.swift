@@ -1,5 +1,6 @@
 // The key bar at the bottom of every screen (btop/htop manners): "q quit  ␣ pause  n step", each key in
-// reverse video so that it reads as a key in mono too. Items that do not fit whole are dropped, never cut.
+// reverse video so that it reads as a key in mono too. Items that do not fit whole are dropped, never cut,
+// and a "…" says that some were (the ? help lists them all).
 
 public struct KeyHint: Equatable, Sendable {
     public var key: String     // as shown: "q", "Space", "?", "+/-"
@@ -19,10 +20,16 @@ public func drawKeyBar(into grid: inout Grid, rect: Rect, hints: [KeyHint], opti
     let keyStyle = Style(bold: true, reverse: true)
     var x = clip.x
     var shown = 0
-    for hint in hints {
+    let more = options.ascii ? "~" : "…"
+    for (i, hint) in hints.enumerated() {
         let key = displayText(hint.key, options), label = displayText(hint.label, options)
         let width = key.count + 1 + label.count
-        if x + width > clip.maxX { break }
+        // The last one that fits leaves room for " …" when more follow (the help lists every key).
+        let reserve = i < hints.count - 1 ? 2 : 0
+        if x + width + reserve > clip.maxX {
+            grid.put(more, x: min(x, clip.maxX - 1), y: clip.y, style: Style(bold: true), clip: clip)
+            break
+        }
         grid.put(key, x: x, y: clip.y, style: keyStyle, clip: clip)
         grid.put(label, x: x + key.count + 1, y: clip.y, clip: clip)
         x += width + 2

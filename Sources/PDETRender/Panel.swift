@@ -43,7 +43,7 @@ public func drawPanel(into grid: inout Grid, rect: Rect, title: String = "", foc
     // " title " after the corner; needs at least one letter plus the two spaces and both corners.
     let room = rect.width - 4
     if !title.isEmpty, room >= 1 {
-        let text = " " + String(displayText(title, options).prefix(room)) + " "
+        let text = " " + truncate(displayText(title, options), width: room, ellipsis: true, ascii: options.ascii) + " "
         let titleClip = Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: 1)
         grid.put(text, x: rect.x + 1, y: rect.y, style: border, clip: titleClip)
     }

@@ -54,10 +54,13 @@ public enum Ramp {
         }
     }
 
-    /// The glyph for normalised `t` in [0, 1] (for `.diverging`, 0.5 is zero).
+    /// The glyph for normalised `t` in [0, 1] (for `.diverging`, 0.5 is zero). On the sequential ramp only
+    /// t ≤ 0 is blank: a small positive value (uniform attention over 32 keys, 1/32 on a 0–1 scale) draws
+    /// the faintest mark ".", so it still reads as "even, weak" and not as "masked".
     public static func glyph(_ t: Double, scale: ColorScale) -> Character {
         let ramp = scale == .sequential ? glyphs : divergingGlyphs
-        return ramp[index(t, count: ramp.count)]
+        let i = index(t, count: ramp.count)
+        return ramp[scale == .sequential && i == 0 && t > 0 ? 1 : i]
     }
 }
 

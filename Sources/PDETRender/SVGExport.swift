@@ -131,7 +131,7 @@ extension Grid {
 
         // Text: runs of cells in one style (spaces of that style included, trailing ones dropped).
         let foreground = theme.foreground.hex
-        out += "<g font-family=\"\(SVGFrame.fontFamily)\" font-size=\"\(SVGFrame.fontSize)\" fill=\"\(foreground)\" xml:space=\"preserve\">\n"
+        out += "<g font-family=\"\(SVGFrame.fontFamily)\" font-size=\"\(SVGFrame.fontSize)\" fill=\"\(foreground)\">\n"
         for y in 0..<self.height {
             var x = 0
             while x < self.width {
@@ -150,7 +150,9 @@ extension Grid {
                 let count = lastText - x + 1
                 var text = ""
                 for i in x...lastText { text.append(xmlCharacter(self[i, y].char)) }
-                var attributes = "x=\"\(x * cw)\" y=\"\(y * ch + SVGFrame.baseline)\""
+                // xml:space on every <text> itself: browsers (Chromium, Firefox) do not inherit it from a
+                // <g> and would collapse "1   1002" to "1 1002"; librsvg does inherit it.
+                var attributes = "x=\"\(x * cw)\" y=\"\(y * ch + SVGFrame.baseline)\" xml:space=\"preserve\""
                 if count > 1 { attributes += " textLength=\"\(count * cw)\"" }
                 if style.fill != foreground { attributes += " fill=\"\(style.fill)\"" }
                 if style.bold { attributes += " font-weight=\"bold\"" }

@@ -33,17 +33,15 @@ public struct Table: Equatable, Sendable {
         return layout.enumerated().map { i, r in (r.x + i, r.width) }
     }
 
-    /// The first body row shown in `bodyHeight` rows (the highlighted row is scrolled into view).
-    func firstVisibleRow(bodyHeight: Int) -> Int {
-        (highlightRow ?? 0) >= bodyHeight ? highlightRow! - bodyHeight + 1 : 0
-    }
+    /// The body rows shown in `bodyHeight` rows (the highlighted one scrolled into view; the last line
+    /// names the rest when they do not all fit).
+    func window(bodyHeight: Int) -> RowWindow { RowWindow(count: rows.count, height: bodyHeight, highlight: highlightRow) }
 
     /// Which body row is drawn on which terminal row of `rect` (below the header), for hit-testing.
     public func visibleRows(in rect: Rect) -> [(index: Int, y: Int)] {
         let bodyHeight = rect.height - 1
         guard bodyHeight > 0, rect.width > 0 else { return [] }
-        let first = firstVisibleRow(bodyHeight: bodyHeight)
-        return (0..<bodyHeight).compactMap { y in first + y < rows.count ? (first + y, rect.y + 1 + y) : nil }
+        return window(bodyHeight: bodyHeight).shown.enumerated().map { y, index in (index, rect.y + 1 + y) }
     }
 
     public func render(into grid: inout Grid, rect: Rect, options: RenderOptions = .standard) {
@@ -61,10 +59,12 @@ public struct Table: Equatable, Sendable {
         drawRow(columns.map(\.title), y: clip.y, style: Style(bold: true, underline: true))
         let bodyHeight = clip.height - 1
         guard bodyHeight > 0 else { return }
-        let first = firstVisibleRow(bodyHeight: bodyHeight)
-        for y in 0..<bodyHeight {
-            let index = first + y
-            guard index < rows.count else { break }
+        let window = window(bodyHeight: bodyHeight)
+        if let line = window.noteLine(height: bodyHeight) {
+            grid.put(window.note(labels: rows.map { $0.first ?? "" }, width: clip.width, options: options), x: clip.x,
+                     y: clip.y + 1 + line, style: Style(dim: true), clip: clip)
+        }
+        for (y, index) in window.shown.enumerated() {
             let highlighted = index == highlightRow
             if highlighted {
                 grid.fill(Rect(x: clip.x, y: clip.y + 1 + y, width: clip.width, height: 1), with: Cell(" ", Style(reverse: true)))

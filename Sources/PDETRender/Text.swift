@@ -82,6 +82,15 @@ extension Grid {
         return x
     }
 
+    /// Writes `text` as a panel shows it (`displayText`) on row `row` of `rect`: a text longer than the rect
+    /// is cut and ends in "…" ("~" under --ascii), so a reader sees that something is missing.
+    @discardableResult
+    public mutating func put(_ text: String, in rect: Rect, row: Int = 0, align: TextAlign = .left,
+                             style: Style = .plain, options: RenderOptions) -> Int {
+        put(truncate(displayText(text, options), width: rect.width, ellipsis: true, ascii: options.ascii), in: rect, row: row,
+            align: align, style: style)
+    }
+
     /// Word-wraps `text` into `rect` from its top row; lines beyond the rect are dropped. Returns lines drawn.
     @discardableResult
     public mutating func putParagraph(_ text: String, in rect: Rect, align: TextAlign = .left,

@@ -32,12 +32,17 @@ public struct Theme: Equatable, Hashable, Sendable {
     /// What the terminal's default colours stand for when a frame leaves the terminal (SVG).
     public let background: RGB
     public let foreground: RGB
+    /// The explicit colours that replace the terminal's default foreground and background on every cell
+    /// (256 and 16 colours), nil to keep the terminal's own: the light theme paints its own page, so a
+    /// dark terminal profile does not put its navy cells and blue bars on black.
+    let paper256: Paper?
+    let paper16: Paper?
 
     /// The default: a dark terminal background. Swaps nothing.
     public static let dark = Theme(
         name: .dark, sequential: Ramp.sequential, diverging: Ramp.diverging,
         sequential16: Ramp.sequential16, diverging16: Ramp.diverging16, swaps256: [], swaps16: [],
-        background: RGB(0, 0, 0), foreground: RGB(229, 229, 229))
+        background: RGB(0, 0, 0), foreground: RGB(229, 229, 229), paper256: nil, paper16: nil)
 
     /// A white (or light) background, e.g. a projector: darker accents, reversed ramps.
     public static let light = Theme(
@@ -61,13 +66,15 @@ public struct Theme: Equatable, Hashable, Sendable {
             ColorSwap(SeriesColor.blue, .ansi(4)), ColorSwap(SeriesColor.orange, .ansi(5)),
             ColorSwap(SeriesColor.green, .ansi(2)), ColorSwap(SeriesColor.salmon, .ansi(1)),
         ],
-        background: RGB(255, 255, 255), foreground: RGB(0, 0, 0))
+        background: RGB(255, 255, 255), foreground: RGB(0, 0, 0),
+        paper256: Paper(foreground: .indexed(16), background: .indexed(231)),   // #000000 on #ffffff
+        paper16: Paper(foreground: .ansi(0), background: .ansi(15)))            // black on bright white
 
     /// No colour at all (glyph ramps, bold and reverse carry everything); black on white outside the terminal.
     public static let mono = Theme(
         name: .mono, sequential: Ramp.sequential, diverging: Ramp.diverging,
         sequential16: Ramp.sequential16, diverging16: Ramp.diverging16, swaps256: [], swaps16: [],
-        background: RGB(255, 255, 255), foreground: RGB(0, 0, 0))
+        background: RGB(255, 255, 255), foreground: RGB(0, 0, 0), paper256: nil, paper16: nil)
 
     public static func named(_ name: ThemeName) -> Theme {
         switch name {
@@ -78,7 +85,16 @@ public struct Theme: Equatable, Hashable, Sendable {
     }
 
     /// True when `applyTheme` has nothing to do.
-    public var swapsNothing: Bool { swaps256.isEmpty && swaps16.isEmpty }
+    public var swapsNothing: Bool { swaps256.isEmpty && swaps16.isEmpty && paper256 == nil && paper16 == nil }
+
+    /// The page this theme paints in `mode` (nil: the terminal's own colours; always nil in mono).
+    func paper(mode: ColorMode) -> Paper? {
+        switch mode {
+        case .c256: return paper256
+        case .c16: return paper16
+        case .mono: return nil
+        }
+    }
 
     /// `color` as this theme shows it in `mode` (named colours swapped, everything else unchanged).
     public func swapped(_ color: Color, mode: ColorMode) -> Color {
@@ -105,6 +121,12 @@ public struct Theme: Equatable, Hashable, Sendable {
     }
 }
 
+/// The colours a theme puts where a cell asks for the terminal's default ones.
+struct Paper: Equatable, Hashable, Sendable {
+    let foreground: Color
+    let background: Color
+}
+
 /// One entry of a theme's swap table.
 struct ColorSwap: Equatable, Hashable, Sendable {
     let from: Color
@@ -124,15 +146,21 @@ public enum SeriesColor {
 }
 
 extension Grid {
-    /// Swaps the dark theme's named colours for `options.theme`'s (nothing to do for the dark theme).
+    /// Swaps the dark theme's named colours for `options.theme`'s (nothing to do for the dark theme), and
+    /// paints the theme's page (explicit colours instead of the terminal's defaults) when it has one.
     public mutating func applyTheme(_ options: RenderOptions) {
         let theme = options.theme
         guard !theme.swapsNothing, options.colorMode != .mono else { return }
         let mode = options.colorMode
+        let paper = theme.paper(mode: mode)
         for y in 0..<height {
             for x in 0..<width {
                 var cell = self[x, y]
-                let fg = theme.swapped(cell.style.fg, mode: mode), bg = theme.swapped(cell.style.bg, mode: mode)
+                var fg = theme.swapped(cell.style.fg, mode: mode), bg = theme.swapped(cell.style.bg, mode: mode)
+                if let paper {
+                    if fg == .default { fg = paper.foreground }
+                    if bg == .default { bg = paper.background }
+                }
                 guard fg != cell.style.fg || bg != cell.style.bg else { continue }
                 cell.style.fg = fg
                 cell.style.bg = bg

@@ -6,10 +6,14 @@ final class KeyBarTests: XCTestCase {
         var g = Grid(width: 20, height: 1)
         let shown = drawKeyBar(into: &g, rect: g.bounds,
                                hints: [KeyHint("q", "quit"), KeyHint("Space", "pause"), KeyHint("n", "step")])
-        XCTAssertEqual(shown, 2)
-        XCTAssertEqual(g.lines, ["q quit  Space pause "])
+        // "Space pause" would fit, but not with " …" after it: the bar says that keys were dropped.
+        XCTAssertEqual(shown, 1)
+        XCTAssertEqual(g.lines, ["q quit  …           "])
         XCTAssertEqual(g[0, 0].style, Style(bold: true, reverse: true))
         XCTAssertEqual(g[2, 0].style, .plain)
+        let all = drawKeyBar(into: &g, rect: Rect(x: 0, y: 0, width: 20, height: 1), hints: [KeyHint("q", "quit"), KeyHint("Space", "pause")])
+        XCTAssertEqual(all, 2, "the last hint needs no room for the mark")
+        XCTAssertEqual(g.lines, ["q quit  Space pause "])
         XCTAssertEqual(g[8, 0].style, Style(bold: true, reverse: true))
     }
 }
@@ -30,7 +34,9 @@ final class TableTests: XCTestCase {
         let rows = (0..<6).map { ["\($0)item", "x"] }
         Table(columns: [TableColumn("name", width: 4), TableColumn("v")], rows: rows, highlightRow: 5)
             .render(into: &g, rect: g.bounds, options: .plain)
-        XCTAssertEqual(g.lines, ["name v", "4it~ x", "5it~ x"])
-        XCTAssertEqual(g[0, 2].style, Style(reverse: true))
+        // Two body lines for six rows: the highlighted one, then what is hidden ("+5 more: 0item …", cut).
+        XCTAssertEqual(g.lines, ["name v", "5it~ x", "+5 mo~"])
+        XCTAssertEqual(g[0, 1].style, Style(reverse: true))
+        XCTAssertEqual(g[0, 2].style, Style(dim: true))
     }
 }

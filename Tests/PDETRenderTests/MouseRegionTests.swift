@@ -44,7 +44,8 @@ final class MouseRegionTests: XCTestCase {
             let rect = Rect(x: 2, y: 1, width: 26, height: 5)
             chart.render(into: &grid, rect: rect)
             let rows = chart.visibleRows(in: rect)
-            XCTAssertEqual(rows.count, 5)
+            XCTAssertEqual(rows.count, 4, "the fifth line names the hidden rows")
+            XCTAssertTrue(grid.lines[5].contains("+8 more"), grid.lines[5])
             for row in rows { XCTAssertTrue(grid.lines[row.y].contains("r\(row.index) "), "bar \(row.index) at y \(row.y)") }
 
             let table = Table(columns: [TableColumn("name", width: 5), TableColumn("v")], rows: labels.map { [$0, "1"] },
@@ -52,7 +53,7 @@ final class MouseRegionTests: XCTestCase {
             var tgrid = Grid(width: 30, height: 6)
             table.render(into: &tgrid, rect: rect)
             let trows = table.visibleRows(in: rect)
-            XCTAssertEqual(trows.count, 4, "one row is the header")
+            XCTAssertEqual(trows.count, 3, "one row is the header, one names the hidden rows")
             for row in trows { XCTAssertTrue(tgrid.lines[row.y].contains("r\(row.index) "), "table row \(row.index) at y \(row.y)") }
         }
     }

@@ -31,7 +31,7 @@ final class PanelTests: XCTestCase {
         let r = Rect(x: 2, y: 1, width: 8, height: 3)
         let inner = drawPanel(into: &g, rect: r, title: "Attention", options: .plain)
         XCTAssertEqual(inner, Rect(x: 3, y: 2, width: 6, height: 1))
-        XCTAssertEqual(g.lines, ["XXXXXXXXXXXX", "XX+ Atte +XX", "XX|      |XX", "XX+------+XX", "XXXXXXXXXXXX"])
+        XCTAssertEqual(g.lines, ["XXXXXXXXXXXX", "XX+ Att~ +XX", "XX|      |XX", "XX+------+XX", "XXXXXXXXXXXX"], "a cut title is marked")
         assertOnlyInside(g, r)
     }
 

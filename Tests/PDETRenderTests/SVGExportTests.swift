@@ -54,7 +54,7 @@ final class SVGExportTests: XCTestCase {
         XCTAssertTrue(parsed.texts.contains("a<b & \"c\">"))
         let light = grid.svg(options: RenderOptions(theme: .light))
         XCTAssertTrue(light.contains("<rect width=\"80\" height=\"48\" fill=\"#ffffff\"/>"))
-        XCTAssertTrue(light.contains("fill=\"#000000\" xml:space=\"preserve\""), "black text on white")
+        XCTAssertTrue(light.contains("font-size=\"13.288\" fill=\"#000000\">"), "black text on white")
         XCTAssertEqual(Array(svg.utf8), Array(grid.svg(options: RenderOptions(theme: .dark), title: "t <1>",
                                                         description: "# reproduce: pdet-tui snapshot --steps 2").utf8))
     }
@@ -110,6 +110,23 @@ final class SVGExportTests: XCTestCase {
         XCTAssertEqual(texts[1]["font-weight"], "bold")
         XCTAssertEqual(texts[2]["fill"], "#000000", "reverse video: the page colour on the text colour")
         XCTAssertTrue(parsed.named("path").contains { $0["fill"] == "#e5e5e5" && $0["d"] == "M112 0h8v16h-8z" })
+    }
+
+    /// Every <text> keeps its own spaces: browsers do not inherit xml:space from the <g> around the
+    /// runs and collapse "1   1002" to "1 1002" (issue 22). The parser reports xml:space as an attribute.
+    func testEveryTextWithARunOfSpacesPreservesThem() throws {
+        var grid = Grid(width: 40, height: 3)
+        grid.put("1      1002", x: 0, y: 0)
+        grid.put("L1  0.57  0.012", x: 2, y: 1, style: Style(fg: .indexed(75)))
+        grid.put("a b", x: 0, y: 2)
+        let parsed = try XCTUnwrap(SVGElements.parse(grid.svg()))
+        let texts = parsed.named("text")
+        XCTAssertEqual(parsed.texts, ["1      1002", "L1  0.57  0.012", "a b"])
+        let withRuns = zip(texts, parsed.texts).filter { $0.1.contains("  ") }
+        XCTAssertEqual(withRuns.count, 2)
+        for (attributes, content) in withRuns {
+            XCTAssertEqual(attributes["xml:space"], "preserve", "<text> \(content) collapses its spaces in a browser")
+        }
     }
 
     func testGlyphClassification() {

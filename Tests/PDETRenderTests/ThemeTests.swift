@@ -92,6 +92,33 @@ final class ThemeTests: XCTestCase {
         XCTAssertEqual(grid, once)
     }
 
+    /// The light theme paints its own page: every cell that asked for the terminal's default colours gets
+    /// black on white (256 colours) or ANSI black on bright white (16), so a dark terminal profile stays
+    /// out of the picture; named colours are swapped as before, reverse video keeps working (it swaps two
+    /// explicit colours), and mono leaves every colour to the terminal.
+    func testLightThemePaintsItsOwnPage() {
+        var grid = Grid(width: 3, height: 1)
+        grid[0, 0] = Cell("a")
+        grid[1, 0] = Cell("b", Style(fg: Palette.alarm, reverse: true))
+        grid[2, 0] = Cell("▀", Style(fg: .indexed(193)))
+        var light = grid
+        light.applyTheme(RenderOptions(colorMode: .c256, theme: .light))
+        XCTAssertEqual(light[0, 0].style, Style(fg: .indexed(16), bg: .indexed(231)))
+        XCTAssertEqual(light[1, 0].style, Style(fg: .indexed(160), bg: .indexed(231), reverse: true))
+        XCTAssertEqual(light[2, 0].style, Style(fg: .indexed(193), bg: .indexed(231)))
+        var light16 = grid
+        light16.applyTheme(RenderOptions(colorMode: .c16, theme: .light))
+        XCTAssertEqual(light16[0, 0].style, Style(fg: .ansi(0), bg: .ansi(15)))
+        for mode in [ColorMode.c256, .c16] {
+            var g = grid
+            g.applyTheme(RenderOptions(colorMode: mode, theme: .dark))
+            XCTAssertEqual(g, grid, "the dark theme keeps the terminal's colours")
+        }
+        var mono = grid
+        mono.applyTheme(RenderOptions(colorMode: .mono, theme: .light))
+        XCTAssertEqual(mono, grid, "mono and NO_COLOR leave every colour to the terminal")
+    }
+
     func testColorFGBG() {
         XCTAssertEqual(themeFromColorFGBG("0;15"), .light)
         XCTAssertEqual(themeFromColorFGBG("0;7"), .light)
