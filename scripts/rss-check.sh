@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Peak memory of long runs (issue 23, docs/performance.md "Bounded memory"):
-#   bash scripts/rss-check.sh train STEPS      peak RSS (VmHWM) of a tiny-model `train --steps STEPS`
+#   bash scripts/rss-check.sh train STEPS      peak RSS of a tiny-model `train --steps STEPS` (GNU time)
 #   bash scripts/rss-check.sh explorer SECONDS the explorer at top speed (100 steps a frame) in a
 #                                              private tmux server; VmRSS every 30 s, then VmHWM
 # BIN: $PDET_TUI, else .build/release/pdet-tui. Prints one line per sample, in MB.
@@ -15,16 +15,9 @@ case "${1:-}" in
 train)
     steps="$2"
     start=$(date +%s)
-    "$BIN" train "${tiny[@]}" --steps "$steps" --eval-size 8 > /dev/null &
-    pid=$!
-    hwm=0
-    while kill -0 "$pid" 2>/dev/null; do
-        h=$(mb VmHWM "$pid" 2>/dev/null || true)
-        [ -n "$h" ] && hwm="$h"
-        sleep 0.5
-    done
-    wait "$pid"
-    echo "train --steps $steps: peak RSS $hwm MB (last VmHWM sampled), $(( $(date +%s) - start )) s"
+    # GNU time's %M: the peak resident set (KB) of the whole run, read by the kernel at exit.
+    kb=$(/usr/bin/time -f %M "$BIN" train "${tiny[@]}" --steps "$steps" --eval-size 8 2>&1 >/dev/null | tail -1)
+    echo "train --steps $steps: peak RSS $(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }') MB, $(( $(date +%s) - start )) s"
     ;;
 explorer)
     seconds="$2"

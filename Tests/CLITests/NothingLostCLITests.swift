@@ -132,4 +132,20 @@ final class NothingLostCLITests: XCTestCase {
                            containing: "'optim.v.head.bias' holds a second moment that is not finite")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/out.safetensors"))
     }
+
+    /// A long export builds its bytes in memory first: on a terminal it says how far it is; into a
+    /// pipe or a log it prints no carriage returns.
+    func testADatasetExportShowsProgressOnATerminalOnly() throws {
+        let dir = try folder()
+        let export = "$P dataset --task reverse --count 4000 --seq-len 256 --out d.jsonl"
+        let tty = try runBash("script -qec '\(export)' /dev/null < /dev/null", in: dir)
+        XCTAssertEqual(tty.status, 0, tty.stdout)
+        XCTAssertTrue(tty.stdout.contains("\r\u{1B}[Kdataset: ") && tty.stdout.contains("/4000 sequences"), tty.stdout)
+        XCTAssertTrue(tty.stdout.contains("dataset: writing"), tty.stdout)
+        let piped = try runBash(export + " 2>&1 | cat", in: dir)
+        XCTAssertEqual(piped.status, 0, piped.stderr)
+        XCTAssertFalse(piped.stdout.contains("\r"), piped.stdout)
+        XCTAssertTrue(piped.stdout.contains("4000 train sequences of reverse"), piped.stdout)
+        XCTAssertEqual(try String(contentsOfFile: dir + "/d.jsonl", encoding: .utf8).split(separator: "\n").count, 4000)
+    }
 }
