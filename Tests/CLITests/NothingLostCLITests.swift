@@ -15,6 +15,11 @@ final class NothingLostCLITests: XCTestCase {
         return dir
     }
 
+    /// `script` (util-linux) gives a command a pseudo-terminal; the tests that need one skip without it.
+    func requireScript() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("no /usr/bin/script for a pty") }
+    }
+
     func assertOneLineError(_ r: BashOutcome, containing needle: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(r.status, 1, r.stderr, file: file, line: line)
         XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr, file: file, line: line)
@@ -108,6 +113,7 @@ final class NothingLostCLITests: XCTestCase {
         assertOneLineError(try runBash("(\(limit); $P train \(big) --steps 1)", in: dir), containing: "address-space limit (ulimit -v) leaves")
         assertOneLineError(try runBash("(\(limit); $P snapshot \(big))", in: dir), containing: "address-space limit (ulimit -v) leaves")
         // The explorer needs a terminal: `script` gives it one; its output is the pty's.
+        try requireScript()
         let explorer = try runBash("(\(limit); script -qec '$P \(big)' /dev/null < /dev/null)", in: dir)
         XCTAssertEqual(explorer.status, 1, explorer.stdout + explorer.stderr)
         XCTAssertTrue(explorer.stdout.contains("address-space limit (ulimit -v) leaves"), explorer.stdout)
@@ -137,6 +143,7 @@ final class NothingLostCLITests: XCTestCase {
     /// pipe or a log it prints no carriage returns.
     func testADatasetExportShowsProgressOnATerminalOnly() throws {
         let dir = try folder()
+        try requireScript()
         let export = "$P dataset --task reverse --count 4000 --seq-len 256 --out d.jsonl"
         let tty = try runBash("script -qec '\(export)' /dev/null < /dev/null", in: dir)
         XCTAssertEqual(tty.status, 0, tty.stdout)

@@ -91,21 +91,18 @@ final class CheckpointStateTests: XCTestCase {
     }
 
     func testHistoryMustAgreeWithItself() {
-        var late = StatefulCheckpointParts.valid()
-        late.metadata[CheckpointKey.historyFirstStep] = "41"
-        XCTAssertTrue(refusal(late).contains("\"historyFirstStep\" (41) is after the checkpoint's step 40"))
-
-        var unsorted = StatefulCheckpointParts.valid()
-        unsorted.metadata[CheckpointKey.heldOutSteps] = "30,20,40"
-        XCTAssertTrue(refusal(unsorted).contains("\"heldOutSteps\" must increase (30 then 20)"))
-
-        var duplicate = StatefulCheckpointParts.valid()
-        duplicate.metadata[CheckpointKey.heldOutSteps] = "20,30,30"
-        XCTAssertTrue(refusal(duplicate).contains("must increase (30 then 30)"))
-
-        var future = StatefulCheckpointParts.valid()
-        future.metadata[CheckpointKey.heldOutSteps] = "20,30,50"
-        XCTAssertTrue(refusal(future).contains("lists step 50, after the checkpoint's step 40"))
+        let contradictions: [(key: String, value: String, needle: String)] = [
+            (CheckpointKey.historyFirstStep, "41", "\"historyFirstStep\" (41) is after the checkpoint's step 40"),
+            (CheckpointKey.heldOutSteps, "30,20,40", "\"heldOutSteps\" must increase (30 then 20)"),   // unsorted
+            (CheckpointKey.heldOutSteps, "20,30,30", "must increase (30 then 30)"),                    // a duplicate
+            (CheckpointKey.heldOutSteps, "20,30,50", "lists step 50, after the checkpoint's step 40"),
+        ]
+        for (key, value, needle) in contradictions {
+            var parts = StatefulCheckpointParts.valid()
+            parts.metadata[key] = value
+            let message = refusal(parts)
+            XCTAssertTrue(message.contains(needle), "\(key) = \(value): \(message)")
+        }
 
         var huge = StatefulCheckpointParts.valid()
         huge.replace("history.heldOut", with: Array(repeating: 0.5, count: 200_000))
