@@ -90,9 +90,9 @@ public final class Transformer {
         if let first = problems.first { throw ConfigError(first) }
         guard vocabSize >= 1, outputs >= 1 else { throw ConfigError("vocabulary and outputs must be at least 1") }
         let needed = Self.estimatedBytes(config: config, vocabSize: vocabSize, outputs: outputs)
-        if let available = availableMemoryBytes(), needed > 0.9 * available {
+        if let headroom = memoryHeadroom(), needed > 0.9 * headroom.bytes {
             throw ConfigError("this configuration needs about \(gibibytes(needed)) of memory to train; "
-                + "the machine has \(gibibytes(available)) available (reduce --batch, --seq-len, --d-model, --d-ff or --layers)")
+                + "\(headroom.source) \(gibibytes(headroom.bytes)) available (reduce --batch, --seq-len, --d-model, --d-ff or --layers)")
         }
         self.config = config
         self.vocabSize = vocabSize

@@ -295,17 +295,40 @@ private func checkpoint(from file: SafeTensorsFile) throws(CheckpointError) -> C
         guard firstMoments.count == tensors.count, secondMoments.count == tensors.count else {
             throw CheckpointError("checkpoint has optimizer moments for tensors it does not hold")
         }
+        try checkMomentValues(tensors.map(\.name), m: firstMoments, v: secondMoments)
+        guard optimizerStep <= step else {
+            throw CheckpointError("checkpoint metadata \"\(CheckpointKey.optimizerStep)\" (\(optimizerStep)) is after \"\(CheckpointKey.step)\" "
+                + "(\(step)): the moments cannot have seen more updates than the weights")
+        }
         moments = (firstMoments, secondMoments, optimizerStep, rewarmup)
     } else if !firstMoments.isEmpty || !secondMoments.isEmpty {
         throw CheckpointError("checkpoint has optimizer moments but no \"\(CheckpointKey.optimizer)\" metadata")
     }
-    let history = try decodeHistory(historyTensors, metadata: m)
+    let history = try decodeHistory(historyTensors, metadata: m, step: step)
     return Checkpoint(config: config, vocabSize: vocabSize, outputs: outputs, head: head, step: step, tensors: tensors,
                       moments: moments, history: history)
 }
 
-/// The `history.*` tensors and their metadata, checked for equal lengths and bounded steps.
-private func decodeHistory(_ t: [String: [Float]], metadata m: [String: String]) throws(CheckpointError) -> CheckpointHistory? {
+/// AdamW's moments as the update needs them: finite, second moments ≥ 0. A +Inf second moment
+/// freezes its weight for good, a negative one makes √v NaN (and the alpha clamp then zeroes a
+/// diffusion alpha without a word), and either is saved forward: refused, naming the tensor.
+private func checkMomentValues(_ names: [String], m: [String: CheckpointTensor], v: [String: CheckpointTensor]) throws(CheckpointError) {
+    for name in names {
+        if let a = m[name], let i = a.data.firstIndex(where: { !$0.isFinite }) {
+            throw CheckpointError("checkpoint tensor '\(CheckpointPrefix.firstMoment)\(name)' holds \(a.data[i]) at index \(i): "
+                + "optimizer moments must be finite")
+        }
+        if let b = v[name], let i = b.data.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
+            let what = b.data[i].isFinite ? "a negative second moment" : "a second moment that is not finite"
+            throw CheckpointError("checkpoint tensor '\(CheckpointPrefix.secondMoment)\(name)' holds \(what) (\(b.data[i])) at index \(i): "
+                + "second moments must be finite and ≥ 0")
+        }
+    }
+}
+
+/// The `history.*` tensors and their metadata, checked for equal lengths, bounded counts and steps
+/// that agree with the checkpoint's `step` (the history cannot start after it; held-out steps increase).
+private func decodeHistory(_ t: [String: [Float]], metadata m: [String: String], step: Int) throws(CheckpointError) -> CheckpointHistory? {
     guard !t.isEmpty || m[CheckpointKey.historyFirstStep] != nil else { return nil }
     func series(_ name: String) throws(CheckpointError) -> [Float] {
         guard let v = t[name] else { throw CheckpointError("checkpoint history lacks 'history.\(name)'") }
@@ -322,16 +345,31 @@ private func decodeHistory(_ t: [String: [Float]], metadata m: [String: String])
           (maxRms?.count ?? 0) <= loss.count, loss.count <= checkpointHistoryLimit else {
         throw CheckpointError("checkpoint history series have different lengths or more than \(checkpointHistoryLimit) steps")
     }
+    guard held.count <= checkpointHistoryLimit else {
+        throw CheckpointError("checkpoint tensor 'history.heldOut' has \(held.count) evaluations; a checkpoint keeps at most \(checkpointHistoryLimit)")
+    }
     guard let firstText = m[CheckpointKey.historyFirstStep], let first = Int(firstText), (0...Transformer.maxStep).contains(first) else {
         throw CheckpointError("checkpoint metadata \"\(CheckpointKey.historyFirstStep)\" must be an integer in 0...\(Transformer.maxStep)")
+    }
+    // An empty history starts at the next step; a non-empty one at a step already trained. (A step
+    // whose update was skipped repeats its step number, so the count does not bound the last step.)
+    guard first <= (loss.isEmpty ? step + 1 : step) else {
+        throw CheckpointError("checkpoint metadata \"\(CheckpointKey.historyFirstStep)\" (\(first)) is after the checkpoint's step \(step)")
     }
     let stepsText = m[CheckpointKey.heldOutSteps] ?? ""
     let steps = stepsText.isEmpty ? [] : stepsText.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
     guard steps.count == held.count, steps.allSatisfy({ $0 != nil && (0...Transformer.maxStep).contains($0!) }) else {
         throw CheckpointError("checkpoint metadata \"\(CheckpointKey.heldOutSteps)\" must list one step in 0...\(Transformer.maxStep) per held-out accuracy")
     }
+    let heldSteps = steps.map { $0! }
+    if let i = heldSteps.indices.dropFirst().first(where: { heldSteps[$0] <= heldSteps[$0 - 1] }) {
+        throw CheckpointError("checkpoint metadata \"\(CheckpointKey.heldOutSteps)\" must increase (\(heldSteps[i - 1]) then \(heldSteps[i]))")
+    }
+    if let late = heldSteps.last, late > step {
+        throw CheckpointError("checkpoint metadata \"\(CheckpointKey.heldOutSteps)\" lists step \(late), after the checkpoint's step \(step)")
+    }
     return CheckpointHistory(firstStep: first, loss: loss, accuracy: accuracy, gradNorm: gradNorm, lr: lr, maxRms: maxRms,
-                             heldOut: zip(steps, held).map { .init(step: $0!, accuracy: $1) })
+                             heldOut: zip(heldSteps, held).map { .init(step: $0, accuracy: $1) })
 }
 
 /// The flat moments of `ck` for `layout` (the model's own layout after loading the weights).

@@ -3,8 +3,8 @@
 import PDETCore
 
 /// The model a checkpoint holds, with `config`'s toggles applied. `config` must keep the
-/// checkpoint's shapes (layers, d-model, heads, d-ff, seq-len, task); a contradiction is an error
-/// naming both values.
+/// checkpoint's shapes (layers, d-model, heads, d-ff, seq-len, task), init gain and seed; a
+/// contradiction is an error naming both values.
 public func loadModel(from ck: Checkpoint, config: ModelConfig) throws -> Transformer {
     let saved = ck.config
     let shapePairs: [(String, Int, Int)] = [
@@ -16,6 +16,15 @@ public func loadModel(from ck: Checkpoint, config: ModelConfig) throws -> Transf
     }
     if saved.task != config.task {
         throw CheckpointError("--task \(config.task.rawValue) contradicts the checkpoint, which was trained on \(saved.task.rawValue)")
+    }
+    // The init gain and the seed chose the initial weights (and the seed the data stream): with
+    // trained weights a new value would change nothing it promises, yet be recorded as if it had.
+    if saved.initGain != config.initGain {
+        throw CheckpointError("--init-gain \(config.initGain) does not apply to a checkpoint: it scales the initial weights, and these "
+            + "were initialised with init-gain \(saved.initGain) and trained (drop --init-gain, or start a new model)")
+    }
+    if saved.seed != config.seed {
+        throw CheckpointError("--seed \(config.seed) contradicts the checkpoint, which was initialised and trained with seed \(saved.seed)")
     }
     let model = try Transformer(config: saved, vocabSize: ck.vocabSize, outputs: ck.outputs, head: ck.head)
     try checkCheckpoint(ck, against: model.tensors)

@@ -43,14 +43,9 @@ func baseNameOf(_ path: String) -> String {
     path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
 }
 
-/// The temporary file an atomic write uses: hidden, same folder, unique per process.
-func temporaryPath(for path: String) -> String {
-    folderOf(path) + "/." + baseNameOf(path) + ".tmp-\(getpid())"
-}
+func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
-private func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
-
-private func lstatMode(_ path: String) -> (mode: mode_t, errno: Int32)? {
+func lstatMode(_ path: String) -> (mode: mode_t, errno: Int32)? {
     var st = stat()
     if lstat(path, &st) == 0 { return (st.st_mode, 0) }
     // ENOTDIR: a parent is a file; the folder check below names it.
@@ -89,6 +84,9 @@ public func resolveOutput(_ path: String, verb: String = "write") throws(FileWri
             guard pdet_mode_is_directory(st.st_mode) != 0 else { throw fail("'\(folder)' is not a folder") }
             return .newFile(current)
         }
+        if found.errno == ENAMETOOLONG, baseNameOf(current).utf8.count > nameLimit(folder: folderOf(current)) {
+            throw fail(nameTooLong(current))
+        }
         if found.errno != 0 { throw fail(errnoText(found.errno)) }
         let mode = found.mode
         if pdet_mode_is_symlink(mode) != 0 {
@@ -116,9 +114,30 @@ public func checkOutputPath(_ path: String, verb: String = "write") throws(FileW
     case .newFile(let target), .regularFile(let target):
         let folder = folderOf(target)
         guard access(folder, W_OK) == 0 else { throw fail("folder '\(folder)' is not writable (\(errnoText()))") }
+        guard baseNameOf(target).utf8.count <= nameLimit(folder: folder) else { throw fail(nameTooLong(target)) }
+        // The save writes a temporary file first: create (and remove) that very name now, so a name
+        // the folder cannot hold fails before the work, not after it (issue 23).
+        if let why = tryTemporaryFile(for: target) { throw fail(why) }
     case .special(let target, let kind):
         guard access(target, W_OK) == 0 else { throw fail("the \(kind) is not writable (\(errnoText()))") }
     }
+}
+
+/// The file an output path would write, as something two paths can be compared by: device and
+/// inode for an existing file, the real folder and name for a new one; nil for standard output,
+/// devices, FIFOs and sockets (written through, so two outputs may share them) or a path that
+/// does not resolve (its own check reports that).
+public func outputFileIdentity(_ path: String) -> String? {
+    let target: String
+    switch try? resolveOutput(path) {
+    case .newFile(let t)?, .regularFile(let t)?: target = t
+    default: return nil
+    }
+    var st = stat()
+    if stat(target, &st) == 0 { return "inode \(st.st_dev):\(st.st_ino)" }
+    guard let real = realpath(folderOf(target), nil) else { return nil }
+    defer { free(real) }
+    return "path " + String(cString: real) + "/" + baseNameOf(target)
 }
 
 /// Writes all of `bytes` to `fd`, retrying on EINTR; nil on success, else the reason.
@@ -181,6 +200,7 @@ public func writeFileAtomically(path: String, bytes: [UInt8]) throws(FileWriteEr
 private func replaceAtomically(_ target: String, bytes: [UInt8], mode: mode_t,
                                fail: (String) -> FileWriteError) throws(FileWriteError) {
     let folder = folderOf(target)
+    removeStaleTemporaries(for: target)
     let temp = temporaryPath(for: target)
     let slot = pdet_temp_remember(temp)
     defer { pdet_temp_forget(slot) }
@@ -204,6 +224,7 @@ public func createFileExclusively(path: String, bytes: [UInt8]) throws(FileWrite
     if lstatMode(path) != nil { return false }
     let folder = folderOf(path)
     guard isFolder(folder) else { throw fail("folder '\(folder)' does not exist") }
+    removeStaleTemporaries(for: path)
     let temp = temporaryPath(for: path)
     let slot = pdet_temp_remember(temp)
     defer { pdet_temp_forget(slot); unlink(temp) }

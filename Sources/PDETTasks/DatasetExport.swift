@@ -36,8 +36,9 @@ public func checkDatasetCount(_ count: Int, split: DatasetSplit, task: any TaskD
 
 /// The first `count` sequences of `split` as JSON lines (each ending in "\n"), drawn in batches of
 /// `batchSize` exactly as training (`trainBatch`) and evaluation (`testBatch`) draw them.
-public func datasetJSONLines(task: any TaskDataset, split: DatasetSplit, count: Int,
-                             batchSize: Int) throws(DatasetExportError) -> [UInt8] {
+/// `progress(sequences done, bytes so far)` is called after every batch (a long export's progress line).
+public func datasetJSONLines(task: any TaskDataset, split: DatasetSplit, count: Int, batchSize: Int,
+                             progress: (_ done: Int, _ bytes: Int) -> Void = { _, _ in }) throws(DatasetExportError) -> [UInt8] {
     try checkDatasetCount(count, split: split, task: task)
     guard batchSize >= 1 && batchSize <= 4096 else {
         throw DatasetExportError("--batch must be in 1...4096 (got \(batchSize))")
@@ -60,6 +61,7 @@ public func datasetJSONLines(task: any TaskDataset, split: DatasetSplit, count: 
             index += 1
         }
         if batch.batchSize == 0 { break }
+        progress(index, out.count)
         k += 1
     }
     return out

@@ -3,10 +3,23 @@
 import PDETCore
 
 public final class TrainingRun {
+    /// Steps and evaluations kept in memory: what a checkpoint saves (PDETIO's checkpointHistoryLimit)
+    /// and the charts draw. Older ones are dropped, so a run of 10⁹ steps needs the memory of 2,000.
+    public static let historyLimit = 2000
+
     public let task: any TaskDataset
     public let model: Transformer
-    public private(set) var history: [StepMetrics] = []   // one entry per training step
-    public private(set) var heldOut: [(step: Int, accuracy: Float)] = []
+    private var recentSteps = RecentWindow<StepMetrics>(capacity: TrainingRun.historyLimit)
+    private var recentHeldOut = RecentWindow<(step: Int, accuracy: Float)>(capacity: TrainingRun.historyLimit)
+
+    /// The last `historyLimit` training steps, oldest first (one entry per step).
+    public var history: [StepMetrics] { recentSteps.elements }
+    /// The last `historyLimit` held-out evaluations, oldest first.
+    public var heldOut: [(step: Int, accuracy: Float)] { recentHeldOut.elements }
+    /// The newest step's metrics (without copying the window).
+    public var lastStep: StepMetrics? { recentSteps.last }
+    /// The newest evaluation.
+    public var lastHeldOut: (step: Int, accuracy: Float)? { recentHeldOut.last }
 
     /// Builds the task and a freshly initialised model for `config`.
     public init(config: ModelConfig, dataDirectory: String? = nil) throws {
@@ -29,9 +42,9 @@ public final class TrainingRun {
 
     /// History carried over from a checkpoint (steps trained before this process), oldest first.
     public func restore(history steps: [StepMetrics], heldOut points: [(step: Int, accuracy: Float)], maxRms: [Float] = []) {
-        history = steps
-        heldOut = points
-        carriedMaxRms = maxRms
+        recentSteps.replace(with: steps)
+        recentHeldOut.replace(with: points)
+        carriedMaxRms = Array(maxRms.suffix(Self.historyLimit))
     }
 
     /// The training batch of the next step (deterministic in seed and step).
@@ -43,7 +56,7 @@ public final class TrainingRun {
     @discardableResult
     public func step() -> StepMetrics {
         let m = model.trainStep(nextBatch)
-        history.append(m)
+        recentSteps.append(m)
         return m
     }
 
@@ -67,7 +80,7 @@ public final class TrainingRun {
             index += 1
         }
         let acc = counted > 0 ? Float(correct / counted) : .nan
-        if record { heldOut.append((model.step, acc)) }
+        if record { recentHeldOut.append((model.step, acc)) }
         return acc
     }
 
@@ -75,11 +88,51 @@ public final class TrainingRun {
     /// the explorer's A/B split. The task is shared (it is an immutable, Sendable dataset).
     public func copy() throws(ConfigError) -> TrainingRun {
         let twin = TrainingRun(task: task, model: try model.copy())
-        twin.history = history
-        twin.heldOut = heldOut
+        twin.recentSteps = recentSteps
+        twin.recentHeldOut = recentHeldOut
         return twin
     }
 
     /// Applies new toggles to the model (see Transformer.apply).
     public func apply(_ config: ModelConfig) throws(ConfigError) { try model.apply(config) }
+}
+
+/// The last `capacity` values appended, in fixed memory: a ring that overwrites its oldest slot.
+struct RecentWindow<Element> {
+    let capacity: Int
+    private var storage: [Element] = []
+    private var oldest = 0          // the slot of the oldest value once the ring is full
+
+    init(capacity: Int) {
+        precondition(capacity > 0, "RecentWindow needs a capacity of at least 1")
+        self.capacity = capacity
+        storage.reserveCapacity(capacity)
+    }
+
+    var count: Int { storage.count }
+
+    var last: Element? {
+        guard !storage.isEmpty else { return nil }
+        return storage.count < capacity ? storage.last : storage[(oldest + capacity - 1) % capacity]
+    }
+
+    mutating func append(_ value: Element) {
+        if storage.count < capacity {
+            storage.append(value)
+        } else {
+            storage[oldest] = value
+            oldest = (oldest + 1) % capacity
+        }
+    }
+
+    /// Keeps the last `capacity` of `values`.
+    mutating func replace(with values: [Element]) {
+        storage = Array(values.suffix(capacity))
+        oldest = 0
+    }
+
+    /// Oldest first.
+    var elements: [Element] {
+        oldest == 0 ? storage : Array(storage[oldest...] + storage[..<oldest])
+    }
 }

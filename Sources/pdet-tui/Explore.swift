@@ -96,6 +96,7 @@ func openSession(_ model: ModelOptions, running: Bool) throws -> ExplorerSession
         }
         let picksModel = model.task != nil || model.seed != nil || model.layers != nil || model.dModel != nil
             || model.heads != nil || model.dFF != nil || model.seqLen != nil || model.configFile != nil
+            || model.initGain != nil    // an init flag describes a new model: the shipped one is trained
         var note = picksModel ? "new model" : "no default checkpoint (assets/\(defaultCheckpointName)): new model"
         if !picksModel, let path = locateDefaultCheckpoint() {
             do {

@@ -25,6 +25,11 @@ struct PDETTui: ParsableCommand {
     /// a signal ended exits 128 + the signal, as shells expect.
     static func main() {
         pdet_cleanup_signals_install()
+        if let message = invalidUTF8Argument() {
+            let line = Array(("Error: " + message + "\n").utf8)
+            _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            Glibc.exit(1)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -35,6 +40,18 @@ struct PDETTui: ParsableCommand {
             pdet_temp_remove_all()
             Glibc.exit(128 + signal)
         }
+    }
+
+    /// Swift reads arguments as UTF-8 and turns a byte that is not into U+FFFD, so a file name with
+    /// such a byte would be read or written under another name. Such an argument is refused.
+    static func invalidUTF8Argument() -> String? {
+        for i in 1..<Int(CommandLine.argc) {
+            guard let raw = CommandLine.unsafeArgv[i], String(validatingCString: raw) == nil else { continue }
+            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw))
+            let shown = bytes.map { $0 >= 0x20 && $0 < 0x7F ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16, uppercase: true) }.joined()
+            return "argument \(i) ('\(shown)') is not valid UTF-8: pdet-tui reads and writes file names as UTF-8 text; rename the file"
+        }
+        return nil
     }
 
     /// The option lines of the model and display flags, so `pdet-tui --help` shows them too

@@ -123,9 +123,9 @@ struct ReproduceRun: ParsableCommand {
         if from != nil || cell != nil { return try runOneCell() }
         let g = try grid()
         let shard = try parsedShard()
-        let paths = out.flatMap { $0 == "-" ? nil : outputPaths(report: $0, shard: shard) }
+        let paths = try out.flatMap { $0 == "-" ? nil : try reportPaths(out: $0, shard: shard) }
         // Every output path is checked before the first cell: a typo must not cost hours.
-        try checkOutputs([paths?.report, paths?.csv, paths?.report.map { pathStem($0) + "-forest.svg" }, paths?.report.map { pathStem($0) + "-dynamics.svg" }])
+        try checkOutputs(reportOutputs(paths))
         // A regular file (or none yet) is rewritten after every cell; a device or FIFO gets the CSV once, at the end.
         let incremental = paths?.csv.map { !isSpecialFile($0) } ?? false
         var resumed = ResumePoint()
@@ -218,6 +218,15 @@ struct ReproduceMerge: ParsableCommand {
     var out: String?
 
     func run() throws {
+        // The outputs are checked before anything is read: none may be one of the parts it merges.
+        let paths = try out.map { try reportPaths(out: $0, shard: .all) }
+        try checkOutputs(reportOutputs(paths))
+        for part in parts {
+            guard let input = outputFileIdentity(part) else { continue }
+            for (flag, path) in reportOutputs(paths) where path.flatMap(outputFileIdentity) == input {
+                throw UserError("\(flag) '\(path!)' is the part '\(part)' being merged: it would be overwritten; give --out another name")
+            }
+        }
         var files: [(path: String, file: ResultsFile)] = []
         for path in parts {
             guard let data = FileManager.default.contents(atPath: path) else { throw UserError("cannot read \(path)") }
@@ -230,9 +239,7 @@ struct ReproduceMerge: ParsableCommand {
                                     machine: machineDescription(loadAverage: loadAverage()),
                                     notes: ["Merged from \(parts.count) part(s); time taken is the sum of the parts' compute time, machine is the merging one."])
         let report = buildReport(merged, context: context)
-        guard let out else { print(report, terminator: ""); return }
-        let csv = outputPaths(report: out, shard: .all).csv!
-        try checkOutputs([out, csv])
+        guard let out, let csv = paths?.csv else { print(report, terminator: ""); return }
         try save(merged.csv(), to: csv)
         try save(report + (try saveFigures(merged.rows, beside: out)), to: out)
         printErr("reproduce merge: wrote \(out) and \(csv)")
@@ -245,6 +252,25 @@ func outputPaths(report: String, shard: Shard) -> (report: String?, csv: String?
     let stem = pathStem(report)
     if shard.count > 1 { return (nil, "\(stem).part-\(shard.index)-of-\(shard.count).csv") }
     return (report, stem + ".csv")
+}
+
+/// `outputPaths`, refused when the report would be written over its own results CSV (`--out
+/// run.csv`, or a report that is a symlink to the CSV): the report comes last and would destroy them.
+func reportPaths(out: String, shard: Shard) throws -> (report: String?, csv: String?) {
+    let paths = outputPaths(report: out, shard: shard)
+    if let report = paths.report, let csv = paths.csv,
+       report == csv || outputFileIdentity(report).map({ $0 == outputFileIdentity(csv) }) == true {
+        throw UserError("--out names the Markdown report; the results CSV goes beside it as \(csv), so --out \(out) would write "
+            + "the report over its own results: give --out \(pathStem(out)).md")
+    }
+    return paths
+}
+
+/// Every file a report run writes, with what names it (for `checkOutputs`).
+func reportOutputs(_ paths: (report: String?, csv: String?)?) -> [(flag: String?, path: String?)] {
+    let stem = paths?.report.map(pathStem)
+    return [("--out", paths?.report), ("the results CSV", paths?.csv), ("the forest plot", stem.map { $0 + "-forest.svg" }),
+            ("the dynamics plot", stem.map { $0 + "-dynamics.svg" })]
 }
 
 /// "a/b/report.md" → "a/b/report"; a name without an extension (or a dot file) is its own stem.

@@ -47,7 +47,7 @@ struct SnapshotCommand: ParsableCommand {
     func run() throws {
         try checkFlagsApply(model: model, bert: bert, lessonScript: lessonScript, simulator: simulator)
         // Fail before training when an output cannot be written or PDET_THEME is bad.
-        try checkOutputs([out, metricsJSONPath, lessonScript.record])
+        try checkOutputs([("--out", out), ("--metrics-json", metricsJSONPath), ("--record", lessonScript.record)])
         let theme = try display.resolvedTheme(followTerminal: false)
         if let directory = bert.directory { return try runBertSnapshot(directory, theme: theme) }
         if let text = try headlessLessonOrScript(lessonScript, model: model, steps: steps, size: size, format: format,

@@ -35,7 +35,7 @@ struct Train: ParsableCommand {
 
     func run() throws {
         // Check every output before training so a bad path fails at once, not after an hour.
-        try checkOutputs([metrics, save])
+        try checkOutputs([("--metrics", metrics), ("--save", save)])
         let run = try model.makeRun()
         for note in run.notes { printErr("note: " + note) }
         if run.model.step > Transformer.maxStep - steps {
@@ -81,7 +81,7 @@ struct Train: ParsableCommand {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         // The report's own evaluation is recorded only where --eval-every would have recorded it.
         let evaluatedNow = steps > 0 && evalEvery > 0 && run.model.step % evalEvery == 0
-        let heldOut = evaluatedNow ? run.heldOut.last!.accuracy : run.evaluate(limit: evalSize, record: false)
+        let heldOut = evaluatedNow ? run.lastHeldOut!.accuracy : run.evaluate(limit: evalSize, record: false)
         let c = run.config
         print("task \(c.task.rawValue)  steps \(run.model.step)  seed \(c.seed)")
         if let last { print("final training loss \(format(last.loss))  training accuracy \(format(last.accuracy))") }

@@ -99,4 +99,67 @@ final class CheckpointFuzzTests: XCTestCase {
         XCTAssertGreaterThan(matched, 20)
         XCTAssertGreaterThan(reasons.count, 15, "too few distinct failure kinds: \(reasons.sorted())")
     }
+
+    /// The optimizer and history keys: seeded edits of their values and metadata, then byte
+    /// mutations on top. Whatever decodes must keep every invariant the loader promises.
+    func testMutatedOptimizerStateAndHistoryDecodeOnlyWhenConsistent() throws {
+        let valid = StatefulCheckpointParts.valid()
+        XCTAssertNoThrow(try decodeCheckpoint(bytes: valid.bytes))
+        let specials: [Float] = [.infinity, -.infinity, .nan, -1, -1e-30, -0.0, 0, 1e30, .greatestFiniteMagnitude]
+        let keyValues = ["0", "1", "39", "40", "41", "-1", "1000000000", "", "x", "20,30", "30,20,40", "20,20,40", "20,30,40,50",
+                         "20,,40", "4611686018427387904", " 40"]
+        let keys = [CheckpointKey.optimizerStep, CheckpointKey.rewarmup, CheckpointKey.historyFirstStep, CheckpointKey.heldOutSteps,
+                    CheckpointKey.step, CheckpointKey.optimizer]
+        let stateTensors = valid.tensors.indices.filter { valid.tensors[$0].name.hasPrefix("optim.") || valid.tensors[$0].name.hasPrefix("history.") }
+        var rng = SplitMix64(seed: 20_260_023)
+        var decoded = 0, rejected = 0
+        var reasons = Set<String>()
+        let iterations = 2400
+        for _ in 0..<iterations {
+            var parts = valid
+            for _ in 0..<(1 + rng.nextInt(below: 2)) {
+                switch rng.nextInt(below: 4) {
+                case 0:  // one value of a moment or history tensor
+                    let t = stateTensors[rng.nextInt(below: stateTensors.count)]
+                    guard !parts.tensors[t].data.isEmpty else { continue }
+                    parts.tensors[t].data[rng.nextInt(below: parts.tensors[t].data.count)] = specials[rng.nextInt(below: specials.count)]
+                case 1:  // one metadata value
+                    parts.metadata[keys[rng.nextInt(below: keys.count)]] = keyValues[rng.nextInt(below: keyValues.count)]
+                case 2:  // a metadata key gone
+                    parts.metadata[keys[rng.nextInt(below: keys.count)]] = nil
+                default:  // a history series longer or shorter
+                    let t = stateTensors.filter { parts.tensors[$0].name.hasPrefix("history.") }.randomElement(using: &rng)!
+                    var data = parts.tensors[t].data
+                    if rng.nextInt(below: 2) == 0 || data.isEmpty { data += Array(repeating: 0.5, count: 1 + rng.nextInt(below: 3000)) } else { data.removeLast() }
+                    parts.replace(parts.tensors[t].name, with: data)
+                }
+            }
+            var b = parts.bytes
+            if rng.nextInt(below: 4) == 0 { mutate(&b, &rng) }
+            do {
+                let ck = try decodeCheckpoint(bytes: b)
+                decoded += 1
+                if let moments = ck.moments {
+                    XCTAssertLessThanOrEqual(moments.optimizerStep, ck.step)
+                    XCTAssertTrue(moments.m.values.allSatisfy { $0.data.allSatisfy(\.isFinite) })
+                    XCTAssertTrue(moments.v.values.allSatisfy { $0.data.allSatisfy { $0.isFinite && $0 >= 0 } })
+                }
+                if let h = ck.history {
+                    XCTAssertEqual(Set([h.loss.count, h.accuracy.count, h.gradNorm.count, h.lr.count]).count, 1)
+                    XCTAssertLessThanOrEqual(h.loss.count, checkpointHistoryLimit)
+                    XCTAssertLessThanOrEqual(h.heldOut.count, checkpointHistoryLimit)
+                    XCTAssertLessThanOrEqual(h.firstStep, ck.step + 1)
+                    XCTAssertTrue(zip(h.heldOut, h.heldOut.dropFirst()).allSatisfy { $0.step < $1.step }, "\(h.heldOut.map(\.step))")
+                    XCTAssertLessThanOrEqual(h.heldOut.last?.step ?? 0, ck.step)
+                }
+            } catch {
+                rejected += 1
+                XCTAssertFalse(error.message.contains("\n"), error.message)
+                reasons.insert(String(error.message.prefix(50)))
+            }
+        }
+        XCTAssertGreaterThan(decoded, iterations / 20, "the edits must leave some files valid")
+        XCTAssertGreaterThan(rejected, iterations / 4)
+        XCTAssertGreaterThan(reasons.count, 12, "too few distinct failure kinds: \(reasons.sorted())")
+    }
 }
