@@ -38,6 +38,12 @@ public struct StatusLine: Equatable, Sendable {
     }
 }
 
+/// What the Training charts span (`z` switches).
+public enum ChartWindow: Equatable, Sendable {
+    case whole
+    case recent
+}
+
 public enum Overlay: Equatable, Sendable {
     case none
     case help
@@ -138,6 +144,15 @@ public struct ExplorerState: Equatable, Sendable {
     public var tokenLabels: [String] = []       // (T) labels of the displayed batch's row 0
     public var attentionFit: AttentionFitResult?   // heat-kernel fit of the selected head (AttentionFit.swift)
     public var snapshotsSaved = 0
+    /// Loss, accuracy and grad norms are from before a toggle: drawn as stale until a step.
+    public var trainingFiguresStale = false
+    /// The held-out accuracy is from before a toggle (or weights changed since): stale until `e` or
+    /// the next scheduled evaluation.
+    public var heldOutStale = false
+    /// The step of the last toggle (nil: none since this run started): the recent chart window.
+    public var lastToggleStep: Int?
+    /// `z`: the Training charts show the whole history or the recent window (`recentSteps`).
+    public var chartWindow: ChartWindow = .whole
     /// M: the discrete model or its continuous-time simulator, whose state lives in its case (SimulatorMode.swift).
     public var view: ExplorerView = .model(parked: nil)
 
@@ -149,6 +164,16 @@ public struct ExplorerState: Equatable, Sendable {
     public mutating func report(_ severity: StatusSeverity, _ text: String) {
         statusLine = StatusLine(text, severity)
     }
+
+    /// The steps the Training charts show: `.whole` history, or `.recent`, i.e. since the last
+    /// toggle when that was within the last `recentSteps` steps, else the last `recentSteps`.
+    public func chartRange() -> (first: Int, label: String?) {
+        let first = history.firstStep
+        guard chartWindow == .recent else { return (first, nil) }
+        if let t = lastToggleStep, step - t < Self.recentSteps { return (max(first, t + 1), "since toggle @\(t)") }
+        return (max(first, step - Self.recentSteps + 1), "last \(Self.recentSteps) steps")
+    }
+    public static let recentSteps = 200
 
     /// The ladder `+` / `-` move along.
     public static let speeds = [1, 2, 5, 10, 20, 50, 100]
