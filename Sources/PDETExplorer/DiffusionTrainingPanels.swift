@@ -87,11 +87,15 @@ func drawTrainingPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect
     let wide = inner.width >= 40
     let head = "loss \(loss)  acc \(acc)" + (wide ? "  \(held)" : "")
     grid.put(head, in: inner, row: 0, style: Style(bold: true))
+    var bottom = inner.height - 1          // the next free row from the bottom
+    // What is stale and what the charts span: beside the figures, else on a row of its own.
     let note = [stale || state.heldOutStale ? "stale: toggled" : nil, windowLabel].compactMap { $0 }.joined(separator: ", ")
     if !note.isEmpty, head.count + note.count + 4 <= inner.width {
         grid.put("(\(note))", x: inner.maxX - note.count - 2, y: inner.y, style: Style(dim: true))
+    } else if !note.isEmpty, inner.height >= 8 {
+        grid.put("(\(note))", in: inner, row: bottom, style: Style(dim: true))
+        bottom -= 1
     }
-    var bottom = inner.height - 1          // the next free row from the bottom
     if inner.height >= 6, let g = state.lastStep?.layerGradNorms, state.layer < g.count {
         let line = "L\(state.layer + 1) grad \(stale ? "-" : formatCompact(Double(g[state.layer])))"
             + (wide ? "  lr \(formatCompact(Double(state.lastStep?.lr ?? 0)))" : "")
