@@ -91,6 +91,7 @@ public final class LessonScreen: InteractiveScreen {
         switch key {
         case .left: _ = try player.requestPrevious()
         case .right: _ = try player.requestNext()
+        case .char("o"): try player.reloadBeat()            // the beat's model, not the preset's step 0
         default:
             if try player.pressAwaited(key) { break }
             return player.session.handle(key) ? .handled : .quit

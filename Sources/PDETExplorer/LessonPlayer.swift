@@ -160,6 +160,13 @@ public final class LessonPlayer {
         return true
     }
 
+    /// `o` in a lesson: the current beat's kept state again (what the student changed is undone).
+    public func reloadBeat() throws {
+        guard pending == nil else { return }
+        let (k, w) = (beat, waiting)
+        if try showIfKept(k, waiting: w), !w { session.state.status = "reloaded beat \(k + 1)" }
+    }
+
     /// Computes until `pending` is shown (headless, tests).
     public func finishPending() throws {
         while pending != nil { try work(milliseconds: 1000) }

@@ -114,6 +114,13 @@ final class LessonBeatStateTests: XCTestCase {
         XCTAssertEqual(try screen.handle(.char("r")), .handled)
         XCTAssertFalse(screen.player.waiting, "the tiny beat completes within the key's 0.3 s")
         XCTAssertFalse(screen.player.session.state.config.residual, "r pressed once, by the student")
+        let kept = screen.player.session.state.metrics
+        XCTAssertEqual(try screen.handle(.char("r")), .handled)
+        screen.player.session.train(steps: 2)
+        XCTAssertEqual(try screen.handle(.char("o")), .handled)
+        XCTAssertEqual(screen.player.session.state.status, "reloaded beat 2")
+        XCTAssertEqual(screen.player.session.state.step, 6, "o in a lesson: the beat's model, not step 0")
+        XCTAssertEqual(screen.player.session.state.metrics, kept)
     }
 
     func testABeatStillComputingShowsProgress() throws {
