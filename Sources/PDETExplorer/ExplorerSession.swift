@@ -253,20 +253,10 @@ public final class ExplorerSession {
             state.report(.error, "no opening model to reload here")
             return
         }
-        let keep = state
-        run = fresh
-        displayBatch = fresh.displayBatch(rows: Self.displayRows)
-        state = opening.state
-        state.running = keep.running
-        state.stepsPerFrame = keep.stepsPerFrame
-        state.size = keep.size
-        state.snapshotsSaved = keep.snapshotsSaved
-        state.chartWindow = keep.chartWindow
-        state.layer = min(keep.layer, state.config.layers - 1)
-        state.head = min(keep.head, state.config.heads - 1)
+        let window = state.chartWindow
+        install(fresh, origin: opening.state.origin, from: opening.state)
+        state.chartWindow = window
         state.status = "reloaded the opening model: step \(state.step), optimizer state and toggles as opened"
-        refresh()
-        updateSimulation(convergence: .ifCheap)
     }
 
     // MARK: new runs
@@ -304,11 +294,13 @@ public final class ExplorerSession {
         state.report(.error, "cannot switch task: " + skipped.joined(separator: "; "))
     }
 
-    private func install(_ fresh: TrainingRun, origin: RunOrigin) {
+    /// `fresh` on screen with a new state (`base`: the state it opened with, for `o`); the speed,
+    /// overlay, size, selection, field table and view stay.
+    private func install(_ fresh: TrainingRun, origin: RunOrigin, from base: ExplorerState? = nil) {
         run = fresh
         displayBatch = fresh.displayBatch(rows: Self.displayRows)
         let keep = state
-        state = ExplorerState(config: fresh.config)
+        state = base ?? ExplorerState(config: fresh.config)
         state.origin = origin
         state.running = keep.running
         state.stepsPerFrame = keep.stepsPerFrame
