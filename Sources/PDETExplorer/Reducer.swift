@@ -81,7 +81,7 @@ public func reduce(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEffect]
         return [.evaluate]
     case .char("o"):
         return [.reloadOpening]
-    case .char("z"):
+    case .char("w"):  // "window"; `z` is the attention map's autoscale (issue 22, item 4)
         state.chartWindow = state.chartWindow == .whole ? .recent : .whole
         state.status = state.chartWindow == .whole ? "charts: whole history" : "charts: " + (state.chartRange().label ?? "recent")
         return []

@@ -246,7 +246,7 @@ public func explorerHelpLines(_ fields: ConfigFieldTable) -> [(key: String, text
         ("S", "save a checkpoint to snapshots/step-N.safetensors"),
         ("e", "held-out evaluation now (stale \"-\" after a toggle)"),
         ("o", "reload the opening model and optimizer; toggles reset"),
-        ("z", "Training charts: whole / recent (since toggle, ≤ 200 steps)"),
+        ("w", "Training charts: whole / recent (since toggle, ≤ 200 steps)"),
         ("+  -", "more / fewer training steps per frame"),
         ("b", "A/B split: B = copy of A (same seed, data, batch); b again closes"),
         ("Tab", "A/B: focus the other pane (toggles go to the focused one)"),

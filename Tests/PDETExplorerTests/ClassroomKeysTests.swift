@@ -79,7 +79,7 @@ final class ClassroomKeysTests: XCTestCase {
         state.history.accuracy = Array(repeating: 0.5, count: 500)
         state.step = 500
         XCTAssertEqual(state.chartRange().first, 1)
-        _ = reduce(&state, .char("z"))
+        _ = reduce(&state, .char("w"))
         XCTAssertEqual(state.chartWindow, .recent)
         XCTAssertEqual(state.chartRange().first, 301)
         XCTAssertEqual(state.status, "charts: last 200 steps")
@@ -93,7 +93,7 @@ final class ClassroomKeysTests: XCTestCase {
         let frame = renderScreen(state, width: 120, height: 40, options: options)
         XCTAssertTrue(frame.text.contains("since toggle @500"), frame.text)
         XCTAssertTrue(frame.text.contains("501"), "the x-axis starts at the toggle")
-        _ = reduce(&state, .char("z"))
+        _ = reduce(&state, .char("w"))
         XCTAssertEqual(state.chartRange().first, 1)
     }
 }
