@@ -178,10 +178,10 @@ public func parseLesson(_ text: String, fileName: String) throws(ScriptError) ->
     }
     for entry in actionLines {
         if case .layer(let l) = entry.action, l >= config.layers {
-            throw fail(entry.line, "layer \(l) does not exist (the preset has \(config.layers) layers, 0...\(config.layers - 1))")
+            throw fail(entry.line, "layer \(l + 1) does not exist (the preset has \(config.layers) layers, 1...\(config.layers))")
         }
         if case .head(let h) = entry.action, h >= config.heads {
-            throw fail(entry.line, "head \(h) does not exist (the preset has \(config.heads) heads, 0...\(config.heads - 1))")
+            throw fail(entry.line, "head \(h + 1) does not exist (the preset has \(config.heads) heads, 1...\(config.heads))")
         }
     }
     return Lesson(fileName: fileName, title: title, summary: summary, preset: preset, beats: beats)

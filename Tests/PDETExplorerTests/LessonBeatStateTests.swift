@@ -23,8 +23,8 @@ final class LessonBeatStateTests: XCTestCase {
         steps 2
         beat: Look
         caption: Layer 2, head 3, two more steps.
-        layer 1
-        head 2
+        layer 2
+        head 3
         steps 2
         key l
         """
