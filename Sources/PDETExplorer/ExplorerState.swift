@@ -47,6 +47,7 @@ public enum ChartWindow: Equatable, Sendable {
 public enum Overlay: Equatable, Sendable {
     case none
     case help
+    case glossary   // `g`: one line per figure (Glossary.swift)
 }
 
 /// Where the weights of the current run came from (the snapshot's reproduce line needs it).

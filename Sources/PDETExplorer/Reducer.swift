@@ -34,6 +34,9 @@ public func reduce(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEffect]
     case .char("?"):
         state.overlay = state.overlay == .help ? .none : .help
         return []
+    case .char("g"):
+        state.overlay = state.overlay == .glossary ? .none : .glossary
+        return []
     case .char(" "):
         state.running.toggle()
         state.status = state.running ? "running" : "paused"

@@ -175,7 +175,7 @@ func runInteractiveLessonOrScript(_ options: LessonScriptOptions, model: ModelOp
         player = opened
         session = opened.session
     } else {
-        session = try openSession(model, running: actions == nil)
+        session = try openSession(model, running: false)   // opens paused, like the explorer (Space runs)
     }
     let theme = try display.resolvedTheme(followTerminal: true)
     try runOnTerminal(display: display, theme: theme, record: options.record, script: actions ?? []) { renderOptions, size in
