@@ -280,16 +280,10 @@ public final class LessonPlayer {
     }
 }
 
-/// One action of a lesson beat, run synchronously on `session`.
+/// One action of a lesson beat, run synchronously on `session` by the scripts' interpreter;
+/// `wait`, `snapshot` and `quit` inside a beat are skipped (the rest is the runner's, not a beat's).
 func applyLessonAction(_ action: ScriptAction, to session: ExplorerSession) {
-    switch action {
-    case .key(let key): session.handle(key)
-    case .steps(let n): session.train(steps: n)
-    case .layer(let l): session.select(layer: l, head: session.state.head)
-    case .head(let h): session.select(layer: session.state.layer, head: h)
-    case .resize(let w, let h): session.handle(.resize(width: w, height: h))
-    case .wait, .snapshot, .quit: break
-    }
+    interpretScriptAction(action, on: session)
 }
 
 // MARK: caption bar

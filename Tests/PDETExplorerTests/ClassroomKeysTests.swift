@@ -1,9 +1,11 @@
 // Issue 22's classroom keys: figures from before a toggle are stale until recomputed (`e` runs the
-// held-out evaluation now), `o` reloads the opening model with its optimizer state, `z` switches
-// the Training charts to the recent window.
+// held-out evaluation now), `o` reloads the opening model with its optimizer state, `w` switches
+// the Training charts to the recent window, `g` opens the glossary.
 import PDETCore
 @testable import PDETExplorer
+import Foundation
 import PDETRender
+import PDETScript
 import XCTest
 
 final class ClassroomKeysTests: XCTestCase {
@@ -95,5 +97,66 @@ final class ClassroomKeysTests: XCTestCase {
         XCTAssertTrue(frame.text.contains("501"), "the x-axis starts at the toggle")
         _ = reduce(&state, .char("w"))
         XCTAssertEqual(state.chartRange().first, 1)
+    }
+
+    func testGlossaryKeyListsEveryFigureAndFitsEightyByTwentyFour() throws {
+        var state = ExplorerState(config: tinyConfig())
+        _ = reduce(&state, .char("g"))
+        XCTAssertEqual(state.overlay, .glossary)
+        for (width, height) in [(80, 24), (120, 40)] {
+            let frame = renderScreen(state, width: width, height: height, options: options).text
+            XCTAssertTrue(frame.contains("Glossary"), frame)
+            // Every figure the panels show, each with its line, uncut (no line ends in the box edge).
+            for line in glossaryLines {
+                XCTAssertTrue(frame.contains(line.text), "\(width)x\(height): '\(line.key)' line missing or cut\n\(frame)")
+            }
+        }
+        let figures = Set(glossaryLines.map(\.key))
+        for figure in ["drift", "update", "rank", "unif", "entropy", "heat κ", "cos", "gain", "Σα", "order"] {
+            XCTAssertTrue(figures.contains(figure), figure)
+        }
+        _ = reduce(&state, .escape)
+        XCTAssertEqual(state.overlay, .none)
+        _ = reduce(&state, .char("g"))
+        _ = reduce(&state, .char("g"))
+        XCTAssertEqual(state.overlay, .none, "g again closes it")
+        XCTAssertTrue(explorerHelpLines(state.fields).contains { $0.key.split(separator: " ").contains("g") }, "the help lists g")
+        XCTAssertTrue(simulatorHelpLines.contains { $0.key.split(separator: " ").contains("g") })
+    }
+
+    func testGlossaryInTheSplitAndTheMiniLMView() throws {
+        var ab = SplitState(a: ExplorerState(config: tinyConfig()), b: ExplorerState(config: tinyConfig()), focus: .b)
+        _ = reduceSplit(&ab, .char("g"))
+        XCTAssertEqual(ab.a.overlay, .glossary, "both panes, whichever has the focus")
+        XCTAssertTrue(renderSplitScreen(ab, width: 120, height: 40, options: options).text.contains("Glossary"))
+        // The MiniLM view has no trained model of its own: g, o and e say why, nothing else changes.
+        var bert = BertExplorerState(modelName: "test", layers: 6, heads: 12, sentence: "hello world")
+        for key in ["o", "e"] {
+            XCTAssertEqual(reduceBert(&bert, .char(Character(key))), .none)
+            XCTAssertEqual(bert.statusLine.severity, .error)
+            XCTAssertTrue(bert.status.contains("pretrained and fixed"), bert.status)
+        }
+        _ = reduceBert(&bert, .char("g"))
+        XCTAssertTrue(bert.status.contains("docs/minilm.md"), bert.status)
+    }
+
+    /// Item 14: one interpreter. A lesson beat and a script runner give the same state for the same
+    /// actions; what only a runner does comes back to it and leaves the session alone.
+    func testOneInterpreterForLessonsAndScripts() throws {
+        let actions: [ScriptAction] = [.steps(2), .key(.char("r")), .layer(1), .head(1), .wait(milliseconds: 500),
+                                       .snapshot(path: "never-written.txt"), .resize(width: 100, height: 30)]
+        let lesson = try tinySession(), script = try tinySession()
+        for action in actions { applyLessonAction(action, to: lesson) }
+        let runner = ScriptRunner(session: script, size: ScreenSize(width: 120, height: 40), options: options)
+        for action in actions where action != .snapshot(path: "never-written.txt") { XCTAssertTrue(try runner.perform(action)) }
+        XCTAssertEqual(lesson.state, script.state)
+        XCTAssertEqual(lesson.state.layer, 1)
+        XCTAssertEqual(runner.size, ScreenSize(width: 100, height: 30))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "never-written.txt"), "a beat skips snapshot")
+        let before = lesson.state
+        XCTAssertEqual(interpretScriptAction(.wait(milliseconds: 500), on: lesson), .wait(milliseconds: 500))
+        XCTAssertEqual(interpretScriptAction(.quit, on: lesson), .quit)
+        XCTAssertEqual(lesson.state, before)
+        XCTAssertEqual(interpretScriptAction(.key(.char("q")), on: lesson), .quit)
     }
 }

@@ -23,7 +23,15 @@ final class LessonClaimsTests: XCTestCase {
         var loss: [Float] { state.history.loss }
     }
 
-    /// Every beat of shipped lesson `number`, complete, in order.
+    /// Every beat of shipped lesson `number`, complete, in order; printed (the figures a caption may
+    /// quote), and the test stops unless there are `count` of them (the assertions index them).
+    func beats(_ number: Int, expecting count: Int) throws -> [Beat] {
+        let all = try beats(number)
+        for x in all { print("LESSON\(number)", describe(x)) }
+        guard all.count == count else { throw LessonError("lesson \(number) has \(all.count) beats, the test expects \(count)") }
+        return all
+    }
+
     func beats(_ number: Int) throws -> [Beat] {
         let lessons = try loadNumberedLessons(directory: repoAssets + "/lessons")
         let lesson = try XCTUnwrap(lessons.first { $0.number == number }).lesson
@@ -52,10 +60,7 @@ final class LessonClaimsTests: XCTestCase {
     }
 
     func testLessonOneResiduals() throws {
-        let b = try beats(1)
-        for x in b { print("LESSON1", describe(x)) }
-        XCTAssertEqual(b.count, 6)
-        guard b.count == 6 else { return }
+        let b = try beats(1, expecting: 6)
         let L = b[0].rms.count - 1
         // 2 "the loss falls from 2.3 to below 0.1 by step 200"; "drift changes little from one block
         // to the next, and rank stays high".
@@ -86,10 +91,7 @@ final class LessonClaimsTests: XCTestCase {
     }
 
     func testLessonTwoLayerNorm() throws {
-        let b = try beats(2)
-        for x in b { print("LESSON2", describe(x)) }
-        XCTAssertEqual(b.count, 7)
-        guard b.count == 7 else { return }
+        let b = try beats(2, expecting: 7)
         let L = b[0].rms.count - 1
         let maxEntropy = Float(log(Double(b[0].state.config.seqLen)))
         // 1–2 "the RMS does not climb. It shrinks from the embedding to the last layer, and training on
