@@ -8,10 +8,11 @@
 //   PDETBert       ← PDETCore, PDETIO                    MiniLM on PDETCore's kernels
 //   PDETRender     ← PDETText                            state-free widgets: a grid of cells
 //   PDETScript     ← PDETCore, PDETRender, PDETIO, PDETText        scripts, lessons, asciicast
-//   PDETReproduce  ← PDETCore, PDETTasks, PDETIO, PDETText         the experiment grid
+//   PDETReproduce  ← PDETCore, PDETTasks, PDETText                 the experiment grid
 //   PDETExplorer   ← PDETCore, PDETTasks, PDETIO, PDETRender, PDETBert, PDETScript, PDETText   screens
 //   PDETTerminal   ← CNcurses, PDETRender                the only code that knows ncurses
 //   pdet-tui       ← all of them                          the CLI
+// Each target declares exactly the modules its files import (scripts/check-imports.sh checks it).
 import PackageDescription
 import Foundation
 
@@ -85,7 +86,7 @@ let package = Package(
         // MARK: screen (pure: state → grid of cells)
         .target(name: "PDETRender", dependencies: ["PDETText"]),
         .target(name: "PDETScript", dependencies: ["PDETCore", "PDETRender", "PDETIO", "PDETText"]),
-        .target(name: "PDETReproduce", dependencies: ["PDETCore", "PDETTasks", "PDETIO", "PDETText"]),
+        .target(name: "PDETReproduce", dependencies: ["PDETCore", "PDETTasks", "PDETText"]),
         .target(name: "PDETExplorer", dependencies: ["PDETCore", "PDETTasks", "PDETIO", "PDETRender", "PDETBert", "PDETScript", "PDETText"]),
 
         // MARK: terminal backend (the only code that knows ncurses)
@@ -94,7 +95,7 @@ let package = Package(
 
         // MARK: command line
         .executableTarget(name: "pdet-tui", dependencies: [
-            "PDETCore", "PDETTasks", "PDETIO", "PDETRender", "PDETExplorer", "PDETTerminal", "PDETBert", "PDETReproduce", "PDETText", "CPosix",
+            "PDETCore", "PDETTasks", "PDETIO", "PDETRender", "PDETScript", "PDETExplorer", "PDETTerminal", "PDETBert", "PDETReproduce", "PDETText", "CPosix",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -109,7 +110,7 @@ let package = Package(
         .testTarget(name: "PDETScriptTests", dependencies: ["PDETScript", "PDETCore", "PDETRender", "PDETText"]),
         .testTarget(name: "PDETTextTests", dependencies: ["PDETText"]),
         .testTarget(name: "PDETTerminalTests", dependencies: ["PDETTerminal", "PDETRender", "CNcurses"]),
-        .testTarget(name: "PDETReproduceTests", dependencies: ["PDETReproduce", "PDETCore", "PDETTasks"]),
+        .testTarget(name: "PDETReproduceTests", dependencies: ["PDETReproduce", "PDETCore"]),
         .testTarget(name: "CLITests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]

@@ -10,6 +10,10 @@ swift build -c release --product pdet-tui
 # The vector kernels' code generation (inlined lane helpers, no branchy lane loops): a guard for
 # speed that no timed test may give (docs/performance.md).
 bash scripts/codegen-check.sh
+# The GEMM tiles are generated: the committed file must be the generator's output (issue 22).
+python3 scripts/gen-gemm-tiles.py --check
+# Every target declares exactly the modules it imports (Package.swift).
+bash scripts/check-imports.sh
 swift test -c release -Xswiftc -enable-testing
 bash scripts/install-test.sh
 # The Slurm path on a real one-node cluster (issue 21; skips with one line off CI when it cannot start).

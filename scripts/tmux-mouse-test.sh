@@ -60,6 +60,8 @@ tl_wait_for "┌ Training " || tl_fail "no Training panel"
 step "the terminal was asked for SGR (1006) mouse reports"
 [ "$(tl_format '#{mouse_sgr_flag}')" = 1 ] || tl_fail "SGR mouse mode is off (mouse_sgr_flag)"
 [ "$(tl_format '#{mouse_standard_flag}')" = 1 ] || tl_fail "button reporting is off (mouse_standard_flag)"
+wait_header "PAUSED" || tl_fail "the explorer should open paused (a teacher talks first)"
+tl_keys Space; wait_header "RUNNING" || tl_fail "Space did not run"
 tl_keys Space; wait_header "PAUSED" || tl_fail "Space did not pause"
 
 step "header toggles: a click is the toggle's key"

@@ -151,6 +151,12 @@ public func reduceBert(_ state: inout BertExplorerState, _ key: Key) -> BertEffe
         return .none
     case .char("s"):
         return .snapshot
+    case .char("o"), .char("e"):
+        state.report(.error, "\(key == .char("o") ? "o (reload)" : "e (held-out)"): the MiniLM view has no trained model of its own: its weights are pretrained and fixed")
+        return .none
+    case .char("g"):
+        state.report(.info, "g: the glossary belongs to the toy model's view; MiniLM's figures are explained in docs/minilm.md")
+        return .none
     case .char(" "), .char("n"), .char("."), .char("t"), .char("R"), .char("+"), .char("-"), .char("c"):
         state.report(.error, bertTrainingDisabledMessage)
         return .none

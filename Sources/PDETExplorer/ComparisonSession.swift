@@ -142,12 +142,9 @@ public final class ComparisonSession {
 
     /// A session on a copy of `source`'s run, showing `state` (its numbers refreshed).
     private func twinSession(of source: ExplorerSession, state: ExplorerState) throws -> ExplorerSession {
-        let run = try source.run.copy()
-        let twin = ExplorerSession(run: run, origin: source.state.origin)
+        let twin = try source.copy(state: state)
         twin.snapshotDirectory = snapshotDirectory
         twin.setDisplay(options: source.lastOptions, size: source.state.size)
-        twin.state = state
-        twin.refresh()
         return twin
     }
 

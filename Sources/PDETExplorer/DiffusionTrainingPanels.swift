@@ -69,15 +69,35 @@ func drawTrainingPanel(_ state: ExplorerState, into grid: inout Grid, rect: Rect
     // The wheel is the speed keys: up is + (more steps per frame), down is -.
     grid.addRegion(ClickRegion(rect: rect, wheelUp: [.char("+")], wheelDown: [.char("-")]))
     guard inner.height >= 2, inner.width >= 8 else { return }
-    let h = state.history
-    let held = h.heldOut.last.map { "held-out \(formatCompact(Double($0.accuracy))) @\($0.step)" } ?? "held-out -"
-    let loss = h.loss.last.map { formatCompact(Double($0)) } ?? "-"
-    let acc = h.accuracy.last.map { formatCompact(Double($0)) } ?? "-"
+    let (window, windowLabel) = state.chartRange()
+    var h = state.history
+    if window > h.firstStep {               // `z`: the recent window fills the chart
+        let drop = window - h.firstStep
+        h.loss = Array(h.loss.dropFirst(drop))
+        h.accuracy = Array(h.accuracy.dropFirst(drop))
+        h.firstStep = window
+    }
+    // After a toggle the last step's figures describe the model before it: "-" until a step
+    // (or `e`, for held-out) measures the model on screen.
+    let stale = state.trainingFiguresStale
+    let held = state.heldOutStale ? "held-out - (e)"
+        : h.heldOut.last.map { "held-out \(formatCompact(Double($0.accuracy))) @\($0.step)" } ?? "held-out -"
+    let loss = stale ? "-" : h.loss.last.map { formatCompact(Double($0)) } ?? "-"
+    let acc = stale ? "-" : h.accuracy.last.map { formatCompact(Double($0)) } ?? "-"
     let wide = inner.width >= 40
-    grid.put("loss \(loss)  acc \(acc)" + (wide ? "  \(held)" : ""), in: inner, row: 0, style: Style(bold: true))
+    let head = "loss \(loss)  acc \(acc)" + (wide ? "  \(held)" : "")
+    grid.put(head, in: inner, row: 0, style: Style(bold: true))
     var bottom = inner.height - 1          // the next free row from the bottom
+    // What is stale and what the charts span: beside the figures, else on a row of its own.
+    let note = [stale || state.heldOutStale ? "stale: toggled" : nil, windowLabel].compactMap { $0 }.joined(separator: ", ")
+    if !note.isEmpty, head.count + note.count + 4 <= inner.width {
+        grid.put("(\(note))", x: inner.maxX - note.count - 2, y: inner.y, style: Style(dim: true))
+    } else if !note.isEmpty, inner.height >= 8 {
+        grid.put("(\(note))", in: inner, row: bottom, style: Style(dim: true))
+        bottom -= 1
+    }
     if inner.height >= 6, let g = state.lastStep?.layerGradNorms, state.layer < g.count {
-        let line = "L\(state.layer + 1) grad \(formatCompact(Double(g[state.layer])))"
+        let line = "L\(state.layer + 1) grad \(stale ? "-" : formatCompact(Double(g[state.layer])))"
             + (wide ? "  lr \(formatCompact(Double(state.lastStep?.lr ?? 0)))" : "")
         grid.put(line, in: inner, row: bottom, style: Style(reverse: true))
         bottom -= 1

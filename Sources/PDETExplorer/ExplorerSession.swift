@@ -21,6 +21,9 @@ public final class ExplorerSession {
     public private(set) var lastOptions = RenderOptions.standard
     /// How `s` writes the .svg (PDETIO's atomic writer; tests substitute one that fails).
     public var svgWriter: SnapshotFileWriter = atomicSnapshotWriter
+    /// `o`: the run and state the session opened with (the shipped checkpoint, `--checkpoint`, or
+    /// fresh weights), never trained itself: reloading copies it. Shared with copies of the session.
+    private var opening: (run: TrainingRun, state: ExplorerState)?
 
     /// Held-out accuracy is measured every `evaluateEvery` steps on `evaluateLimit` examples.
     public static let evaluateEvery = 100
@@ -41,11 +44,32 @@ public final class ExplorerSession {
         state.step = run.model.step
         state.history = TrainingHistory(restoring: run)
         refresh()
+        opening = (try? run.copy()).map { ($0, state) }
     }
 
     /// A fresh model for `config` (its task's data must be available).
     public convenience init(config: ModelConfig, running: Bool = false, status: String = "") throws {
         self.init(run: try TrainingRun(config: config), origin: .scratch, running: running, status: status)
+    }
+
+    /// A session adopting `run` and `state` as they are (no forward pass yet): `copy(state:)`.
+    private init(adopting run: TrainingRun, state: ExplorerState) {
+        self.run = run
+        displayBatch = run.displayBatch(rows: Self.displayRows)
+        self.state = state
+    }
+
+    /// An exact, independent twin: a copy of the run (weights, AdamW state, step, history) showing
+    /// `state` (default: this session's), its numbers refreshed. Training both gives the same bits.
+    /// The A/B split starts pane B so; a lesson keeps each beat's end so (LessonPlayer).
+    public func copy(state: ExplorerState? = nil) throws(ConfigError) -> ExplorerSession {
+        let twin = ExplorerSession(adopting: try run.copy(), state: state ?? self.state)
+        twin.snapshotDirectory = snapshotDirectory
+        twin.svgWriter = svgWriter
+        twin.lastOptions = lastOptions
+        twin.opening = opening
+        twin.refresh()
+        return twin
     }
 
     // MARK: keys and effects
@@ -89,6 +113,11 @@ public final class ExplorerSession {
             saveSnapshot()
         case .saveCheckpoint:
             saveCheckpointFile()
+        case .evaluate:
+            let accuracy = evaluateNow()
+            state.status = "held-out accuracy \(formatCompact(Double(accuracy))) at step \(state.step) (\(Self.evaluateLimit) examples)"
+        case .reloadOpening:
+            reloadOpening()
         case .simulate:
             updateSimulation(convergence: .ifCheap)
         case .convergence:
@@ -137,10 +166,8 @@ public final class ExplorerSession {
             state.history.append(m, maxRms: largestRms(state.metrics))
             return false
         }
-        if state.step % Self.evaluateEvery == 0 {
-            run.evaluate(limit: Self.evaluateLimit, batchSize: 64)
-            state.history.heldOut = run.heldOut.map { HeldOutPoint(step: $0.step, accuracy: $0.accuracy) }
-        }
+        state.trainingFiguresStale = false
+        if state.step % Self.evaluateEvery == 0 { _ = evaluateNow() }
         refresh()
         state.history.append(m, maxRms: largestRms(state.metrics))
         if state.step % Self.simulateEvery == 0 { updateSimulation(convergence: .never) }
@@ -211,6 +238,27 @@ public final class ExplorerSession {
         refresh()
     }
 
+    /// The held-out accuracy of the model as it is now (`e`, and every `evaluateEvery` steps).
+    private func evaluateNow() -> Float {
+        let accuracy = run.evaluate(limit: Self.evaluateLimit, batchSize: 64)
+        state.history.heldOut = run.heldOut.map { HeldOutPoint(step: $0.step, accuracy: $0.accuracy) }
+        state.heldOutStale = false
+        return accuracy
+    }
+
+    /// `o`: the opening model again, optimizer state and toggles included; the view, size,
+    /// speed and selection stay.
+    private func reloadOpening() {
+        guard let opening, let fresh = try? opening.run.copy() else {
+            state.report(.error, "no opening model to reload here")
+            return
+        }
+        let window = state.chartWindow
+        install(fresh, origin: opening.state.origin, from: opening.state)
+        state.chartWindow = window
+        state.status = "reloaded the opening model: step \(state.step), optimizer state and toggles as opened"
+    }
+
     // MARK: new runs
 
     private func replaceRun(config: ModelConfig, message: String) {
@@ -246,11 +294,13 @@ public final class ExplorerSession {
         state.report(.error, "cannot switch task: " + skipped.joined(separator: "; "))
     }
 
-    private func install(_ fresh: TrainingRun, origin: RunOrigin) {
+    /// `fresh` on screen with a new state (`base`: the state it opened with, for `o`); the speed,
+    /// overlay, size, selection, field table and view stay.
+    private func install(_ fresh: TrainingRun, origin: RunOrigin, from base: ExplorerState? = nil) {
         run = fresh
         displayBatch = fresh.displayBatch(rows: Self.displayRows)
         let keep = state
-        state = ExplorerState(config: fresh.config)
+        state = base ?? ExplorerState(config: fresh.config)
         state.origin = origin
         state.running = keep.running
         state.stepsPerFrame = keep.stepsPerFrame

@@ -38,9 +38,16 @@ public struct StatusLine: Equatable, Sendable {
     }
 }
 
+/// What the Training charts span (`z` switches).
+public enum ChartWindow: Equatable, Sendable {
+    case whole
+    case recent
+}
+
 public enum Overlay: Equatable, Sendable {
     case none
     case help
+    case glossary   // `g`: one line per figure (Glossary.swift)
 }
 
 /// Where the weights of the current run came from (the snapshot's reproduce line needs it).
@@ -139,6 +146,15 @@ public struct ExplorerState: Equatable, Sendable {
     public var attentionFit: AttentionFitResult?   // heat-kernel fit of the selected head (AttentionFit.swift)
     public var attentionAutoscale = false       // z: attention colours span 0 … the map's max (default: fixed 0–1)
     public var snapshotsSaved = 0
+    /// Loss, accuracy and grad norms are from before a toggle: drawn as stale until a step.
+    public var trainingFiguresStale = false
+    /// The held-out accuracy is from before a toggle (or weights changed since): stale until `e` or
+    /// the next scheduled evaluation.
+    public var heldOutStale = false
+    /// The step of the last toggle (nil: none since this run started): the recent chart window.
+    public var lastToggleStep: Int?
+    /// `z`: the Training charts show the whole history or the recent window (`recentSteps`).
+    public var chartWindow: ChartWindow = .whole
     /// M: the discrete model or its continuous-time simulator, whose state lives in its case (SimulatorMode.swift).
     public var view: ExplorerView = .model(parked: nil)
 
@@ -150,6 +166,16 @@ public struct ExplorerState: Equatable, Sendable {
     public mutating func report(_ severity: StatusSeverity, _ text: String) {
         statusLine = StatusLine(text, severity)
     }
+
+    /// The steps the Training charts show: `.whole` history, or `.recent`, i.e. since the last
+    /// toggle when that was within the last `recentSteps` steps, else the last `recentSteps`.
+    public func chartRange() -> (first: Int, label: String?) {
+        let first = history.firstStep
+        guard chartWindow == .recent else { return (first, nil) }
+        if let t = lastToggleStep, step - t < Self.recentSteps { return (max(first, t + 1), "since toggle @\(t)") }
+        return (max(first, step - Self.recentSteps + 1), "last \(Self.recentSteps) steps")
+    }
+    public static let recentSteps = 200
 
     /// The ladder `+` / `-` move along.
     public static let speeds = [1, 2, 5, 10, 20, 50, 100]

@@ -71,9 +71,15 @@ public final class LiveExplorerScreen: InteractiveScreen {
     public func stop() { live.stop() }
 }
 
-/// A lesson: ← / → move between beats (rebuilding the beat's session), other keys go to the session.
+/// A lesson: ← / → move between beats, an interactive beat's awaited key completes it, other keys
+/// go to the session. Between keys the player computes the beats ahead (a slice per tick), so → finds
+/// the next beat kept; a beat not yet kept gets up to 0.3 s at once, then shows progress until ready.
 public final class LessonScreen: InteractiveScreen {
     public let player: LessonPlayer
+    /// How long a beat key may compute before the frame shows progress instead.
+    static let keyBudgetMilliseconds = 300
+    /// One tick's slice of precomputation (keys wait at most this long, plus one training step).
+    static let tickBudgetMilliseconds = 30
 
     public init(player: LessonPlayer) { self.player = player }
 
@@ -83,19 +89,32 @@ public final class LessonScreen: InteractiveScreen {
 
     public func handle(_ key: Key) throws -> KeyResult {
         switch key {
-        case .left: try player.previous()
-        case .right: try player.next()
-        default: return player.session.handle(key) ? .handled : .quit
+        case .left: _ = try player.requestPrevious()
+        case .right: _ = try player.requestNext()
+        case .char("o"): try player.reloadBeat()            // the beat's model, not the preset's step 0
+        default:
+            if try player.pressAwaited(key) { break }
+            return player.session.handle(key) ? .handled : .quit
         }
+        if player.pending != nil { try player.work(milliseconds: Self.keyBudgetMilliseconds) }
         return .handled
     }
 
-    public var tickMilliseconds: Int { player.session.state.running ? 0 : idleTickMilliseconds }
+    public var tickMilliseconds: Int {
+        player.session.state.running || player.hasWork || player.pending != nil ? 0 : idleTickMilliseconds
+    }
 
-    public func tick() -> Bool {
-        guard player.session.state.running else { return false }
-        player.session.tick(shouldYield: { false })
-        return true
+    public func tick() throws -> Bool {
+        var changed = false
+        if player.session.state.running {
+            player.session.tick(shouldYield: { false })
+            changed = true
+        }
+        if player.hasWork || player.pending != nil {
+            changed = changed || player.pending != nil       // progress, or the beat arriving
+            try player.work(milliseconds: Self.tickBudgetMilliseconds)
+        }
+        return changed
     }
 }
 

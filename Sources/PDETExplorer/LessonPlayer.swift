@@ -1,7 +1,8 @@
-// Lesson mode: a lesson (PDETScript's Lesson) played beat by beat. Entering beat k rebuilds the
-// session from the lesson's preset and replays the actions of beats 1…k synchronously, so a beat
-// always shows the same frame however the teacher got there (← / → or `--beat K`). The caption
-// bar (2–4 rows above the key bar) shows "beat k/n · ←/→", the beat's title and its caption.
+// Lesson mode: a lesson (PDETScript's Lesson) played beat by beat. The beats' states are computed
+// once from the lesson's preset, in order, and kept, so ← / → show a beat at once and a beat always
+// shows the same frame however the teacher got there (← / →, `--beat K`, a headless snapshot).
+// The caption bar (2–4 rows above the key bar) shows "beat k/n · ←/→", the beat's title and its
+// caption, and "replaying beat k: step i of n" while a beat asked for is still being computed.
 import Foundation
 import PDETCore
 import PDETRender
@@ -38,72 +39,229 @@ public func loadNumberedLessons(directory: String? = nil) throws -> [(number: In
     return lessons.enumerated().map { (lessonNumber($0.element, index: $0.offset), $0.element) }
 }
 
-/// One lesson being played: the session of the current beat, rebuilt on every beat change.
+/// One lesson being played. Each beat's end state is computed once, in order, and kept (an
+/// interactive beat also keeps its state before the awaited key); showing a beat shows a copy of
+/// the kept state, so the student's own keys never spoil it and ← / → cost a copy and a forward
+/// pass once the beat is kept. The chain past the last kept beat is computed by `work` in small
+/// slices (the terminal loop's ticks, or all at once headless): a beat shows the same frame
+/// whether reached with ← / →, opened with `--beat K`, or replayed in one go from the preset.
 public final class LessonPlayer {
     public let lesson: Lesson
     public let number: Int
     public private(set) var beat = 0                   // 0-based
+    /// True on an interactive beat before its key: the state before the `await` line.
+    public private(set) var waiting = false
+    /// The session on screen (a copy of a kept state; the student may change it freely).
     public private(set) var session: ExplorerSession
-    private let makeSession: () throws -> ExplorerSession
+    /// A beat asked for that is not computed yet (the old beat stays on screen, the caption bar
+    /// shows progress), and when it was asked for.
+    public private(set) var pending: (beat: Int, waiting: Bool)?
+    private var pendingSince = ContinuousClock.now
+    private var pendingSteps = 0                        // steps between the chain and `pending` when asked
+    private var ends: [ExplorerSession] = []           // kept: the state at the end of beat i
+    private var entries: [Int: ExplorerSession] = [:]  // kept: interactive beat i before its key
+    private var chain: Chain                           // computes beat ends.count from the last kept state
+
+    /// Where the computation of the next beats stands: beat `beat`, action `action`, `stepsDone`
+    /// steps into a `steps N` action.
+    private struct Chain {
+        var session: ExplorerSession
+        var beat = 0
+        var action = 0
+        var stepsDone = 0
+    }
 
     /// `makeSession` builds the preset's fresh session (same weights every call: the seed is fixed).
-    public init(lesson: Lesson, number: Int, beat: Int = 0, makeSession: @escaping () throws -> ExplorerSession) throws {
+    /// Beat `beat` (0-based) is computed before init returns, or with `computeNow` false left
+    /// pending (the preset's model shows with progress until `work` has computed it).
+    public init(lesson: Lesson, number: Int, beat: Int = 0, computeNow: Bool = true,
+                makeSession: () throws -> ExplorerSession) throws {
         guard !lesson.beats.isEmpty else { throw LessonError("\(lesson.fileName): the lesson has no beats") }
+        guard (0..<lesson.beats.count).contains(beat) else {
+            throw LessonError("beat \(beat + 1) does not exist (lesson \(number) has \(lesson.beats.count) beats, 1...\(lesson.beats.count))")
+        }
         self.lesson = lesson
         self.number = number
-        self.makeSession = makeSession
-        session = try makeSession()
-        try enter(beat: beat)
+        let fresh = try makeSession()
+        session = fresh
+        chain = Chain(session: try fresh.copy())
+        try request(beat: beat, waiting: false)
+        if computeNow { try finishPending() }
     }
 
     /// A player whose sessions start fresh from the lesson's preset (no checkpoint).
-    public convenience init(lesson: Lesson, number: Int, beat: Int = 0) throws {
+    public convenience init(lesson: Lesson, number: Int, beat: Int = 0, computeNow: Bool = true) throws {
         let config: ModelConfig
         do { config = try lesson.config(base: ModelConfig()) } catch {
             throw LessonError("\(lesson.fileName): preset: \(error.message)")
         }
-        try self.init(lesson: lesson, number: number, beat: beat) {
+        try self.init(lesson: lesson, number: number, beat: beat, computeNow: computeNow) {
             try ExplorerSession(config: config, running: false, status: "lesson \(number): \(lesson.title)")
         }
     }
 
     public var beatCount: Int { lesson.beats.count }
     public var currentBeat: LessonBeat { lesson.beats[beat] }
+    /// Beats whose end state is kept (they show at once).
+    public var keptBeats: Int { ends.count }
+    /// True while beats remain to be computed (the loop keeps calling `work`).
+    public var hasWork: Bool { chain.beat < beatCount }
 
-    /// Replays the preset through beats 0…k (clamped). Waits, snapshots and quits are skipped: a
-    /// beat's frame depends only on its steps, keys and selections.
+    /// Shows beat k complete (every action run), computing it now if needed: `--beat K`, snapshots.
     public func enter(beat k: Int) throws {
         guard (0..<beatCount).contains(k) else {
             throw LessonError("beat \(k + 1) does not exist (lesson \(number) has \(beatCount) beats, 1...\(beatCount))")
         }
-        let size = session.state.size
-        let fresh = try makeSession()
-        _ = fresh.render(width: size.width, height: size.height, options: session.lastOptions)
-        for b in 0...k {
-            for action in lesson.beats[b].actions { applyLessonAction(action, to: fresh) }
-        }
-        session = fresh
-        beat = k
+        try request(beat: k, waiting: false)
+        try finishPending()
     }
 
-    /// → : the next beat (false at the last one).
+    /// → (computed now): an interactive beat before its key completes it, else the next beat
+    /// (before its key when it waits). False at the end.
     @discardableResult
     public func next() throws -> Bool {
-        guard beat + 1 < beatCount else { return false }
-        try enter(beat: beat + 1)
+        guard try requestNext() else { return false }
+        try finishPending()
         return true
     }
 
-    /// ← : the previous beat (false at the first one).
+    /// ← (computed now): a completed interactive beat goes back to before its key, else the
+    /// previous beat, complete. False at the first.
     @discardableResult
     public func previous() throws -> Bool {
-        guard beat > 0 else { return false }
-        try enter(beat: beat - 1)
+        guard try requestPrevious() else { return false }
+        try finishPending()
         return true
+    }
+
+    /// → without waiting: shows the next beat when kept, else makes it pending. False at the end.
+    public func requestNext() throws -> Bool {
+        let (k, w) = pending ?? (beat, waiting)
+        if w { try request(beat: k, waiting: false); return true }
+        guard k + 1 < beatCount else { return false }
+        try request(beat: k + 1, waiting: lesson.beats[k + 1].awaitIndex != nil)
+        return true
+    }
+
+    /// ← without waiting.
+    public func requestPrevious() throws -> Bool {
+        let (k, w) = pending ?? (beat, waiting)
+        if !w && lesson.beats[k].awaitIndex != nil { try request(beat: k, waiting: true); return true }
+        guard k > 0 else { return false }
+        try request(beat: k - 1, waiting: false)
+        return true
+    }
+
+    /// The student pressed `key`: on an interactive beat before its key, the awaited key completes
+    /// the beat (true); any other key is for the session (false).
+    public func pressAwaited(_ key: Key) throws -> Bool {
+        guard pending == nil, waiting, key == currentBeat.awaitedKey else { return false }
+        try request(beat: beat, waiting: false)
+        return true
+    }
+
+    /// `o` in a lesson: the current beat's kept state again (what the student changed is undone).
+    public func reloadBeat() throws {
+        guard pending == nil else { return }
+        let (k, w) = (beat, waiting)
+        if try showIfKept(k, waiting: w), !w { session.state.status = "reloaded beat \(k + 1)" }
+    }
+
+    /// Computes until `pending` is shown (headless, tests).
+    public func finishPending() throws {
+        while pending != nil { try work(milliseconds: 1000) }
+    }
+
+    /// Computes the lesson's next beats for about `milliseconds` (at least one action or training
+    /// step), then shows the pending beat if it is ready. The loop calls this on every tick until
+    /// every beat is kept, so → finds the next beat ready while the class reads the caption.
+    public func work(milliseconds: Int) throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .milliseconds(milliseconds))
+        repeat {
+            if let p = pending, try showIfKept(p.beat, waiting: p.waiting) { return }
+            guard hasWork else { return }
+            try advanceChain()
+        } while clock.now < deadline
+        if let p = pending { _ = try showIfKept(p.beat, waiting: p.waiting) }
+    }
+
+    /// Shows beat k (before its key when `waiting`) at once when kept, else makes it pending.
+    private func request(beat k: Int, waiting w: Bool) throws {
+        if try showIfKept(k, waiting: w) { return }
+        if pending.map({ $0.beat != k || $0.waiting != w }) ?? true {
+            pending = (k, w)
+            pendingSince = ContinuousClock.now
+            pendingSteps = stepsToCompute(beat: k, waiting: w)
+        }
+    }
+
+    private func showIfKept(_ k: Int, waiting w: Bool) throws -> Bool {
+        guard let kept = w ? entries[k] : (k < ends.count ? ends[k] : nil) else { return false }
+        let shown = try copy(kept)
+        _ = shown.render(width: session.state.size.width, height: session.state.size.height, options: session.lastOptions)
+        if w, let key = lesson.beats[k].awaitedKey {
+            shown.state.status = "press \(scriptName(of: key) ?? "the key") to continue (→ skips the wait)"
+        }
+        session = shown
+        beat = k
+        waiting = w
+        pending = nil
+        return true
+    }
+
+    private func copy(_ kept: ExplorerSession) throws -> ExplorerSession {
+        do { return try kept.copy() } catch { throw LessonError("cannot copy the beat's model: \(error.message)") }
+    }
+
+    /// One action of the chain (one step of a `steps N`); keeps the states it passes.
+    private func advanceChain() throws {
+        let b = lesson.beats[chain.beat]
+        if chain.action == b.awaitIndex, chain.stepsDone == 0, entries[chain.beat] == nil {
+            entries[chain.beat] = try copy(chain.session)
+        }
+        guard chain.action < b.actions.count else {
+            ends.append(try copy(chain.session))
+            chain.beat += 1
+            chain.action = 0
+            return
+        }
+        if case .steps(let n) = b.actions[chain.action] {
+            chain.session.train(steps: 1)
+            chain.stepsDone += 1
+            if chain.stepsDone < n { return }
+        } else {
+            applyLessonAction(b.actions[chain.action], to: chain.session)
+        }
+        chain.action += 1
+        chain.stepsDone = 0
+    }
+
+    /// Training steps between the chain's position and beat k's end (or its awaited key).
+    private func stepsToCompute(beat k: Int, waiting w: Bool) -> Int {
+        guard chain.beat <= k else { return 0 }
+        var total = 0
+        for b in chain.beat...k {
+            let actions = lesson.beats[b].actions
+            let first = b == chain.beat ? chain.action : 0
+            let last = b == k && w ? (lesson.beats[b].awaitIndex ?? actions.count) : actions.count
+            guard first < last else { continue }
+            for action in actions[first..<last] { if case .steps(let n) = action { total += n } }
+            if b == chain.beat, first < last, case .steps = actions[first] { total -= chain.stepsDone }
+        }
+        return total
+    }
+
+    /// "replaying beat 4: step 120 of 230" once a pending beat has taken longer than 0.3 s, else nil.
+    public var progress: String? {
+        guard let p = pending, pendingSince.duration(to: .now) > .milliseconds(300) else { return nil }
+        let left = stepsToCompute(beat: p.beat, waiting: p.waiting)
+        return "replaying beat \(p.beat + 1): step \(max(0, pendingSteps - left)) of \(pendingSteps)"
     }
 
     public var caption: LessonCaption {
-        LessonCaption(beat: beat + 1, beats: beatCount, title: currentBeat.title, text: currentBeat.caption)
+        LessonCaption(beat: beat + 1, beats: beatCount, title: currentBeat.title, text: currentBeat.caption,
+                      progress: progress)
     }
 
     /// The frame with the caption bar.
@@ -122,16 +280,10 @@ public final class LessonPlayer {
     }
 }
 
-/// One action of a lesson beat, run synchronously on `session`.
+/// One action of a lesson beat, run synchronously on `session` by the scripts' interpreter;
+/// `wait`, `snapshot` and `quit` inside a beat are skipped (the rest is the runner's, not a beat's).
 func applyLessonAction(_ action: ScriptAction, to session: ExplorerSession) {
-    switch action {
-    case .key(let key): session.handle(key)
-    case .steps(let n): session.train(steps: n)
-    case .layer(let l): session.select(layer: l, head: session.state.head)
-    case .head(let h): session.select(layer: session.state.layer, head: h)
-    case .resize(let w, let h): session.handle(.resize(width: w, height: h))
-    case .wait, .snapshot, .quit: break
-    }
+    interpretScriptAction(action, on: session)
 }
 
 // MARK: caption bar
@@ -141,18 +293,20 @@ public struct LessonCaption: Equatable, Sendable {
     public var beats: Int
     public var title: String
     public var text: String
-    public init(beat: Int, beats: Int, title: String, text: String) {
+    public var progress: String?    // "replaying beat 4: step 120 of 230" while a beat is computed
+    public init(beat: Int, beats: Int, title: String, text: String, progress: String? = nil) {
         self.beat = beat
         self.beats = beats
         self.title = title
         self.text = text
+        self.progress = progress
     }
 }
 
 /// The caption bar's rows: "beat k/n · ←/→  TITLE", then the caption wrapped, at most 3 rows
 /// (the last ends in "…" when the caption is longer).
 func captionLines(_ caption: LessonCaption, width: Int, ascii: Bool) -> [String] {
-    let head = "beat \(caption.beat)/\(caption.beats) · ←/→  \(caption.title)"
+    let head = "beat \(caption.beat)/\(caption.beats) · ←/→  \(caption.title)" + (caption.progress.map { "  · \($0)" } ?? "")
     var body = wrap(caption.text, width: max(1, width - 2))
     if body.count > 3 {
         body = Array(body.prefix(3))

@@ -12,6 +12,8 @@ public enum ExplorerEffect: Equatable, Sendable {
     case switchTask             // a new run for state.config.task (same toggles)
     case snapshot               // write snapshots/NNNN.txt, .ansi and .svg
     case saveCheckpoint         // write snapshots/step-N.safetensors (weights, AdamW state, history)
+    case evaluate               // the held-out evaluation now
+    case reloadOpening          // back to the model the explorer opened with (weights, AdamW state, toggles)
     case simulate               // simulator mode: a fresh trajectory (and a cheap convergence study)
     case convergence            // simulator mode: the convergence study, whatever it costs
     case quit
@@ -31,6 +33,9 @@ public func reduce(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEffect]
         return [.quit]
     case .char("?"):
         state.overlay = state.overlay == .help ? .none : .help
+        return []
+    case .char("g"):
+        state.overlay = state.overlay == .glossary ? .none : .glossary
         return []
     case .char(" "):
         state.running.toggle()
@@ -80,6 +85,14 @@ public func reduce(_ state: inout ExplorerState, _ key: Key) -> [ExplorerEffect]
         return [.snapshot]
     case .char("S"):
         return [.saveCheckpoint]
+    case .char("e"):
+        return [.evaluate]
+    case .char("o"):
+        return [.reloadOpening]
+    case .char("w"):  // "window"; `z` is the attention map's autoscale (issue 22, item 4)
+        state.chartWindow = state.chartWindow == .whole ? .recent : .whole
+        state.status = state.chartWindow == .whole ? "charts: whole history" : "charts: " + (state.chartRange().label ?? "recent")
+        return []
     case .char(let c):
         if let toggle = state.fields.toggle(for: c) { return toggled(&state, toggle.field, forward: toggle.forward) }
         state.status = "key '\(c)' does nothing (? lists the keys)"
@@ -103,6 +116,10 @@ private func toggled(_ state: inout ExplorerState, _ field: ConfigField, forward
     case .checkpoint(_, let step): startStep = step
     }
     if state.step > startStep { state.toggledDuringRun = true }
+    // What the last step and evaluation measured was another model: stale until recomputed.
+    if !state.history.loss.isEmpty { state.trainingFiguresStale = true }
+    if !state.history.heldOut.isEmpty { state.heldOutStale = true }
+    state.lastToggleStep = state.step
     return [.applyConfig]
 }
 

@@ -20,6 +20,7 @@ public enum PanelTitle {
     public static let diffusion = "Diffusion"
     public static let training = "Training"
     public static let help = "Help"
+    public static let glossary = "Glossary"
 }
 
 public func renderScreen(_ state: ExplorerState, width: Int, height: Int, options: RenderOptions) -> Grid {
@@ -38,10 +39,7 @@ public func renderScreen(_ state: ExplorerState, width: Int, height: Int, option
     drawTrainingPanel(state, into: &grid, rect: rects.training, options: options)
     drawStatus(state, into: &grid, y: height - 2, options: options)
     drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1), hints: view.keyHints, options: options)
-    if state.overlay == .help {
-        drawHelp(view.helpLines, into: &grid, options: options)
-        addOverlayRegion(into: &grid)
-    }
+    drawOverlay(state.overlay, help: view.helpLines, into: &grid, options: options)
     grid.applyTheme(options)
     return grid
 }
@@ -243,13 +241,13 @@ public func explorerHelpLines(_ fields: ConfigFieldTable) -> [(key: String, text
         ("z", "attention colours: fixed 0–1 / autoscaled to the map's max"),
         ("t", "next task (same toggles, new weights)"),
         ("R", "re-seed and start from scratch"),
-        ("s", "snapshot to snapshots/NNNN.txt, .ansi and .svg"),
-        ("S", "save a checkpoint to snapshots/step-N.safetensors"),
+        ("s  S", "snapshot (snapshots/NNNN.txt .ansi .svg) / checkpoint"),
+        ("e  o", "held-out now / reload the opening model (toggles reset)"),
+        ("w", "Training charts: whole / recent (since toggle, ≤ 200 steps)"),
         ("+  -", "more / fewer training steps per frame"),
-        ("b", "A/B split: B = copy of A (same seed, data, batch); b again closes"),
-        ("Tab", "A/B: focus the other pane (toggles go to the focused one)"),
+        ("b  Tab", "A/B split (B = copy of A; b closes) / focus the other pane"),
         ("M", "PDE simulator: depth read as time (its keys: M then ?)"),
-        ("?", "this help (Esc closes)"),
+        ("?  g", "this help / the glossary of figures (Esc closes)"),
         ("q  Ctrl-C", "quit"),
     ]
 }
@@ -270,7 +268,7 @@ public let simulatorHelpLines: [(key: String, text: String)] = [
     ("[ ] h H", "layer / head (the Attention panel)"),
     ("s", "snapshot to snapshots/NNNN.txt, .ansi and .svg"),
     ("b  Tab", "A/B split / focus the other pane"),
-    ("?", "this help (Esc closes)"),
+    ("?  g", "this help / the glossary of figures (Esc closes)"),
     ("q  Ctrl-C", "quit"),
 ]
 
@@ -288,11 +286,11 @@ func drawStatusLine(_ status: StatusLine, into grid: inout Grid, y: Int, options
 }
 
 /// The `?` overlay: one key and its meaning per line, centred (shared by the toy-model and MiniLM screens).
-func drawHelp(_ lines: [(key: String, text: String)], into grid: inout Grid, options: RenderOptions) {
+func drawHelp(_ lines: [(key: String, text: String)], title: String = PanelTitle.help, into grid: inout Grid, options: RenderOptions) {
     let keyWidth = lines.map(\.key.count).max() ?? 0
     let textWidth = lines.map(\.text.count).max() ?? 0
     let box = Layout.centered(grid.bounds, width: keyWidth + textWidth + 7, height: lines.count + 4)
-    let inner = drawPanel(into: &grid, rect: box, title: PanelTitle.help, focused: true, options: options)
+    let inner = drawPanel(into: &grid, rect: box, title: title, focused: true, options: options)
     for (i, line) in lines.enumerated() {
         grid.put(line.key, in: Rect(x: inner.x + 1, y: inner.y + i, width: keyWidth, height: 1),
                  style: Style(bold: true), options: options)

@@ -87,9 +87,10 @@ public final class ScriptRunner {
         return true
     }
 
-    /// One action; false for `quit`.
+    /// One action; false for `quit`. The session's part is `interpretScriptAction`'s (shared with
+    /// lessons); the runner adds the clock, the frame size, snapshots and the recording.
     public func perform(_ action: ScriptAction, sleep: ((Int) -> Void)? = nil) throws -> Bool {
-        switch action {
+        switch interpretScriptAction(action, on: comparison) {
         case .quit:
             return false
         case .wait(let ms):
@@ -98,17 +99,10 @@ public final class ScriptRunner {
             return true
         case .snapshot(let path):
             try writeScriptSnapshot(path: path)
-        case .resize(let w, let h):
+        case .resized(let w, let h):
             size = ScreenSize(width: w, height: h)
-            comparison.handle(.resize(width: w, height: h))
-        case .key(let key):
-            if !comparison.handle(key) { return false }
-        case .steps(let n):
-            comparison.train(steps: n)              // both panes when split (lockstep)
-        case .layer(let l):
-            comparison.select(layer: l, head: comparison.focusedSession.state.head)
-        case .head(let h):
-            comparison.select(layer: comparison.focusedSession.state.layer, head: h)
+        case .done:
+            break
         }
         clock += Self.secondsPerAction
         try recordFrame()
@@ -135,4 +129,53 @@ public final class ScriptRunner {
         }
         guard created else { throw ScriptRunError("snapshot \(path): file exists (snapshots never overwrite)") }
     }
+}
+
+// MARK: the one interpreter of script actions
+
+/// What a script action needs of a session: the single view (`ExplorerSession`, lessons) and the
+/// A/B pair (`ComparisonSession`, scripts and the live explorer) both provide it.
+public protocol ScriptActionTarget: AnyObject {
+    /// The explorer's key handling; false when the key quits.
+    func handle(_ key: Key) -> Bool
+    func train(steps: Int)                       // a `steps N` (both panes when split: lockstep)
+    func select(layer: Int, head: Int)           // 0-based
+    var selection: (layer: Int, head: Int) { get }
+}
+
+extension ExplorerSession: ScriptActionTarget {
+    public var selection: (layer: Int, head: Int) { (state.layer, state.head) }
+}
+
+extension ComparisonSession: ScriptActionTarget {
+    public var selection: (layer: Int, head: Int) { (focusedSession.state.layer, focusedSession.state.head) }
+}
+
+/// What is left for the caller after `interpretScriptAction`: a runner sleeps, resizes its frame,
+/// writes the snapshot or stops; a lesson beat skips all of these.
+public enum ScriptActionRest: Equatable, Sendable {
+    case done
+    case quit
+    case wait(milliseconds: Int)
+    case snapshot(path: String)
+    case resized(width: Int, height: Int)
+}
+
+/// Applies `action`'s effect on the session, the same for lessons, scripts and the live explorer
+/// (issue 22, item 14): keys through the explorer's key handling, `steps` trains, `layer`/`head` select.
+@discardableResult
+public func interpretScriptAction(_ action: ScriptAction, on target: some ScriptActionTarget) -> ScriptActionRest {
+    switch action {
+    case .quit: return .quit
+    case .wait(let ms): return .wait(milliseconds: ms)
+    case .snapshot(let path): return .snapshot(path: path)
+    case .resize(let w, let h):
+        _ = target.handle(.resize(width: w, height: h))
+        return .resized(width: w, height: h)
+    case .key(let key): return target.handle(key) ? .done : .quit
+    case .steps(let n): target.train(steps: n)
+    case .layer(let l): target.select(layer: l, head: target.selection.head)
+    case .head(let h): target.select(layer: target.selection.layer, head: h)
+    }
+    return .done
 }

@@ -45,7 +45,7 @@ public func reduceSplit(_ ab: inout SplitState, _ key: Key) -> [SplitEffect] {
         ab.b!.config.task = ab.a.config.task
         ab.statusLine = StatusLine("A and B: \(ab.a.status)", ab.a.statusLine.severity)
         return effects + [.resyncB]
-    case .resize, .escape, .char("?"), .char(" "), .char("n"), .char("."),
+    case .resize, .escape, .char("?"), .char("g"), .char(" "), .char("n"), .char("."),
          .char("+"), .char("="), .char("-"), .char("_"):
         // Screen and training keys: both panes, A first (lockstep).
         var effects = lift(.a, reduce(&ab.a, key))

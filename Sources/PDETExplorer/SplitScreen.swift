@@ -43,10 +43,7 @@ public func renderSplitScreen(_ ab: SplitState, width: Int, height: Int, options
     drawDifferencesPanel(ab, b, into: &grid, rect: rows[1], options: options)
     drawStatusLine(ab.statusLine, into: &grid, y: height - 2, options: options)
     drawKeyBar(into: &grid, rect: Rect(x: 0, y: height - 1, width: width, height: 1), hints: splitKeyHints(ab.a.fields), options: options)
-    if ab.a.overlay == .help {
-        drawHelp(viewScreen(ab.focused).helpLines, into: &grid, options: options)
-        addOverlayRegion(into: &grid)
-    }
+    drawOverlay(ab.a.overlay, help: viewScreen(ab.focused).helpLines, into: &grid, options: options)
     grid.applyTheme(options)
     return grid
 }

@@ -17,7 +17,7 @@ import PDETScript
 
 /// Runs `screen` on `backend` until a key quits or the backend asks to end. `script` (an interactive
 /// `--script`) is performed first, `recorder` gets every drawn frame at the wall-clock time since the
-/// start, `sleep` does the script's waits (tests pass a no-op).
+/// start, `sleep` does the script's waits (tests pass a no-op). Timed by the wall clock.
 public func runTerminalLoop(
     _ screen: some InteractiveScreen,
     on backend: some TerminalBackend,
@@ -26,7 +26,21 @@ public func runTerminalLoop(
     recorder: FrameRecorder? = nil,
     sleep: (Int) -> Void = { ms in usleep(UInt32(max(0, ms)) * 1000) }
 ) throws {
-    let clock = ContinuousClock()
+    try runTerminalLoop(screen, on: backend, options: options, script: script, recorder: recorder, sleep: sleep,
+                        clock: ContinuousClock())
+}
+
+/// The loop with its clock injected: `clock` times the ticks and the recording's timestamps, so a
+/// test (or a headless replay) can run it on a clock it moves itself.
+public func runTerminalLoop(
+    _ screen: some InteractiveScreen,
+    on backend: some TerminalBackend,
+    options: RenderOptions,
+    script: [ScriptAction],
+    recorder: FrameRecorder?,
+    sleep: (Int) -> Void,
+    clock: some Clock<Duration>
+) throws {
     let start = clock.now
     let maxKeysPerFrame = recorder == nil ? 256 : 1      // a paste or key-repeat flood still lets a frame through
     var onScreen = Grid(width: 0, height: 0)

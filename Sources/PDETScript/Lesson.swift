@@ -8,9 +8,11 @@
 //   caption: Each block now replaces x instead of adding to it: x = Attn(LN1(x)) ...
 //   caption: (more caption lines join into one paragraph)
 //   steps 50
-//   key r
+//   await r          (an interactive beat: shows "press r to continue" and waits for the student)
+//   steps 20
 
 import PDETCore
+import PDETRender
 
 /// One step of a lesson: a caption shown in the caption bar, then actions run in order.
 public struct LessonBeat: Equatable, Sendable {
@@ -18,12 +20,34 @@ public struct LessonBeat: Equatable, Sendable {
     public var caption: String              // caption lines joined by single spaces (wrapping is the renderer's job)
     public var actions: [ScriptAction]
     public var line: Int                    // line of `beat:` in the file, for messages
+    /// An interactive beat's `await KEY`: the index in `actions` of the `.key` the beat waits for.
+    /// The actions before it run on entering the beat; the student's key (or →) runs it and the rest.
+    public var awaitIndex: Int?
 
-    public init(title: String, caption: String, actions: [ScriptAction], line: Int) {
+    public init(title: String, caption: String, actions: [ScriptAction], line: Int, awaitIndex: Int? = nil) {
         self.title = title
         self.caption = caption
         self.actions = actions
         self.line = line
+        self.awaitIndex = awaitIndex
+    }
+
+    /// The key an interactive beat waits for (nil: the beat runs all its actions at once).
+    public var awaitedKey: Key? {
+        guard let i = awaitIndex, case .key(let key) = actions[i] else { return nil }
+        return key
+    }
+
+    /// Keys the lesson presses itself in this beat: every `key`/`keys` action but the awaited one
+    /// (`beforeAwait`: only those before it). A caption must not ask the student for one of these
+    /// (pressing it again would undo the demo), except the awaited key when the lesson presses that
+    /// key only after the student did (`await A` then `keys AA`).
+    public func keysPressedByLesson(beforeAwait: Bool = false) -> [Key] {
+        actions.enumerated().compactMap { index, action in
+            guard index != awaitIndex, case .key(let key) = action else { return nil }
+            if beforeAwait, let awaitIndex, index > awaitIndex { return nil }
+            return key
+        }
     }
 }
 
@@ -94,6 +118,13 @@ public func parseLesson(_ text: String, fileName: String) throws(ScriptError) ->
         if line.isEmpty || line.hasPrefix("#") { continue }
         guard let (field, value) = splitField(line) else {
             guard !beats.isEmpty else { throw fail(n, "action before the first 'beat:' line") }
+            if line.hasPrefix("await ") || line == "await" {
+                let action = try parseAwait(line, fileName: fileName, lineNumber: n)
+                if beats[beats.count - 1].awaitIndex != nil { throw fail(n, "a beat waits for one key at most ('await' given twice)") }
+                beats[beats.count - 1].awaitIndex = beats[beats.count - 1].actions.count
+                beats[beats.count - 1].actions.append(action)
+                continue
+            }
             for action in try parseActionLine(line, fileName: fileName, lineNumber: n) {
                 beats[beats.count - 1].actions.append(action)
                 actionLines.append((beats.count - 1, action, n))
@@ -147,13 +178,23 @@ public func parseLesson(_ text: String, fileName: String) throws(ScriptError) ->
     }
     for entry in actionLines {
         if case .layer(let l) = entry.action, l >= config.layers {
-            throw fail(entry.line, "layer \(l) does not exist (the preset has \(config.layers) layers, 0...\(config.layers - 1))")
+            throw fail(entry.line, "layer \(l + 1) does not exist (the preset has \(config.layers) layers, 1...\(config.layers))")
         }
         if case .head(let h) = entry.action, h >= config.heads {
-            throw fail(entry.line, "head \(h) does not exist (the preset has \(config.heads) heads, 0...\(config.heads - 1))")
+            throw fail(entry.line, "head \(h + 1) does not exist (the preset has \(config.heads) heads, 1...\(config.heads))")
         }
     }
     return Lesson(fileName: fileName, title: title, summary: summary, preset: preset, beats: beats)
+}
+
+/// `await r`: the one key an interactive beat waits for (any name `key` accepts).
+private func parseAwait(_ line: String, fileName: String, lineNumber: Int) throws(ScriptError) -> ScriptAction {
+    let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+    guard words.count == 2 else {
+        throw ScriptError(fileName: fileName, line: lineNumber, message: "'await' needs one key name (e.g. await r)")
+    }
+    let actions = try parseActionLine("key " + words[1], fileName: fileName, lineNumber: lineNumber)
+    return actions[0]
 }
 
 /// `title: Why` → ("title", "Why"); nil when the first word does not end in ':' (an action line).

@@ -14,8 +14,8 @@ public enum ScriptAction: Equatable, Sendable {
     case steps(Int)                         // train exactly this many steps, then redraw
     case resize(width: Int, height: Int)    // as if the terminal were resized
     case snapshot(path: String)             // write the current screen (.txt plain, .ansi coloured)
-    case layer(Int)                         // show this layer (0-based) in the per-layer panels
-    case head(Int)                          // show this attention head (0-based)
+    case layer(Int)                         // show this layer in the per-layer panels (0-based here; written 1-based, `layer 1` = L1)
+    case head(Int)                          // show this attention head (0-based here; written 1-based, `head 1` = H1)
     case quit
 }
 
@@ -90,6 +90,20 @@ func parseActionLine(_ line: String, fileName: String, lineNumber: Int) throws(S
         return n
     }
 
+    /// `layer N` / `head H` are written as the explorer shows them (L1, H1: counted from 1) and
+    /// kept 0-based. A 0 is an old (0-based) file: the error says how to migrate it.
+    func oneBased(_ what: String) throws(ScriptError) -> Int {
+        let text = try oneArgument("a \(what) number")
+        if text == "0" {
+            throw fail("'\(what) 0': layers and heads count from 1, as the explorer shows them (L1, H1); "
+                + "a file written for 0-based numbers needs every 'layer' and 'head' number raised by 1")
+        }
+        guard let n = Int(text), (1...ScriptLimits.maxIndex + 1).contains(n) else {
+            throw fail("'\(command)' needs a \(what) number in 1...\(ScriptLimits.maxIndex + 1), got '\(text)'")
+        }
+        return n - 1
+    }
+
     switch command {
     case "key":
         let name = try oneArgument("a key name (e.g. r, space, enter, ctrl-c)")
@@ -118,9 +132,9 @@ func parseActionLine(_ line: String, fileName: String, lineNumber: Int) throws(S
     case "snapshot":
         return [.snapshot(path: try oneArgument("a file name"))]
     case "layer":
-        return [.layer(try count("a layer index", in: 0...ScriptLimits.maxIndex))]
+        return [.layer(try oneBased("layer"))]
     case "head":
-        return [.head(try count("a head index", in: 0...ScriptLimits.maxIndex))]
+        return [.head(try oneBased("head"))]
     case "quit":
         if !args.isEmpty { throw fail("'quit' takes no argument, got: \(args.joined(separator: " "))") }
         return [.quit]
@@ -222,8 +236,8 @@ extension ScriptAction {
         case .snapshot(let path):
             if path.isEmpty || path.contains(where: { $0 == " " || $0 == "\t" || $0.isNewline }) { return nil }
             return "snapshot \(path)"
-        case .layer(let l): return "layer \(l)"
-        case .head(let h): return "head \(h)"
+        case .layer(let l): return "layer \(l + 1)"
+        case .head(let h): return "head \(h + 1)"
         case .quit: return "quit"
         }
     }

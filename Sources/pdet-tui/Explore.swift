@@ -33,7 +33,8 @@ struct Explore: ParsableCommand {
         if lessonScript.isActive { return try runInteractiveLessonOrScript(lessonScript, model: model, display: display) }
         let theme = try display.resolvedTheme(followTerminal: true)
         try requireTerminal()
-        let session = try openSession(model, running: true)
+        // Opens paused: a teacher talks about the first frame before it moves (Space runs).
+        let session = try openSession(model, running: false)
         try simulator.apply(to: session)
         try runOnTerminal(display: display, theme: theme, mouse: !display.noMouse) { options, size in
             LiveExplorerScreen(live: LiveExplorer(session: session, options: options, size: size))
@@ -102,7 +103,7 @@ func openSession(_ model: ModelOptions, running: Bool) throws -> ExplorerSession
             do {
                 let run = try openCheckpointRun(path: path) { try model.overlay($0) }
                 return ExplorerSession(run: run, origin: .checkpoint(path: path, step: run.model.step), running: running,
-                                       status: "opened the default checkpoint \(path) at step \(run.model.step) (R: start from scratch)")
+                                       status: "opened the default checkpoint \(path) at step \(run.model.step) (Space runs)")
             } catch let error as OpenError {
                 // A broken or unusable shipped checkpoint must not keep the explorer from starting.
                 note = "default checkpoint unusable (\(error.message)): new model"

@@ -21,10 +21,10 @@ struct Inspect: ParsableCommand {
     var model: String
     @Option(help: "The sentence (or use --corpus).")
     var text: String?
-    @Option(help: "Layer of the attention map to report.")
-    var layer: Int = 0
-    @Option(help: "Head of the attention map to report.")
-    var head: Int = 0
+    @Option(help: "Layer of the attention map to report, counted from 1 as the explorer shows it (L1).")
+    var layer: Int = 1
+    @Option(help: "Head of the attention map to report, counted from 1 (H1).")
+    var head: Int = 1
     @Option(name: .customLong("metrics-json"), help: "Write the report (or, with --corpus, every fit) here as JSON (stdout when omitted).")
     var metricsJSONPath: String?
     @Option(help: "A file of sentences, one per line (# comments): run the heat-kernel attention study over it.")
@@ -34,13 +34,16 @@ struct Inspect: ParsableCommand {
 
     func validate() throws {
         guard (text == nil) != (corpus == nil) else { throw ValidationError("give either --text or --corpus") }
+        // Counted from 1 everywhere a person types them (docs/explorer.md, "Numbering").
+        guard layer >= 1 else { throw ValidationError("--layer \(layer): layers count from 1 (L1 is the first block)") }
+        guard head >= 1 else { throw ValidationError("--head \(head): heads count from 1 (H1 is the first head)") }
     }
 
     func run() throws {
         if let corpus { try runCorpus(corpus); return }
         try checkOutputs([metricsJSONPath])
         let report: InspectReport
-        do { report = try inspectReport(modelDirectory: model, text: text ?? "", layer: layer, head: head) } catch {
+        do { report = try inspectReport(modelDirectory: model, text: text ?? "", layer: layer - 1, head: head - 1) } catch {
             throw UserError("\(error)")
         }
         let json = metricsJSON(report, pretty: true) + "\n"
@@ -48,8 +51,8 @@ struct Inspect: ParsableCommand {
             do { try writeFileAtomically(path: path, bytes: Array(json.utf8)) } catch { throw UserError("\(error)") }
             if report.truncated { printErr("note: the text was truncated to the model's maximum positions") }
             print("tokens: " + report.tokens.joined(separator: " "))
-            for (l, s) in report.layers.enumerated() {
-                print("layer \(l): rms \(format(s.rms))  drift \(format(s.drift))")
+            for (l, s) in report.layers.enumerated() {   // (L + 1): the embedding, then L1 … L
+                print("\(l == 0 ? "emb" : "L\(l)"): rms \(format(s.rms))  drift \(format(s.drift))")
             }
             print("report written: \(path)")
         } else {

@@ -22,8 +22,29 @@ struct LessonsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The lessons folder (default: assets/lessons, found like the default checkpoint).", valueName: "dir"))
     var directory: String?
 
+    @Flag(help: "Time the beat keys of every lesson at 120x40 (docs/performance.md): when each beat is ready after opening, → and ← onto a kept beat.")
+    var bench = false
+
+    @Option(help: ArgumentHelp("With --bench: only lesson N.", valueName: "n"))
+    var lesson: Int?
+
+    func validate() throws {
+        if lesson != nil && !bench { throw ValidationError("--lesson applies to --bench (to play a lesson: pdet-tui --lesson N)") }
+    }
+
     func run() throws {
         let lessons = try failing { try loadNumberedLessons(directory: directory) }
+        if bench {
+            let chosen = lessons.filter { lesson == nil || $0.number == lesson }
+            if chosen.isEmpty { try failing { throw unknownLesson(lesson ?? 0, lessons) } }
+            for (number, lesson) in chosen {
+                let timings = try failing {
+                    try measureLesson(lesson, number: number) { try makeLessonSession(lesson, number: number) }
+                }
+                FileHandle.standardOutput.write(Data(timings.table.utf8))
+            }
+            return
+        }
         var out = ""
         for (number, lesson) in lessons {
             out += "\(number)  \(lesson.title)  (\(lesson.beats.count) beats)\n    \(lesson.summary)\n"
@@ -77,23 +98,34 @@ func failing<T>(_ body: () throws -> T) throws -> T {
 }
 
 /// Lesson N of the shipped folder, or a one-line error naming the numbers there are.
-func openLessonPlayer(number: Int, beat: Int) throws -> LessonPlayer {
+/// `computeNow` false (interactive): the beat is computed by the terminal loop, with progress on screen.
+func openLessonPlayer(number: Int, beat: Int, computeNow: Bool = true) throws -> LessonPlayer {
     let lessons = try loadNumberedLessons()
-    guard let hit = lessons.first(where: { $0.number == number }) else {
-        let numbers = lessons.map { String($0.number) }.joined(separator: ", ")
-        throw LessonError("lesson \(number) does not exist (lessons: \(numbers); `pdet-tui lessons` lists them)")
+    guard let hit = lessons.first(where: { $0.number == number }) else { throw unknownLesson(number, lessons) }
+    return try LessonPlayer(lesson: hit.lesson, number: number, beat: beat - 1, computeNow: computeNow) {
+        try makeLessonSession(hit.lesson, number: number)
     }
-    let lesson = hit.lesson
-    if let checkpoint = lesson.checkpoint {
-        return try LessonPlayer(lesson: lesson, number: number, beat: beat - 1) {
-            let run = try openCheckpointRun(path: checkpoint) { base in
-                do { return try lesson.config(base: base) } catch { throw LessonError("preset: \(error)") }
-            }
-            return ExplorerSession(run: run, origin: .checkpoint(path: checkpoint, step: run.model.step),
-                                   status: "lesson \(number): \(lesson.title)")
+}
+
+func unknownLesson(_ number: Int, _ lessons: [(number: Int, lesson: Lesson)]) -> LessonError {
+    let numbers = lessons.map { String($0.number) }.joined(separator: ", ")
+    return LessonError("lesson \(number) does not exist (lessons: \(numbers); `pdet-tui lessons` lists them)")
+}
+
+/// The lesson's fresh session: its preset from scratch, or its `--checkpoint` with the preset applied.
+func makeLessonSession(_ lesson: Lesson, number: Int) throws -> ExplorerSession {
+    let status = "lesson \(number): \(lesson.title)"
+    guard let checkpoint = lesson.checkpoint else {
+        let config: ModelConfig
+        do { config = try lesson.config(base: ModelConfig()) } catch {
+            throw LessonError("\(lesson.fileName): preset: \(error.message)")
         }
+        return try ExplorerSession(config: config, running: false, status: status)
     }
-    return try LessonPlayer(lesson: lesson, number: number, beat: beat - 1)
+    let run = try openCheckpointRun(path: checkpoint) { base in
+        do { return try lesson.config(base: base) } catch { throw LessonError("preset: \(error)") }
+    }
+    return ExplorerSession(run: run, origin: .checkpoint(path: checkpoint, step: run.model.step), status: status)
 }
 
 // MARK: headless (snapshot)
@@ -139,11 +171,11 @@ func runInteractiveLessonOrScript(_ options: LessonScriptOptions, model: ModelOp
     var player: LessonPlayer?
     let session: ExplorerSession
     if let number = options.lesson {
-        let opened = try failing { try openLessonPlayer(number: number, beat: options.beat) }
+        let opened = try failing { try openLessonPlayer(number: number, beat: options.beat, computeNow: false) }
         player = opened
         session = opened.session
     } else {
-        session = try openSession(model, running: actions == nil)
+        session = try openSession(model, running: false)   // opens paused, like the explorer (Space runs)
     }
     let theme = try display.resolvedTheme(followTerminal: true)
     try runOnTerminal(display: display, theme: theme, record: options.record, script: actions ?? []) { renderOptions, size in

@@ -29,7 +29,7 @@ final class LessonScriptTests: XCTestCase {
         caption: Press r to turn residuals off and look at the Drift panel again.
         key r
         steps 2
-        layer 1
+        layer 2
         """
 
     func tinyPlayer(beat: Int = 0) throws -> LessonPlayer {
@@ -107,8 +107,8 @@ final class LessonScriptTests: XCTestCase {
         key r
         wait 2s
         keys lp
-        layer 1
-        head 2
+        layer 2
+        head 3
         steps 2
         snapshot out/deep/frame.txt
         quit

@@ -51,7 +51,7 @@ final class SplitScreenTests: XCTestCase {
         let c = try splitComparison()
         c.handle(.char("?"))
         let help = c.render(width: 100, height: 30, options: .plain).text
-        XCTAssertTrue(help.contains("A/B split: B = copy of A"), help)
+        XCTAssertTrue(help.contains("A/B split (B = copy of A; b closes)"), help)
         XCTAssertTrue(help.contains("focus the other pane"))
         c.handle(.escape)
         // Non-finite metrics in B are shown as text, never a crash.

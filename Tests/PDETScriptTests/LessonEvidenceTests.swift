@@ -141,4 +141,27 @@ final class LessonEvidenceTests: XCTestCase {
             XCTAssertTrue(caption.contains(quoted), "lesson 6 should quote '\(quoted)' from the report; caption: \(caption)")
         }
     }
+
+    // MARK: lessons 1 and 2 quote the standard grid's stabiliser claims (4 drift, 5 explosion)
+
+    func testLessonsOneAndTwoQuoteTheStabiliserClaims() throws {
+        let report = try read("docs/results/standard.md")
+        // "| 4 | Without residual connections … | drift rises | 0.197 [0.134, 0.260] | ±0.063 | **holds here** |"
+        let drift = try claimRow(report, claim: 4, task: nil)
+        guard drift.values.count >= 3 else { return XCTFail("claim 4: \(drift.values)") }
+        let one = try beat("01-residuals.lesson", "Drift rises")
+        let quotedDrift = "drift \(rounded(drift.mean)) higher without residuals (95% CI \(rounded(drift.lo)) to \(rounded(drift.hi))): \(drift.verdict)"
+        XCTAssertTrue(one.contains(quotedDrift), "lesson 1 should quote '\(quotedDrift)'; caption: \(one)")
+        // "| 5 | Without LayerNorm … | explodes | ×0.30, log CI [-1.94, -0.46]; 0 non-finite | ×2.10 | **contradicted here** |"
+        let rms = try claimRow(report, claim: 5, task: nil)
+        guard rms.values.count >= 4 else { return XCTFail("claim 5: \(rms.values)") }
+        let two = try beat("02-layernorm.lesson", "Measured")
+        for quoted in [
+            "is \(rms.verdict): RMS growth x\(String(format: "%.2f", rms.values[0])) without LayerNorm "
+                + "(log CI \(String(format: "%.2f", rms.values[1])) to \(String(format: "%.2f", rms.values[2])))",
+            "\(Int(rms.values[3])) non-finite cells",
+        ] {
+            XCTAssertTrue(two.contains(quoted), "lesson 2 should quote '\(quoted)'; caption: \(two)")
+        }
+    }
 }

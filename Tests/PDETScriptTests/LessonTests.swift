@@ -25,8 +25,8 @@ final class LessonTests: XCTestCase {
 
     beat: Second
     caption: Only one line.
-    layer 2
-    head 3
+    layer 3
+    head 4
     key space
     """
 
@@ -85,7 +85,7 @@ final class LessonTests: XCTestCase {
         expectError(replacing: 6, with: "key r", line: 6, "action before the first 'beat:' line")
         expectError(replacing: 7, with: "beat:", line: 7, "'beat:' needs a title")
         expectError(replacing: 15, with: "layer 9", line: 15, "layer 9 does not exist (the preset has 3 layers")
-        expectError(replacing: 16, with: "head 4", line: 16, "head 4 does not exist (the preset has 4 heads")
+        expectError(replacing: 16, with: "head 5", line: 16, "head 5 does not exist (the preset has 4 heads, 1...4)")
         // A beat without caption lines is reported at its `beat:` line.
         expectError(replacing: 14, with: nil, line: 13, "beat 'Second' has no 'caption:' line")
     }

@@ -23,8 +23,8 @@ final class ScriptParserTests: XCTestCase {
         steps 10
         resize 80x24
         snapshot out/frame.txt
-        layer 2
-        head 1
+        layer 3
+        head 2
         quit
         """
         let actions = try parseScript(text, fileName: "demo.script")
@@ -84,8 +84,11 @@ final class ScriptParserTests: XCTestCase {
             ("resize", "'resize' needs a size"),
             ("snapshot", "'snapshot' needs a file name"),
             ("snapshot a b", "'snapshot' takes one argument"),
-            ("layer -1", "'layer' needs a layer index in 0...4095, got '-1'"),
-            ("head x", "'head' needs a head index"),
+            ("layer -1", "'layer' needs a layer number in 1...4096, got '-1'"),
+            ("head x", "'head' needs a head number"),
+            // Issue 22: counted from 1 as the explorer shows them; an old 0-based file gets the migration note.
+            ("layer 0", "'layer 0': layers and heads count from 1, as the explorer shows them (L1, H1); a file written for 0-based numbers needs every 'layer' and 'head' number raised by 1"),
+            ("head 0", "'head 0': layers and heads count from 1"),
             ("quit now", "'quit' takes no argument, got: now"),
         ]
         for c in cases {
@@ -130,6 +133,7 @@ final class ScriptWritingTests: XCTestCase {
         XCTAssertEqual(lines.count, actions.count)
         XCTAssertEqual(try parseScript(lines.joined(separator: "\n"), fileName: "rec"), actions)
         XCTAssertEqual(ScriptAction.wait(milliseconds: 3000).scriptLine, "wait 3s")
+        XCTAssertEqual(ScriptAction.layer(0).scriptLine, "layer 1", "written as the explorer shows it (L1)")
         XCTAssertNil(ScriptAction.key(.resize(width: 1, height: 2)).scriptLine)
         XCTAssertNil(ScriptAction.key(.char("\t")).scriptLine)
         XCTAssertNil(ScriptAction.snapshot(path: "my file.txt").scriptLine)
