@@ -146,7 +146,7 @@ public func stabiliserReport(_ file: StabiliserFile, study: StabiliserStudy, sim
     ## Reference: the PDE simulator without stabilisers
 
     x_{n+1} = F(x_n) with residual and LayerNorm off (docs/simulator.md), per-layer, one step per block, on the same probe \
-    batch; growth = max over n of rms(x_n) / rms(x_0). At initialisation (no-norm model, seed 201):
+    batch; growth = rms(x_L) / rms(x_0) (below 1: the map shrinks the state). At initialisation (no-norm model, seed 201):
 
     | depth | growth at init |
     |---|---|

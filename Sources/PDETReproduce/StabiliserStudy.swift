@@ -124,7 +124,7 @@ public func unstabilisedSimulatorGrowth(_ model: Transformer, tokens: Batch) -> 
                                  residual: false, layerNorm: false)
     guard let t = try? simulate(model, tokens: tokens, config: config), let first = t.points.first else { return .nan }
     if t.nonFiniteStep != nil { return .infinity }
-    return (t.rms.max() ?? .nan) / first.metrics.rms
+    return (t.rms.last ?? .nan) / first.metrics.rms
 }
 
 /// Trains one run and measures it. `probe(point)` is called for every trace point as it is taken.

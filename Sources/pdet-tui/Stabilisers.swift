@@ -29,21 +29,21 @@ struct Stabilisers: ParsableCommand {
     }
 
     func plannedRuns() throws -> [StabiliserRun] {
-        func list(_ s: String, _ flag: String) -> [String] { s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        let ds = try list(depths, "--depths").map { (s: String) throws -> Int in
+        func list(_ s: String) -> [String] { s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let ds = try list(depths).map { (s: String) throws -> Int in
             guard let d = Int(s), d >= 1, d <= 64 else { throw ValidationError("--depths: \"\(s)\" is not a depth in 1...64") }
             return d
         }
-        let ns = try list(norms, "--norms").map { (s: String) throws -> NormMode in
+        let ns = try list(norms).map { (s: String) throws -> NormMode in
             guard s == "pre" || s == "none", let n = NormMode(rawValue: s) else { throw ValidationError("--norms: \"\(s)\" is not pre or none") }
             return n
         }
-        let cs = try list(clipping, "--clipping").map { (s: String) throws -> Bool in
+        let cs = try list(clipping).map { (s: String) throws -> Bool in
             guard s == "on" || s == "off" else { throw ValidationError("--clipping: \"\(s)\" is not on or off") }
             return s == "on"
         }
         var ss: [UInt64] = []
-        for part in list(seeds, "--seeds") {
+        for part in list(seeds) {
             let ends = part.split(separator: "-").map { UInt64($0) }
             guard !ends.isEmpty, ends.count <= 2, let a = ends.first!, let b = ends.last!, a <= b, b - a < 1000 else {
                 throw ValidationError("--seeds: \"\(part)\" is not a seed or a range a-b")
