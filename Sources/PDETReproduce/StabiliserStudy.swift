@@ -143,12 +143,15 @@ public func runStabiliser(_ run: StabiliserRun, study: StabiliserStudy, dataDire
         return rms.contains { !$0.isFinite } ? (rms.contains { $0.isNaN } ? .nan : .infinity) : (rms.max() ?? .nan)
     }
     var trace = [StabiliserTracePoint(step: 0, loss: .nan, maxRMS: maxRMS())]
-    var nonFinite = 0
+    // Steps are counted here, not read from the model: a non-finite step applies no update, so the
+    // model's own count stops short of it.
+    var nonFinite = 0, attempted = 0
     for _ in 0..<study.steps {
         let m = training.step()
-        if m.nonFinite != nil || !m.loss.isFinite { nonFinite = m.step }
-        if nonFinite > 0 || m.step % study.traceEvery == 0 || m.step == study.steps {
-            trace.append(StabiliserTracePoint(step: m.step, loss: m.loss, maxRMS: maxRMS()))
+        attempted += 1
+        if m.nonFinite != nil || !m.loss.isFinite { nonFinite = attempted }
+        if nonFinite > 0 || attempted % study.traceEvery == 0 || attempted == study.steps {
+            trace.append(StabiliserTracePoint(step: attempted, loss: m.loss, maxRMS: maxRMS()))
         }
         if nonFinite > 0 { break }   // AdamW carries the NaN into every weight: nothing left to watch
     }
@@ -157,7 +160,7 @@ public func runStabiliser(_ run: StabiliserRun, study: StabiliserStudy, dataDire
     let accuracy = nonFinite > 0 ? Float.nan : training.evaluate(limit: study.evalSize, record: false)
     let values = trace.map(\.maxRMS)
     let peak: Float = values.contains { $0.isNaN } ? .nan : (values.max() ?? .nan)
-    let result = StabiliserResult(run: run, steps: training.model.step, nonFiniteStep: nonFinite, finalLoss: finalLoss,
+    let result = StabiliserResult(run: run, steps: attempted, nonFiniteStep: nonFinite, finalLoss: finalLoss,
                                   accuracy: accuracy, rms0: values[0], peakRMS: peak, finalRMS: values.last ?? .nan,
                                   simGrowth: unstabilisedSimulatorGrowth(training.model, tokens: probe))
     return (result, trace)
