@@ -91,6 +91,7 @@ public func buildReport(_ file: ResultsFile, context: ReportContext) -> String {
     }
 
     out += accuracySection(ix)
+    out += noTracingSection(file)          // issue 21: NoTracingSection.swift
     out += stabiliserSection(ix)
     out += attentionSection(ix)
     out += methodSection()

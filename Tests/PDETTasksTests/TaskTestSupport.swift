@@ -41,3 +41,24 @@ func rows(_ batch: Batch) -> [(tokens: [Int32], targets: [Int32])] {
         (Array(batch.tokens[(b * t)..<((b + 1) * t)]), Array(batch.targets[(b * k)..<((b + 1) * k)]))
     }
 }
+
+/// Connected components of non-empty cells (4-neighbour), by flood fill; independent of the BFS under test.
+func pathComponents(_ g: [Int32], side: Int) -> [Int] {
+    var label = [Int](repeating: -1, count: side * side)
+    var next = 0
+    for start in 0..<(side * side) where g[start] != PathfinderVocab.empty && label[start] < 0 {
+        var stack = [start]
+        label[start] = next
+        while let c = stack.popLast() {
+            let r = c / side, col = c % side
+            for (dr, dc) in [(0, 1), (1, 0), (0, -1), (-1, 0)] {
+                let rr = r + dr, cc = col + dc
+                guard rr >= 0, rr < side, cc >= 0, cc < side else { continue }
+                let n = rr * side + cc
+                if g[n] != PathfinderVocab.empty && label[n] < 0 { label[n] = next; stack.append(n) }
+            }
+        }
+        next += 1
+    }
+    return label
+}
