@@ -15,7 +15,7 @@ public func noTracingSection(_ file: ResultsFile) -> [String] {
     let evalSize = summaryEvalSize(file.gridSummary) ?? 512
     var out = ["## No-tracing baselines", "",
                "Held-out accuracy of rules that need no tracing, fitted on the first \(noTracingTrainExamples) training "
-               + "examples of each seed and scored on that seed's held-out set (the cells' set, up to \(evalSize) examples), "
+               + "examples of each seed and scored on that seed's held-out examples 0 … n − 1 (n = \(evalSize), or the whole split if smaller), "
                + "mean over the seeds: the majority class; on pathfinder the most frequent label at each endpoint "
                + "Manhattan distance; a multinomial logistic regression on token counts (order ignored). "
                + "Re-run one with `pdet-tui baselines --task T --seed S --seq-len N`.", "",
@@ -28,10 +28,11 @@ public func noTracingSection(_ file: ResultsFile) -> [String] {
         var sums: [String: Double] = [:]
         var failure: String?
         for seed in seeds {
-            do {
-                let data = try makeTask(task, seqLen: t, seed: seed, dataDirectory: nil)
-                for b in try noTracingBaselines(task: data, evalSize: evalSize) { sums[b.name, default: 0] += b.accuracy }
-            } catch { failure = "\(error)"; break }
+            switch BaselineCache.shared.baselines(task, seqLen: t, seed: seed, evalSize: evalSize) {
+            case let .success(list): for b in list { sums[b.name, default: 0] += b.accuracy }
+            case let .failure(error): failure = error.message
+            }
+            if failure != nil { break }
         }
         let size = task == .pathfinder || task == .pathfinderMatched ? "\(t) (\(Int(Double(t).squareRoot()))×\(Int(Double(t).squareRoot())))" : "\(t)"
         func cell(_ name: String) -> String {
@@ -55,14 +56,35 @@ func summaryEvalSize(_ summary: String) -> Int? {
 }
 
 /// Task `task`'s T in a grid summary: its own part ("pathfinder steps 6000 model L2 … T25 …") or,
-/// in a grid with one setting for every task, the shared "model … T64 …".
+/// in a grid with one setting for every task, the shared "…; model L2 … T64 …; …".
 func summarySeqLen(_ summary: String, task: TaskKind) -> Int? {
     let parts = summary.components(separatedBy: "; ")
     let own = parts.first { $0.hasPrefix("\(task.rawValue) steps ") }
-    let shared = parts.first { $0.hasPrefix("steps ") && $0.contains(" model ") }
+    let shared = parts.first { $0.hasPrefix("model ") }
     guard let part = own ?? shared else { return nil }
     for word in part.split(separator: " ") where word.first == "T" {
         if let t = Int(word.dropFirst()) { return t }
     }
     return nil
+}
+
+/// Baselines already computed in this process: they depend only on (task, T, seed, eval size), and a
+/// report (or a test building many reports) asks for the same ones again.
+final class BaselineCache: @unchecked Sendable {
+    struct Failure: Error { var message: String }
+    static let shared = BaselineCache()
+    private let lock = NSLock()
+    private var results: [String: Result<[NoTracingBaseline], Failure>] = [:]
+
+    func baselines(_ task: TaskKind, seqLen: Int, seed: UInt64, evalSize: Int) -> Result<[NoTracingBaseline], Failure> {
+        let key = "\(task.rawValue)|\(seqLen)|\(seed)|\(evalSize)"
+        if let hit = lock.withLock({ results[key] }) { return hit }
+        let result: Result<[NoTracingBaseline], Failure>
+        do {
+            let data = try makeTask(task, seqLen: seqLen, seed: seed, dataDirectory: nil)
+            result = .success(try noTracingBaselines(task: data, evalSize: evalSize))
+        } catch { result = .failure(Failure(message: "\(error)")) }
+        lock.withLock { results[key] = result }
+        return result
+    }
 }
