@@ -37,22 +37,7 @@ final class PathfinderMatchedTests: XCTestCase {
     func testLabelsAreConnectivityAndClassesBalanced() throws {
         for seqLen in [25, 36, 64, 70] {
             let t = try task(.pathfinderMatched, seqLen: seqLen) as! PathfinderMatchedTask
-            let side = t.side
-            let all = rows(t.trainBatch(index: 0, batchSize: 64)) + rows(t.testBatch(index: 0, batchSize: 64))
-            var positives = 0
-            for row in all {
-                let g = Array(row.tokens[0..<(side * side)])
-                XCTAssertTrue(row.tokens[(side * side)...].allSatisfy { $0 == PathfinderVocab.pad })
-                let ends = g.indices.filter { g[$0] == PathfinderVocab.endpoint }
-                XCTAssertEqual(ends.count, 2)
-                let comp = pathComponents(g, side: side)
-                XCTAssertEqual(Set(comp.filter { $0 >= 0 }).count, 2, "two snakes")
-                let connected = comp[ends[0]] == comp[ends[1]]
-                XCTAssertEqual(row.targets[0], connected ? 1 : 0, "T \(seqLen)")
-                XCTAssertEqual(Pathfinder.endpointsConnected(row.tokens, side: side), connected)
-                if connected { positives += 1 }
-            }
-            XCTAssertEqual(positives, all.count / 2, "balanced at T = \(seqLen)")
+            assertLabelledByConnectivity(t, side: t.side)
         }
     }
 

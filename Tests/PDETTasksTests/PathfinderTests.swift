@@ -39,21 +39,7 @@ final class PathfinderTests: XCTestCase {
             let side = t.side
             XCTAssertLessThanOrEqual(side * side, seqLen)
             XCTAssertGreaterThan((side + 1) * (side + 1), seqLen)
-            var positives = 0
-            let all = rows(t.trainBatch(index: 0, batchSize: 64)) + rows(t.testBatch(index: 0, batchSize: 64))
-            for row in all {
-                let g = Array(row.tokens[0..<(side * side)])
-                XCTAssertTrue(row.tokens[(side * side)...].allSatisfy { $0 == PathfinderVocab.pad })
-                let ends = g.indices.filter { g[$0] == PathfinderVocab.endpoint }
-                XCTAssertEqual(ends.count, 2)
-                let comp = pathComponents(g, side: side)
-                XCTAssertEqual(Set(comp.filter { $0 >= 0 }).count, 2, "two snakes")
-                let connected = comp[ends[0]] == comp[ends[1]]
-                XCTAssertEqual(row.targets[0], connected ? 1 : 0)
-                XCTAssertEqual(Pathfinder.endpointsConnected(row.tokens, side: side), connected)
-                if connected { positives += 1 }
-            }
-            XCTAssertEqual(positives, all.count / 2, "balanced at T = \(seqLen)")
+            assertLabelledByConnectivity(t, side: side)
         }
     }
 

@@ -62,3 +62,24 @@ func pathComponents(_ g: [Int32], side: Int) -> [Int] {
     }
     return label
 }
+
+/// Every example of train batch 0 and held-out batch 0 (64 each) of a pathfinder task: PAD after the
+/// grid, two endpoints, two snakes, and the label equal to flood-fill connectivity (and to the BFS
+/// under test); exactly half connected.
+func assertLabelledByConnectivity(_ t: any TaskDataset, side: Int, file: StaticString = #filePath, line: UInt = #line) {
+    var positives = 0
+    let all = rows(t.trainBatch(index: 0, batchSize: 64)) + rows(t.testBatch(index: 0, batchSize: 64))
+    for row in all {
+        let g = Array(row.tokens[0..<(side * side)])
+        XCTAssertTrue(row.tokens[(side * side)...].allSatisfy { $0 == PathfinderVocab.pad }, file: file, line: line)
+        let ends = g.indices.filter { g[$0] == PathfinderVocab.endpoint }
+        XCTAssertEqual(ends.count, 2, file: file, line: line)
+        let comp = pathComponents(g, side: side)
+        XCTAssertEqual(Set(comp.filter { $0 >= 0 }).count, 2, "two snakes", file: file, line: line)
+        let connected = comp[ends[0]] == comp[ends[1]]
+        XCTAssertEqual(row.targets[0], connected ? 1 : 0, "\(t.kind) T \(t.seqLen)", file: file, line: line)
+        XCTAssertEqual(Pathfinder.endpointsConnected(row.tokens, side: side), connected, file: file, line: line)
+        if connected { positives += 1 }
+    }
+    XCTAssertEqual(positives, all.count / 2, "balanced: \(t.kind) T \(t.seqLen)", file: file, line: line)
+}
