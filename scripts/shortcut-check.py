@@ -8,6 +8,9 @@ together with the number of path cells):
   split   that map learned on the first half and scored on the second (unseen d: majority label)
   thresh  the best one-threshold rule "d <= t -> connected" (or its mirror), in-sample
   bayes(d, path cells)   the in-sample best map on (d, number of path cells)
+  offset  the in-sample best map on the endpoint offset (|drow|, |dcol|), and on the offset and
+          how many endpoints touch the border
+  cells   the best map on the two endpoint cells, learned on the first half, scored on the second
 Exit status 1 when --max is given and the distance rule ("bayes") scores above it.
 
   pdet-tui dataset --task pathfinder-matched --seq-len 25 --count 4000 --out pm25.jsonl
@@ -30,8 +33,9 @@ def features(tokens):
     if len(ends) < 2:
         raise ValueError(f"a grid with {len(ends)} endpoints")
     a, b = ends[0], ends[1]
-    d = abs(a // side - b // side) + abs(a % side - b % side)
-    return d, sum(1 for t in cells if t == PATH), side
+    offset = (abs(a // side - b // side), abs(a % side - b % side))
+    border = sum(1 for e in (a, b) if e // side in (0, side - 1) or e % side in (0, side - 1))
+    return sum(offset), sum(1 for t in cells if t == PATH), side, offset, border, (a, b)
 
 
 def bayes(rows, key):
@@ -54,8 +58,9 @@ def main():
             for n, line in enumerate(f, 1):
                 if line.strip():
                     o = json.loads(line)
-                    d, path, side = features(o["tokens"])
-                    rows.append({"d": d, "path": path, "side": side, "y": o["targets"][0]})
+                    d, path, side, offset, border, ends = features(o["tokens"])
+                    rows.append({"d": d, "path": path, "side": side, "offset": offset, "border": border,
+                                 "ends": ends, "y": o["targets"][0]})
     except (OSError, ValueError, KeyError, IndexError) as e:
         sys.exit(f"shortcut-check.py: {args.jsonl}: {e}")
     if len(rows) < 2:
@@ -72,6 +77,10 @@ def main():
     thresh = max(max(sum((r["d"] <= t) == (r["y"] == 1) for r in rows),
                      sum((r["d"] > t) == (r["y"] == 1) for r in rows)) for t in ds) / n
     joint, _ = bayes(rows, lambda r: (r["d"], r["path"]))
+    offset, _ = bayes(rows, lambda r: r["offset"])
+    offset_border, _ = bayes(rows, lambda r: (r["offset"], r["border"]))
+    _, cell_rule = bayes(rows[:half], lambda r: r["ends"])
+    cells = sum(cell_rule.get(r["ends"], majority) == r["y"] for r in rows[half:]) / (n - half)
     hist = {y: Counter(r["d"] for r in rows if r["y"] == y) for y in (0, 1)}
 
     print(f"{args.jsonl}: {n} examples, {side}x{side} board, {pos} connected")
@@ -81,6 +90,9 @@ def main():
     print(f"distance rule, learned on first half:   {split:.4f} (scored on {n - half})")
     print(f"distance rule, best threshold:          {thresh:.4f}")
     print(f"(distance, path cells) rule, in-sample: {joint:.4f}")
+    print(f"offset (|drow|, |dcol|) rule, in-sample: {offset:.4f}")
+    print(f"(offset, endpoints on border), in-sample: {offset_border:.4f}")
+    print(f"endpoint cells, learned on first half:  {cells:.4f}")
     if args.max is not None and acc > args.max:
         print(f"FAIL: the distance rule scores {acc:.4f} > {args.max}", file=sys.stderr)
         sys.exit(1)

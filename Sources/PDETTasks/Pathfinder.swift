@@ -96,22 +96,31 @@ public struct PathfinderTask: TaskDataset {
     }
 
     /// An empty side×side grid with two snakes a and b (cell indices, head to tail) of lengths drawn
-    /// from `lengthRange`; nil when either ends up shorter than 3 cells. Shared by pathfinder-matched.
-    func growSnakePair(_ rng: inout SplitMix64) -> (grid: [Int32], a: [Int], b: [Int])? {
+    /// from `lengthRange`; nil when either ends up shorter than 3 cells. `starts` fixes the first
+    /// cell of each (pathfinder-matched); nil draws them at random (pathfinder).
+    func growSnakePair(_ rng: inout SplitMix64, starts: (Int, Int)? = nil) -> (grid: [Int32], a: [Int], b: [Int])? {
         var grid = [Int32](repeating: PathfinderVocab.empty, count: side * side)
         let lengths = lengthRange
-        guard let a = growSnake(&rng, grid: &grid, length: lengths.lowerBound + rng.nextInt(below: lengths.count)),
-              let b = growSnake(&rng, grid: &grid, length: lengths.lowerBound + rng.nextInt(below: lengths.count))
+        guard let a = growSnake(&rng, grid: &grid, length: lengths.lowerBound + rng.nextInt(below: lengths.count), start: starts?.0),
+              let b = growSnake(&rng, grid: &grid, length: lengths.lowerBound + rng.nextInt(below: lengths.count), start: starts?.1)
         else { return nil }
         return (grid, a, b)
     }
 
-    /// Grows a snake of up to `length` cells at a random free start; nil when it ends up shorter
-    /// than 3 cells. A cell may join only if none of its other neighbours is already a path cell.
-    func growSnake(_ rng: inout SplitMix64, grid: inout [Int32], length: Int) -> [Int]? {
-        let free = (0..<grid.count).filter { grid[$0] == PathfinderVocab.empty && isolated($0, grid, except: -1) }
-        guard !free.isEmpty else { return nil }
-        var snake = [free[rng.nextInt(below: free.count)]]
+    /// Grows a snake of up to `length` cells from `start` (nil: a random free cell); nil when the
+    /// start is not free or the snake ends up shorter than 3 cells. A cell may join only if none of
+    /// its other neighbours is already a path cell.
+    func growSnake(_ rng: inout SplitMix64, grid: inout [Int32], length: Int, start: Int? = nil) -> [Int]? {
+        let first: Int
+        if let start {
+            guard grid[start] == PathfinderVocab.empty && isolated(start, grid, except: -1) else { return nil }
+            first = start
+        } else {
+            let free = (0..<grid.count).filter { grid[$0] == PathfinderVocab.empty && isolated($0, grid, except: -1) }
+            guard !free.isEmpty else { return nil }
+            first = free[rng.nextInt(below: free.count)]
+        }
+        var snake = [first]
         grid[snake[0]] = PathfinderVocab.path
         while snake.count < length {
             let head = snake.last!
