@@ -65,6 +65,8 @@ public enum PositionalEncoding: String, CaseIterable, Codable, Sendable {
 /// The offline tasks. Raw values are the CLI names (`--task`).
 public enum TaskKind: String, CaseIterable, Codable, Sendable {
     case reverse, sort, copy, listops, digits, pathfinder
+    // Appended last: a task's random stream is salted by its position in allCases.
+    case pathfinderMatched = "pathfinder-matched"
 
     public var next: TaskKind {
         let all = TaskKind.allCases

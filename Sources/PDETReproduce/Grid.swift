@@ -263,7 +263,7 @@ public struct ReproGrid: Equatable, Sendable {
             probe.pdeScales = multiScales
             lines += probe.problems()
             if task == .digits && s.model.seqLen < 64 { lines.append("task digits needs seq-len ≥ 64 (got \(s.model.seqLen))") }
-            if task == .pathfinder && s.model.seqLen < 25 { lines.append("task pathfinder needs seq-len ≥ 25 (got \(s.model.seqLen))") }
+            if (task == .pathfinder || task == .pathfinderMatched) && s.model.seqLen < 25 { lines.append("task \(task.rawValue) needs seq-len ≥ 25 (got \(s.model.seqLen))") }
             for l in lines.map({ prefix + $0 }) where !out.contains(l) { out.append(l) }
         }
         return out

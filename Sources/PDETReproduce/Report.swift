@@ -98,6 +98,7 @@ public func buildReport(_ file: ResultsFile, context: ReportContext) -> String {
     }
 
     out += accuracySection(ix)
+    out += noTracingSection(file)          // issue 21: NoTracingSection.swift
     out += stabiliserSection(ix)
     out += attentionSection(ix)
     out += methodSection()
@@ -136,7 +137,7 @@ private func accuracySection(_ ix: RowIndex) -> [String] {
 public func chanceAccuracy(_ task: TaskKind) -> Double? {
     switch task {
     case .listops, .digits: return 0.1        // K = 10
-    case .pathfinder: return 0.5              // K = 2
+    case .pathfinder, .pathfinderMatched: return 0.5   // K = 2
     case .reverse, .sort, .copy: return nil
     }
 }

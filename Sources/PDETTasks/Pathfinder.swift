@@ -29,15 +29,17 @@ public struct PathfinderTask: TaskDataset {
     public static let minimumSeqLen = 25
     static let attempts = 1000
 
-    init(seqLen: Int, seed: UInt64) throws(TaskError) {
+    /// `streamKind` salts the random stream (and names the task in errors): pathfinder-matched
+    /// draws its own examples through this generator.
+    init(seqLen: Int, seed: UInt64, streamKind: TaskKind = .pathfinder) throws(TaskError) {
         if seqLen < Self.minimumSeqLen {
-            throw .seqLenTooShort(task: .pathfinder, seqLen: seqLen, minimum: Self.minimumSeqLen)
+            throw .seqLenTooShort(task: streamKind, seqLen: seqLen, minimum: Self.minimumSeqLen)
         }
         self.seqLen = seqLen
         var s = 1
         while (s + 1) * (s + 1) <= seqLen { s += 1 }
         side = s
-        stream = ExampleStream(kind: .pathfinder, seed: seed, seqLen: seqLen)
+        stream = ExampleStream(kind: streamKind, seed: seed, seqLen: seqLen)
     }
 
     public var kind: TaskKind { .pathfinder }
@@ -79,11 +81,9 @@ public struct PathfinderTask: TaskDataset {
     /// A side×side grid (row-major) whose endpoints are joined iff `connected`.
     func makeGrid(_ rng: inout SplitMix64, connected: Bool) -> [Int32] {
         for _ in 0..<Self.attempts {
-            var grid = [Int32](repeating: PathfinderVocab.empty, count: side * side)
-            let lengths = lengthRange
-            guard let a = growSnake(&rng, grid: &grid, length: lengths.lowerBound + rng.nextInt(below: lengths.count)),
-                  let b = growSnake(&rng, grid: &grid, length: lengths.lowerBound + rng.nextInt(below: lengths.count))
-            else { continue }
+            guard let pair = growSnakePair(&rng) else { continue }
+            var grid = pair.grid
+            let a = pair.a, b = pair.b
             // Positive: both ends of snake a. Negative: a random end of a and a random end of b.
             let ends = connected
                 ? (a.first!, a.last!)
@@ -95,12 +95,32 @@ public struct PathfinderTask: TaskDataset {
         return fallbackGrid(connected: connected)
     }
 
-    /// Grows a snake of up to `length` cells at a random free start; nil when it ends up shorter
-    /// than 3 cells. A cell may join only if none of its other neighbours is already a path cell.
-    func growSnake(_ rng: inout SplitMix64, grid: inout [Int32], length: Int) -> [Int]? {
-        let free = (0..<grid.count).filter { grid[$0] == PathfinderVocab.empty && isolated($0, grid, except: -1) }
-        guard !free.isEmpty else { return nil }
-        var snake = [free[rng.nextInt(below: free.count)]]
+    /// An empty side×side grid with two snakes a and b (cell indices, head to tail) of lengths drawn
+    /// from `lengthRange`; nil when either ends up shorter than 3 cells. `starts` fixes the first
+    /// cell of each (pathfinder-matched); nil draws them at random (pathfinder).
+    func growSnakePair(_ rng: inout SplitMix64, starts: (Int, Int)? = nil) -> (grid: [Int32], a: [Int], b: [Int])? {
+        var grid = [Int32](repeating: PathfinderVocab.empty, count: side * side)
+        let lengths = lengthRange
+        guard let a = growSnake(&rng, grid: &grid, length: lengths.lowerBound + rng.nextInt(below: lengths.count), start: starts?.0),
+              let b = growSnake(&rng, grid: &grid, length: lengths.lowerBound + rng.nextInt(below: lengths.count), start: starts?.1)
+        else { return nil }
+        return (grid, a, b)
+    }
+
+    /// Grows a snake of up to `length` cells from `start` (nil: a random free cell); nil when the
+    /// start is not free or the snake ends up shorter than 3 cells. A cell may join only if none of
+    /// its other neighbours is already a path cell.
+    func growSnake(_ rng: inout SplitMix64, grid: inout [Int32], length: Int, start: Int? = nil) -> [Int]? {
+        let first: Int
+        if let start {
+            guard grid[start] == PathfinderVocab.empty && isolated(start, grid, except: -1) else { return nil }
+            first = start
+        } else {
+            let free = (0..<grid.count).filter { grid[$0] == PathfinderVocab.empty && isolated($0, grid, except: -1) }
+            guard !free.isEmpty else { return nil }
+            first = free[rng.nextInt(below: free.count)]
+        }
+        var snake = [first]
         grid[snake[0]] = PathfinderVocab.path
         while snake.count < length {
             let head = snake.last!
@@ -151,6 +171,20 @@ public enum Pathfinder {
         if c > 0 { out.append(cell - 1) }
         if c < side - 1 { out.append(cell + 1) }
         return out
+    }
+
+    /// Manhattan distance between cells `a` and `b` of a side×side row-major grid.
+    public static func manhattan(_ a: Int, _ b: Int, side: Int) -> Int {
+        abs(a / side - b / side) + abs(a % side - b % side)
+    }
+
+    /// The two endpoint cells of a grid (its first two endpoint tokens), nil with fewer than two.
+    public static func endpoints(_ grid: [Int32], side: Int) -> (Int, Int)? {
+        let cells = min(grid.count, side * side)
+        guard let first = (0..<cells).first(where: { grid[$0] == PathfinderVocab.endpoint }),
+              let second = ((first + 1)..<cells).first(where: { grid[$0] == PathfinderVocab.endpoint })
+        else { return nil }
+        return (first, second)
     }
 
     /// Whether the first endpoint reaches another endpoint through 4-adjacent path or endpoint

@@ -62,6 +62,8 @@ public func makeTask(_ kind: TaskKind, seqLen: Int, seed: UInt64, dataDirectory:
         return try ListOpsTask(seqLen: seqLen, seed: seed)
     case .pathfinder:
         return try PathfinderTask(seqLen: seqLen, seed: seed)
+    case .pathfinderMatched:
+        return try PathfinderMatchedTask(seqLen: seqLen, seed: seed)
     case .digits:
         if seqLen < DigitsTask.pixels {
             throw .seqLenTooShort(task: .digits, seqLen: seqLen, minimum: DigitsTask.pixels)

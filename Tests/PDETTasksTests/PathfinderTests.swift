@@ -10,27 +10,6 @@ final class PathfinderTests: XCTestCase {
         lines.joined().map { $0 == "#" ? PathfinderVocab.path : ($0 == "@" ? PathfinderVocab.endpoint : PathfinderVocab.empty) }
     }
 
-    /// Connected components of non-empty cells (4-neighbour), by flood fill; independent of the BFS under test.
-    private func components(_ g: [Int32], side: Int) -> [Int] {
-        var label = [Int](repeating: -1, count: side * side)
-        var next = 0
-        for start in 0..<(side * side) where g[start] != PathfinderVocab.empty && label[start] < 0 {
-            var stack = [start]
-            label[start] = next
-            while let c = stack.popLast() {
-                let r = c / side, col = c % side
-                for (dr, dc) in [(0, 1), (1, 0), (0, -1), (-1, 0)] {
-                    let rr = r + dr, cc = col + dc
-                    guard rr >= 0, rr < side, cc >= 0, cc < side else { continue }
-                    let n = rr * side + cc
-                    if g[n] != PathfinderVocab.empty && label[n] < 0 { label[n] = next; stack.append(n) }
-                }
-            }
-            next += 1
-        }
-        return label
-    }
-
     func testBFSOnHandDrawnGrids() {
         let joined = grid(["@##..",
                            "..#..",
@@ -60,21 +39,7 @@ final class PathfinderTests: XCTestCase {
             let side = t.side
             XCTAssertLessThanOrEqual(side * side, seqLen)
             XCTAssertGreaterThan((side + 1) * (side + 1), seqLen)
-            var positives = 0
-            let all = rows(t.trainBatch(index: 0, batchSize: 64)) + rows(t.testBatch(index: 0, batchSize: 64))
-            for row in all {
-                let g = Array(row.tokens[0..<(side * side)])
-                XCTAssertTrue(row.tokens[(side * side)...].allSatisfy { $0 == PathfinderVocab.pad })
-                let ends = g.indices.filter { g[$0] == PathfinderVocab.endpoint }
-                XCTAssertEqual(ends.count, 2)
-                let comp = components(g, side: side)
-                XCTAssertEqual(Set(comp.filter { $0 >= 0 }).count, 2, "two snakes")
-                let connected = comp[ends[0]] == comp[ends[1]]
-                XCTAssertEqual(row.targets[0], connected ? 1 : 0)
-                XCTAssertEqual(Pathfinder.endpointsConnected(row.tokens, side: side), connected)
-                if connected { positives += 1 }
-            }
-            XCTAssertEqual(positives, all.count / 2, "balanced at T = \(seqLen)")
+            assertLabelledByConnectivity(t, side: side)
         }
     }
 

@@ -23,6 +23,7 @@ final class TaskContractTests: XCTestCase {
         let expected: [TaskKind: (HeadKind, Int, Int)] = [   // head, V at T = 64, K
             .reverse: (.perToken, 13, 10), .sort: (.perToken, 13, 10), .copy: (.perToken, 13, 10),
             .listops: (.classify, 16, 10), .digits: (.classify, 17, 10), .pathfinder: (.classify, 3, 2),
+            .pathfinderMatched: (.classify, 3, 2),
         ]
         for kind in TaskKind.allCases {
             let t = try task(kind)
@@ -84,7 +85,8 @@ final class TaskContractTests: XCTestCase {
     }
 
     func testSequenceTooShortIsAClearError() {
-        let minimum: [TaskKind: Int] = [.reverse: 4, .sort: 4, .copy: 4, .listops: 4, .digits: 64, .pathfinder: 25]
+        let minimum: [TaskKind: Int] = [.reverse: 4, .sort: 4, .copy: 4, .listops: 4, .digits: 64, .pathfinder: 25,
+                                        .pathfinderMatched: 25]
         for kind in TaskKind.allCases {
             let m = minimum[kind]!
             XCTAssertThrowsError(try task(kind, seqLen: m - 1)) { error in
