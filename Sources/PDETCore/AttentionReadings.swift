@@ -204,7 +204,7 @@ public enum AttentionReading: String, CaseIterable, Sendable, Codable {
 /// One reading over units: the statistic's and its null's mean with 95% Student-t intervals, their
 /// paired difference, and the one verdict rule (`heatKernelClaimVerdict`) applied to the reading and,
 /// separately, to its null ("does the null also reach 0.98?": its interval against 0.98 alone).
-public struct ReadingSummary: Equatable, Sendable, Codable {
+public struct ReadingSummary: Equatable, Sendable {
     public var reading: AttentionReading
     public var value: MeanCI
     public var null: MeanCI
