@@ -78,10 +78,11 @@ public func attentionReadingsMarkdown(_ sections: [ReadingSection], header: [Str
     for s in sections {
         let reach = s.summaries.filter { $0.value.lower > heatKernelClaimCosine }
         let names = reach.map { readingLegend($0.reading).name.prefix(3) }.joined(separator: ", ")
-        out += "- **\(s.title)**: " + (reach.isEmpty ? "no reading's interval lies above 0.98" : "\(names) above 0.98")
+        out += "- **\(s.title)**: " + (reach.isEmpty ? "no reading's 95% interval lies above 0.98" : "\(names) reach 0.98")
         for r in reach {
-            out += "; \(readingLegend(r.reading).name.prefix(3)) null \(fmt(r.null.mean)) "
-                + "[\(fmt(r.null.lower)), \(fmt(r.null.upper))] (null ≥ 0.98: \(r.nullVerdict.rawValue))"
+            out += "; \(readingLegend(r.reading).name.prefix(3)) \(fmt(r.value.mean)) against its null's \(fmt(r.null.mean)) "
+                + "[\(fmt(r.null.lower)), \(fmt(r.null.upper))] (the null reaches 0.98: \(r.nullVerdict == .holds ? "yes" : "no"); "
+                + "difference \(ci(r.difference, signed: true)))"
         }
         out += ". Verdicts: " + s.summaries.map { "\(readingLegend($0.reading).name.prefix(3)) \($0.verdict.rawValue)" }
             .joined(separator: ", ") + ".\n"
