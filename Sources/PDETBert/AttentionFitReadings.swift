@@ -69,9 +69,9 @@ public func attentionReadingsMarkdown(_ sections: [ReadingSection], header: [Str
         out += "| \(l.name) | \(l.statistic) | \(l.null) |\n"
     }
     out += "\nVerdict rule (PDETCore/Statistics.swift `heatKernelClaimVerdict`, the one rule of every report): a reading "
-        + "*holds* when the 95% interval of its mean cosine lies above \(fmt2(heatKernelClaimCosine)) and that of "
+        + "*holds* when the 95% interval of its mean cosine lies above \(fmt(heatKernelClaimCosine, 2)) and that of "
         + "(cosine − null cosine) above 0; *contradicted* when either lies entirely below; *inconclusive* otherwise. "
-        + "\"Null ≥ 0.98\" applies the same rule to the null's cosine alone against \(fmt2(heatKernelClaimCosine)): "
+        + "\"Null ≥ 0.98\" applies the same rule to the null's cosine alone against \(fmt(heatKernelClaimCosine, 2)): "
         + "when it *holds*, reaching 0.98 on that reading says nothing about diffusion.\n\n"
 
     out += "## Which reading reaches 0.98\n\n"
@@ -107,18 +107,8 @@ public func attentionReadingsMarkdown(_ sections: [ReadingSection], header: [Str
     return out
 }
 
-private func ci(_ m: MeanCI, signed: Bool = false) -> String {
-    let f: (Double) -> String = signed ? { $0.isFinite ? String(format: "%+.4f", $0) : "n/a" } : { fmt($0) }
+/// "mean [lower, upper]", 4 decimals (signed: with a sign, for differences).
+private func ci(_ m: MeanCI, signed isSigned: Bool = false) -> String {
+    let f: (Double) -> String = isSigned ? { signed($0) } : { fmt($0) }
     return "\(f(m.mean)) [\(f(m.lower)), \(f(m.upper))]"
-}
-
-private func fmt(_ v: Double, _ digits: Int = 4) -> String {
-    v.isFinite ? String(format: "%.\(digits)f", v) : "n/a"
-}
-
-private func fmt2(_ v: Double) -> String { fmt(v, 2) }
-
-private func fmtKappa(_ v: Double) -> String {
-    guard v.isFinite else { return "n/a" }
-    return v >= 100 ? String(format: "%.0f", v) : String(format: "%.3g", v)
 }
