@@ -75,15 +75,15 @@ public func attentionFitMarkdown(_ study: AttentionFitStudy, header: [String]) -
     return out
 }
 
-private func fmt(_ v: Double, _ digits: Int = 4) -> String {
+func fmt(_ v: Double, _ digits: Int = 4) -> String {
     v.isFinite ? String(format: "%.\(digits)f", v) : "n/a"
 }
 
-private func signed(_ v: Double) -> String {
+func signed(_ v: Double) -> String {
     v.isFinite ? String(format: "%+.4f", v) : "n/a"
 }
 
-private func fmtKappa(_ v: Double) -> String {
+func fmtKappa(_ v: Double) -> String {
     guard v.isFinite else { return "n/a" }
     return v >= 100 ? String(format: "%.0f", v) : String(format: "%.3g", v)
 }

@@ -93,7 +93,7 @@ public func attentionFitJSD(_ p: [Double], _ q: [Double]) -> Double {
 }
 
 /// Cosine similarity of two vectors; 0 when either is the zero vector.
-private func fitCosine(_ a: [Double], _ b: [Double]) -> Double {
+func fitCosine(_ a: [Double], _ b: [Double]) -> Double {
     var dot = 0.0, na = 0.0, nb = 0.0
     for k in 0..<min(a.count, b.count) { dot += a[k] * b[k]; na += a[k] * a[k]; nb += b[k] * b[k] }
     return na > 0 && nb > 0 ? dot / (na * nb).squareRoot() : 0
@@ -158,7 +158,7 @@ private struct RowStats {
 /// Maximises `f` over log κ in `diffusionKappaRange`: a 57-point grid, then golden-section search on
 /// the bracket around the best grid point. A grid first makes the search robust to the plateaus of
 /// near-uniform and near-identity matrices, where the cosine is flat over decades of κ.
-private func bestLogKappa(_ f: (Double) -> Double) -> Double {
+func bestLogKappa(_ f: (Double) -> Double) -> Double {
     let lo = log(diffusionKappaRange.lowerBound), hi = log(diffusionKappaRange.upperBound)
     let n = 57
     let grid = (0..<n).map { lo + (hi - lo) * Double($0) / Double(n - 1) }

@@ -14,7 +14,7 @@ struct PDETTui: ParsableCommand {
             abstract: "A terminal explorer that takes a small Transformer apart while it runs.",
             discussion: "Runs `explore` when no subcommand is given. Its flags:\n\n" + modelFlagsHelp,
             version: "0.1.0",
-            subcommands: [Explore.self, Train.self, SnapshotCommand.self, Bench.self, Inspect.self, Reproduce.self, DatasetCommand.self, BaselinesCommand.self, Demo.self, LessonsCommand.self, Stabilisers.self],
+            subcommands: [Explore.self, Train.self, SnapshotCommand.self, Bench.self, Inspect.self, AttentionReadingsCommand.self, Reproduce.self, DatasetCommand.self, BaselinesCommand.self, Demo.self, LessonsCommand.self, Stabilisers.self],
             defaultSubcommand: Explore.self
         )
     }

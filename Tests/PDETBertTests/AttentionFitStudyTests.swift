@@ -125,4 +125,18 @@ final class AttentionFitStudyTests: XCTestCase {
         let direct = fitDiffusionKernel(attention: report.attention.flatMap { $0 }, T: report.tokens.count)
         XCTAssertEqual(report.attentionFit[2][5], direct)
     }
+
+    /// Reading (a) of the four-readings report is the study's per-head fit, averaged over every head;
+    /// text has no board, so (d) is not measured; six layers give six spreads.
+    func testMiniLMReadingsAgreeWithTheStudy() throws {
+        let encoder = try MiniLM.encoder()
+        let text = "The cat slept on the warm mat."
+        let sample = try encoder.attentionReadingSample(text)
+        let fits = try encoder.attentionFits(text).fits.flatMap { $0 }
+        XCTAssertEqual(sample.rows, fits.reduce(0) { $0 + Double($1.cosine) } / Double(fits.count), accuracy: 1e-9)
+        XCTAssertEqual(sample.rowsNull, fits.reduce(0) { $0 + Double($1.uniformCosine) } / Double(fits.count), accuracy: 1e-9)
+        XCTAssertTrue(sample.grid.isNaN)
+        XCTAssertEqual(sample.meanDistance.count, 6)
+        XCTAssertTrue(sample.profile.isFinite && sample.depth.isFinite)
+    }
 }
