@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "PDETScriptTests", dependencies: ["PDETScript", "PDETCore", "PDETRender", "PDETText"]),
         .testTarget(name: "PDETTextTests", dependencies: ["PDETText"]),
         .testTarget(name: "PDETTerminalTests", dependencies: ["PDETTerminal", "PDETRender", "CNcurses"]),
-        .testTarget(name: "PDETReproduceTests", dependencies: ["PDETReproduce", "PDETCore"]),
+        .testTarget(name: "PDETReproduceTests", dependencies: ["PDETReproduce", "PDETCore", "PDETTasks"]),
         .testTarget(name: "CLITests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]
